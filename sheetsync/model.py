@@ -1,0 +1,158 @@
+"""The plan model: one Police Stalking Action Plan, its recommendations and their evidence requirements.
+
+This module imports nothing of sheetsync's own; every other module speaks in these types. The canonical JSON
+(`Plan.canonical_json()`) is public and stable: its keys are exactly those documented in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Splits "Kieran Maher/Raymond Smillie", "Gemma Ryan and Gail Russell", "A, B & C" into names.
+_OWNER_SPLIT = re.compile(r"\s*(?:/|,|&|;|\band\b|\n)\s*", re.IGNORECASE)
+
+
+def split_owners(owner: str | None) -> list[str]:
+    """The people or teams named in an owner cell, in order, without blanks or repeats."""
+    if not owner:
+        return []
+    names: list[str] = []
+    for part in _OWNER_SPLIT.split(owner):
+        name = part.strip(" .()")
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class ReadNote(BaseModel):
+    """Something the reader saw but could not put into the plan as a value (for validation to report).
+
+    kind: "formula-not-calculated", "value-under-no-header", "number-in-text-column", "blank-row", ...
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    sheet: str
+    cell: str
+    value: str | None = None
+    field: str | None = None
+    action: str | None = None
+    recommendation: str | None = None
+    message: str = ""
+
+
+class Action(BaseModel):
+    """One evidence requirement and the force's response to it: one row of the grid."""
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    id: str
+    evidence: str | None = None
+    owner: str | None = None
+    owners: list[str] = Field(default_factory=list)
+    update: str | None = None
+    date: date | None = None
+    date_raw: str | None = None
+    status: str | None = None
+    status_raw: str | None = None
+    progress: int | None = Field(default=None, ge=0, le=100)
+    supporting_documents: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+    # field name -> "Sheet!A1" where the value was read; empty when the plan did not come from a workbook.
+    cells: dict[str, str] = Field(default_factory=dict)
+    hidden: bool = False
+
+    @field_validator("owners", mode="before")
+    @classmethod
+    def _owners_list(cls, value: Any) -> Any:
+        return value if value is not None else []
+
+    def cell(self, field: str) -> tuple[str | None, str | None]:
+        """(sheet, A1) where `field` was read, or (None, None)."""
+        return split_ref(self.cells.get(field))
+
+
+class Recommendation(BaseModel):
+    """One recommendation to chief constables (or a force's own local one) and its evidence requirements."""
+
+    number: str
+    text: str | None = None
+    deadline: date | None = None
+    addressees: list[str] = Field(default_factory=list, exclude=True)
+    actions: list[Action] = Field(default_factory=list)
+    # "number"/"text" -> "Sheet!A1"; not part of the canonical JSON.
+    cells: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_text(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value) if isinstance(value, int) else value
+
+
+class Plan(BaseModel):
+    """A force's Police Stalking Action Plan."""
+
+    title: str | None = None
+    force: str | None = None
+    executive_lead: str | None = None
+    operational_lead: str | None = None
+    protective_marking: str | None = None
+    recommendations: list[Recommendation] = Field(default_factory=list)
+
+    # Where the plan came from; none of this is in the canonical JSON.
+    source: str | None = Field(default=None, exclude=True)
+    sheet: str | None = Field(default=None, exclude=True)
+    # "title"/"force"/"executive_lead"/"operational_lead" -> "Sheet!A1"
+    header_cells: dict[str, str] = Field(default_factory=dict, exclude=True)
+    # The workbook's own status list (Lists sheet), when it has one.
+    status_list: list[str] | None = Field(default=None, exclude=True)
+    read_notes: list[ReadNote] = Field(default_factory=list, exclude=True)
+
+    def actions(self) -> list[tuple[Recommendation, Action]]:
+        """Every evidence requirement with the recommendation it sits under, in plan order."""
+        return [(rec, action) for rec in self.recommendations for action in rec.actions]
+
+    def canonical(self) -> dict[str, Any]:
+        """The public, stable JSON-able form of the plan (see README, "The plan as JSON")."""
+        return self.model_dump(mode="json")
+
+    def canonical_json(self, *, indent: int | None = 2) -> str:
+        """The canonical JSON text; keys in model order, so equal plans give equal text."""
+        return json.dumps(self.canonical(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_canonical(cls, data: dict[str, Any] | str) -> Plan:
+        """Rebuild a plan from its canonical JSON (as stored in a snapshot)."""
+        if isinstance(data, str):
+            data = json.loads(data)
+        return cls.model_validate(data)
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+def split_ref(ref: str | None) -> tuple[str | None, str | None]:
+    """'Action Plan!G26' -> ('Action Plan', 'G26'); None -> (None, None)."""
+    if not ref:
+        return None, None
+    sheet, _, cell = ref.rpartition("!")
+    return (sheet or None), cell
+
+
+def row_of(cell: str | None) -> int | None:
+    """The 1-based row number of an A1 address ('G26' -> 26)."""
+    if not cell:
+        return None
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else None
+
+
+__all__ = ["Action", "Plan", "ReadNote", "Recommendation", "Severity", "row_of", "split_owners", "split_ref"]
