@@ -73,7 +73,8 @@ class Catalogue(BaseModel):
     def rule_date(self, rule: str) -> date:
         """The date a deadline rule ("56d", "6m", "12m") gives from the publication date."""
         spec = self.deadline_rules[rule]
-        return self.report.published + relativedelta(days=spec.days, months=spec.months)
+        result: date = self.report.published + relativedelta(days=spec.days, months=spec.months)
+        return result
 
     def is_owner_default(self, owner: str | None) -> bool:
         """True when an owner cell still holds an addressee ("Chief Constables"): nobody owns the action."""

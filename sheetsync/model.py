@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import datetime as _dt
 from datetime import date
 from typing import Any, Literal
 
@@ -57,7 +58,7 @@ class Action(BaseModel):
     owner: str | None = None
     owners: list[str] = Field(default_factory=list)
     update: str | None = None
-    date: date | None = None
+    date: _dt.date | None = None  # `_dt.`: the field name shadows the type here
     date_raw: str | None = None
     status: str | None = None
     status_raw: str | None = None

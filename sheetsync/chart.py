@@ -1,0 +1,73 @@
+"""The report's one chart: evidence requirements by status for each recommendation, as PNG bytes.
+
+Stacked horizontal bars whose fills differ in lightness *and* hatching, so the chart still reads when printed in
+greyscale. Drawn with matplotlib's Agg canvas directly (no pyplot: faster to import, no global state).
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from sheetsync.report_data import ReportData
+
+# Fill and hatch per status category: lightness falls from "not started" to "done", hatches tell them apart.
+_STYLE: dict[str, tuple[str, str]] = {
+    "Action Complete": ("#0b3c5d", ""),
+    "BAU": ("#3f7cac", "..."),
+    "Not Applicable": ("#b8b8b8", "\\\\\\"),
+    "In Progress": ("#f2c14e", "///"),
+    "Not Started": ("#ffffff", "xxx"),
+}
+_FALLBACK: dict[str, tuple[str, str]] = {
+    "done": ("#5b8c5a", "---"),
+    "in_progress": ("#f6dc9c", "+++"),
+    "not_started": ("#ffffff", "ooo"),
+    "unknown": ("#ffffff", ""),
+}
+
+
+def status_chart_png(data: ReportData) -> bytes:
+    """The chart for `data` as PNG bytes (the same data gives the same bytes, drawn once per process)."""
+    rows = tuple((f"Rec {s.number}", tuple(c.count for c in s.counts)) for s in data.recommendations)
+    series = tuple((c.key, c.label, c.category) for c in data.status_counts)
+    return _draw(rows, series)
+
+
+@lru_cache(maxsize=8)
+def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str, str, str], ...]) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels = [label for label, _ in rows] or ["(none)"]
+    height = 1.2 + 0.34 * len(labels)
+    fig = Figure(figsize=(8.0, height), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    positions = list(range(len(labels)))
+    left = [0] * len(labels)
+    for index, (key, label, category) in enumerate(series):
+        widths = [counts[index] for _, counts in rows] or [0]
+        if not any(widths):
+            continue
+        fill, hatch = _STYLE.get(key) or _FALLBACK.get(category, ("#ffffff", ""))
+        ax.barh(positions, widths, left=left, height=0.7, color=fill, edgecolor="#000000", linewidth=0.6,
+                hatch=hatch or None, label=label)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(positions, labels=labels, fontsize=8)
+    ax.invert_yaxis()  # first recommendation at the top, as in the plan
+    ax.set_xlabel("Evidence requirements", fontsize=8)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("Evidence requirements by status, per recommendation", fontsize=10, loc="left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / height), ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+__all__ = ["status_chart_png"]

@@ -1,0 +1,789 @@
+"""The Excel buttons' adapter: what runs when a user presses a button in ActionPlan.xlsm.
+
+Each VBA Sub in `macros/SheetSync.bas` is one line, `RunPython "import sheetsync.excel as m; m.<entry>()"`.
+The entry points get the calling workbook through xlwings, wrap it in the small `ExcelBook` interface, and run
+the press against that interface. All the work (reading, validating, snapshotting, reporting) is sheetsync's
+library; this module only moves values between Excel and it, marks cells, and talks to the user.
+
+Rules kept here: the plan sheet's used range is read in one call; results are written back in as few calls as
+possible; the workbook is saved with a plain Save through Excel (never Save As, never openpyxl); only the marks
+sheetsync made (recorded on the hidden "SheetSyncMarks" sheet) are ever cleared; no Python traceback reaches
+the user. xlwings is imported only inside the functions Excel calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from sheetsync.errors import ConfigError, NoPlanFoundError, SheetsyncError
+
+if TYPE_CHECKING:
+    from sheetsync.model import Plan
+    from sheetsync.validation import Finding, ValidationReport
+
+Value = str | int | float | bool | date | datetime | None
+
+ISSUES_SHEET = "Issues"
+MARKS_SHEET = "SheetSyncMarks"
+SETTINGS_SHEET = "Settings"
+STATUS_LIST_NAME = "StatusList"
+PLAN_SHEET = "Action Plan"
+MARK_FILLS = {"error": "#FF9B9B", "warning": "#FFD27F"}
+NOTE_PREFIX = "sheetsync: "
+LOG_NAME = "sheetsync-excel.log"
+MARKS_HEADER: list[Value] = ["sheet", "cell", "fill set", "note set", "previous fill", "previous note"]
+REPORT_FORMATS = ("docx", "xlsx", "html", "md")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class UsedRange(NamedTuple):
+    """A sheet's used range: values row by row, and the 1-based sheet position of values[0][0]."""
+
+    values: list[list[Value]]
+    first_row: int
+    first_col: int
+
+
+class CellMarking(NamedTuple):
+    """A cell's fill ("#RRGGBB" or None) and note text (or None)."""
+
+    fill: str | None
+    note: str | None
+
+
+class ExcelBook(Protocol):
+    """The few things a button press needs from an open workbook (rows and columns 1-based, as in Excel)."""
+
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def sheet_names(self) -> list[str]: ...
+    def read_used_range(self, sheet: str) -> UsedRange: ...
+    def hidden_rows(self, sheet: str) -> set[int]: ...
+    def merged_ranges(self, sheet: str) -> list[str]: ...
+    def read_name(self, name: str) -> list[Value] | None: ...
+    def cell_marking(self, sheet: str, a1: str) -> CellMarking: ...
+    def mark_cell(self, sheet: str, a1: str, *, fill: str | None, note: str | None) -> None: ...
+    def write_values(self, sheet: str, top_left: str, values: list[list[Value]]) -> None: ...
+    def clear_sheet(self, sheet: str) -> None: ...
+    def add_sheet(self, name: str, *, hidden: bool = False) -> None: ...
+    def alert(self, message: str, *, title: str = "sheetsync") -> None: ...
+    def save(self) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Settings: the one documented place a force configures the buttons (the workbook's "Settings" sheet)
+# ---------------------------------------------------------------------------------------------------------------
+
+SETTING_KEYS = {
+    "snapshot store": "store",
+    "report folder": "report_folder",
+    "plan sheet": "plan_sheet",
+    "ignore findings": "ignore",
+}
+SETTINGS_HELP: list[tuple[str, str]] = [
+    ("Snapshot store", "Snapshot store file (SQLite). Blank: SHEETSYNC_STORE, else .sheetsync/snapshots.db beside "
+                       "this workbook. A relative path is taken from this workbook's folder."),
+    ("Report folder", "Where 'Export NPCC update' writes. Blank: '<workbook name> reports' beside this workbook."),
+    ("Plan sheet", "The sheet holding the plan grid. Blank: 'Action Plan', else the first sheet with a plan."),
+    ("Ignore findings", "Finding codes to leave out, separated by commas (e.g. date-missing)."),
+]
+
+
+class ButtonSettings(BaseModel):
+    """What the workbook's Settings sheet says (every value optional)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    store: Path | None = None
+    report_folder: Path | None = None
+    plan_sheet: str | None = None
+    ignore: tuple[str, ...] = ()
+
+
+def read_settings(book: ExcelBook, folder: Path) -> ButtonSettings:
+    """Key/value rows from the Settings sheet (column A the setting, column B its value); blank when absent."""
+    if SETTINGS_SHEET not in book.sheet_names:
+        return ButtonSettings()
+    used = book.read_used_range(SETTINGS_SHEET)
+    found: dict[str, Any] = {}
+    for offset, row in enumerate(used.values):
+        if used.first_col > 1 or not row:
+            break
+        key = _text(row[0]).rstrip(":").strip()
+        value = _text(row[1]) if len(row) > 1 else ""
+        if not key or key.casefold() == "setting" or not value:
+            continue
+        name = SETTING_KEYS.get(key.casefold())
+        if name is None:
+            known = ", ".join(k for k, _ in SETTINGS_HELP)
+            raise ConfigError(f"sheet {SETTINGS_SHEET!r}, cell A{used.first_row + offset}: unknown setting {key!r}",
+                              path=book.full_name, hint=f"Known settings: {known}")
+        if name in ("store", "report_folder"):
+            found[name] = folder / Path(value).expanduser()
+        elif name == "ignore":
+            found[name] = tuple(code.strip() for code in value.replace(";", ",").split(",") if code.strip())
+        else:
+            found[name] = value
+    return ButtonSettings(**found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The presses, against the interface (tests and the benchmark drive these directly)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def press_validate_and_snapshot(book: ExcelBook, *, as_of: date | None = None) -> str:
+    """Validate the plan as it is in Excel, mark its problem cells, list them on 'Issues', save, snapshot."""
+    from sheetsync.store import snapshot
+    from sheetsync.validation import validate
+
+    path = workbook_path(book)
+    settings = read_settings(book, path.parent)
+    plan = read_book_plan(book, settings)
+    report = validate(plan, as_of=as_of, ignore=settings.ignore)
+    _clear_recorded_marks(book)
+    marked = _mark_findings(book, report.findings)
+    _write_issues(book, report, marked)
+    book.save()  # plain Save through Excel: the file on disk is now exactly what the user sees
+    result = snapshot(path, message="Validate and snapshot (Excel button)", store=settings.store)
+    return f"{_findings_phrase(report)}; {result.describe()}"
+
+
+def press_export_npcc_update(book: ExcelBook, *, as_of: date | None = None) -> str:
+    """Write the NPCC progress update (Word, Excel, HTML, Markdown and the public web page) to new files."""
+    from sheetsync.report import render_report
+
+    path = workbook_path(book)
+    settings = read_settings(book, path.parent)
+    plan = read_book_plan(book, settings)
+    folder = settings.report_folder or path.parent / f"{path.stem} reports"
+    stamp = (as_of or date.today()).isoformat()
+    jobs = [(fmt, False, f"{path.stem} NPCC update {stamp}", fmt) for fmt in REPORT_FORMATS]
+    jobs.append(("html", True, f"{path.stem} public {stamp}", "html"))
+    names = _unused_names(folder, [(stem, ext) for _, _, stem, ext in jobs])
+    written: list[Path] = []
+    for (fmt, public, _, _), target in zip(jobs, names, strict=True):
+        render_report(plan, format=fmt, output=target, as_of=as_of, store=settings.store, public=public)
+        written.append(target)
+    listing = "\n".join(f"  {p.name}" for p in written)
+    return f"Wrote {len(written)} files to {folder}:\n{listing}"
+
+
+def press_clear_marks(book: ExcelBook) -> str:
+    """Take away the fills and notes sheetsync put on the plan; the user's own are left alone."""
+    cleared = _clear_recorded_marks(book)
+    if ISSUES_SHEET in book.sheet_names:
+        book.clear_sheet(ISSUES_SHEET)
+        book.write_values(ISSUES_SHEET, "A1", [[f"Marks cleared {datetime.now():%d/%m/%Y %H:%M}. Press "
+                                                f"'Validate and snapshot' to check the plan again."]])
+    return f"Cleared {cleared} sheetsync mark{'s' if cleared != 1 else ''}; your own colours and notes are untouched."
+
+
+def run_press(book: ExcelBook, press: Callable[[ExcelBook], str]) -> str:
+    """Run one press and show its outcome in the workbook: a summary, a SheetsyncError's message, or for
+    anything unexpected a short message and the path of a log holding the traceback. Returns what was shown."""
+    try:
+        message = press(book)
+    except SheetsyncError as exc:
+        message = f"sheetsync could not finish: {exc}"
+    except Exception as exc:  # a bug: the user gets one readable line, the log gets the traceback
+        log = write_crash_log(book, exc)
+        message = (f"sheetsync hit an unexpected problem ({type(exc).__name__}: {_first_line(exc)}). "
+                   f"Nothing was snapshotted. The details are in {log}; please send that file to whoever "
+                   f"supports sheetsync in your force.")
+    book.alert(message)
+    return message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry points called by RunPython
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def validate_and_snapshot() -> None:
+    """The 'Validate and snapshot' button."""
+    _entry(press_validate_and_snapshot)
+
+
+def export_npcc_update() -> None:
+    """The 'Export NPCC update' button."""
+    _entry(press_export_npcc_update)
+
+
+def clear_marks() -> None:
+    """The 'Clear marks' button."""
+    _entry(press_clear_marks)
+
+
+def _entry(press: Callable[[ExcelBook], str]) -> None:
+    try:
+        book: ExcelBook = XlwingsBook(_import_xlwings().Book.caller())
+    except Exception as exc:  # no workbook to talk to: RunPython shows what reaches stderr
+        log = write_crash_log(None, exc)
+        print(f"sheetsync could not reach the workbook ({_first_line(exc)}). Details: {log}", file=sys.stderr)
+        raise SystemExit(1) from None
+    try:
+        try:
+            run_press(book, press)
+        finally:
+            if isinstance(book, XlwingsBook):
+                book.restore_protection()
+    except Exception as exc:  # even the message box failed
+        log = write_crash_log(book, exc)
+        print(f"sheetsync could not show its result ({_first_line(exc)}). Details: {log}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _import_xlwings() -> Any:
+    import xlwings
+
+    return xlwings
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the plan out of the open workbook
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def workbook_path(book: ExcelBook) -> Path:
+    """The workbook's file; refuses one never saved (snapshots and reports live beside it)."""
+    name = book.full_name
+    path = Path(name)
+    if "://" in name:
+        raise ConfigError("the workbook is open from a web address that xlwings could not map to a file on this "
+                          "PC", path=name, hint="Open the synced local copy, or set ONEDRIVE_COMMERCIAL_WIN / "
+                          "SHAREPOINT_WIN in the xlwings settings (see the README)")
+    if not path.is_absolute() or not path.parent.is_dir():
+        raise ConfigError("this workbook has not been saved yet", path=name,
+                          hint="Save it as a macro-enabled workbook (.xlsm) in a folder first")
+    return path
+
+
+def read_book_plan(book: ExcelBook, settings: ButtonSettings) -> Plan:
+    """The plan on the plan sheet: its used range in one call, read by the same reader as files."""
+    from sheetsync.reader import SKIP_SHEETS, Grid, plan_from_grid
+
+    names = book.sheet_names
+    if settings.plan_sheet:
+        if settings.plan_sheet not in names:
+            raise ConfigError(f"the Settings sheet names plan sheet {settings.plan_sheet!r}, which this workbook "
+                              f"does not have", path=book.full_name, hint=f"Sheets: {', '.join(names)}")
+        candidates = [settings.plan_sheet]
+    else:
+        candidates = [n for n in names if n.casefold() not in SKIP_SHEETS and not n.startswith("_")]
+        candidates.sort(key=lambda n: n != PLAN_SHEET)
+    status_list = [_text(v) for v in (book.read_name(STATUS_LIST_NAME) or []) if _text(v)] or None
+    last_error: NoPlanFoundError | None = None
+    for sheet in candidates:
+        used = book.read_used_range(sheet)
+        grid = Grid(sheet=sheet, rows=used.values, first_row=used.first_row, first_col=used.first_col,
+                    hidden_rows=book.hidden_rows(sheet), merged=book.merged_ranges(sheet))
+        try:
+            return plan_from_grid(grid, source=book.full_name, status_list=status_list)
+        except NoPlanFoundError as exc:
+            last_error = exc
+    if last_error is not None and len(candidates) == 1:
+        raise last_error
+    raise NoPlanFoundError("no sheet holds a plan grid (a header row with 'Rec. No.', 'Recommendation:', "
+                           "'Status' …)", path=book.full_name,
+                           hint="Name the plan sheet on the Settings sheet ('Plan sheet'), or rebuild the workbook "
+                                "with 'sheetsync excel build'")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Marks: fills and notes on offending cells, recorded so that only ours are ever cleared
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _mark_findings(book: ExcelBook, findings: Sequence[Finding]) -> dict[tuple[str, str], str]:
+    """Fill and annotate each cell that has an error or warning; record each on the marks sheet."""
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.sheet and finding.cell and finding.severity in MARK_FILLS:
+            by_cell.setdefault((finding.sheet, finding.cell), []).append(finding)
+    names = set(book.sheet_names)
+    ledger: list[list[Value]] = [list(MARKS_HEADER)]
+    marked: dict[tuple[str, str], str] = {}
+    for (sheet, cell), found in by_cell.items():
+        if sheet not in names:
+            continue
+        found.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+        fill = MARK_FILLS[found[0].severity]
+        ours = NOTE_PREFIX + "\n".join(f"{f.severity} {f.code}: {_finding_text(f)}" for f in found)
+        before = book.cell_marking(sheet, cell)
+        note = ours if not before.note else f"{before.note}\n\n{ours}"
+        book.mark_cell(sheet, cell, fill=fill, note=note)
+        ledger.append([sheet, cell, fill, note, before.fill, before.note])
+        marked[(sheet, cell)] = fill
+    if len(ledger) > 1:
+        if MARKS_SHEET not in names:
+            book.add_sheet(MARKS_SHEET, hidden=True)
+        book.write_values(MARKS_SHEET, "A1", [[_as_text_cell(v) for v in row] for row in ledger])
+    return marked
+
+
+def _clear_recorded_marks(book: ExcelBook) -> int:
+    """Undo the marks the ledger records, each only if the cell still shows what sheetsync put there."""
+    if MARKS_SHEET not in book.sheet_names:
+        return 0
+    used = book.read_used_range(MARKS_SHEET)
+    rows = [row for row in used.values[1:] if len(row) >= 2 and row[0] and row[1]] if used.first_row == 1 else []
+    names = set(book.sheet_names)
+    cleared = 0
+    for row in rows:
+        sheet, cell, fill_set, note_set, prev_fill, prev_note = (list(row) + [None] * 6)[:6]
+        sheet, cell = _text(sheet), _text(cell)
+        if sheet not in names:
+            continue
+        now = book.cell_marking(sheet, cell)
+        fill_ours = _same_fill(now.fill, _text(fill_set) or None)
+        note_ours = (now.note or "") == _text(note_set)
+        if not (fill_ours or note_ours):
+            continue
+        book.mark_cell(sheet, cell, fill=(_text(prev_fill) or None) if fill_ours else now.fill,
+                       note=(_text(prev_note) or None) if note_ours else now.note)
+        cleared += 1
+    book.clear_sheet(MARKS_SHEET)
+    return cleared
+
+
+def _write_issues(book: ExcelBook, report: ValidationReport, marked: dict[tuple[str, str], str]) -> None:
+    """The Issues sheet: a summary line, then one row per finding with a link to its cell; rewritten each press."""
+    if ISSUES_SHEET not in book.sheet_names:
+        book.add_sheet(ISSUES_SHEET)
+    else:
+        book.clear_sheet(ISSUES_SHEET)
+    stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
+    rows: list[list[Value]] = [
+        [f"{_findings_phrase(report)} (checked {stamp}). Coloured cells on the plan carry a note; "
+         f"'Clear marks' removes them."],
+        [],
+        ["Severity", "Cell", "Rec.", "Evidence", "Field", "Code", "Problem", "Suggestion", "Value"],
+    ]
+    ordered = sorted(report.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.row or 0))
+    for finding in ordered:
+        link: Value = hyperlink_formula(finding.sheet, finding.cell) if finding.sheet and finding.cell else ""
+        rows.append([finding.severity, link, finding.recommendation, finding.action, finding.field, finding.code,
+                     finding.message, finding.suggestion, _as_text_cell(finding.value)])
+    width = max(len(r) for r in rows)
+    padded = [[_as_text_cell(v) if i != 1 or r < 3 else v for i, v in enumerate(row + [None] * (width - len(row)))]
+              for r, row in enumerate(rows)]
+    book.write_values(ISSUES_SHEET, "A1", padded)
+
+
+def hyperlink_formula(sheet: str, cell: str) -> str:
+    """An in-workbook link as a formula: one write for the whole Issues sheet instead of a call per link."""
+    target = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+    label = f"{sheet}!{cell}"
+    return f'=HYPERLINK("{target.replace(chr(34), chr(34) * 2)}","{label.replace(chr(34), chr(34) * 2)}")'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Crash log and small helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def write_crash_log(book: ExcelBook | None, exc: BaseException) -> Path:
+    """Append the traceback to sheetsync-excel.log beside the snapshot store (else in ~/.sheetsync)."""
+    folder = Path.home() / ".sheetsync"
+    with contextlib.suppress(Exception):
+        if book is not None:
+            from sheetsync.store import resolve_store
+
+            path = workbook_path(book)
+            folder = resolve_store(path, read_settings(book, path.parent).store).parent
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    header = f"--- {datetime.now().isoformat(timespec='seconds')} sheetsync {_version()} " \
+             f"Python {sys.version.split()[0]} {sys.platform}\n"
+    for where in (folder, Path.home() / ".sheetsync"):
+        with contextlib.suppress(OSError):
+            where.mkdir(parents=True, exist_ok=True)
+            log = where / LOG_NAME
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(header + text + "\n")
+            return log
+    return folder / LOG_NAME
+
+
+def _version() -> str:
+    from sheetsync import __version__
+
+    return __version__
+
+
+def _unused_names(folder: Path, stems: list[tuple[str, str]]) -> list[Path]:
+    """One set of new file names in `folder` (the date stamp, then -2, -3 … until none of them exists)."""
+    for n in range(1, 10_000):
+        suffix = "" if n == 1 else f"-{n}"
+        paths = [folder / f"{stem}{suffix}.{ext}" for stem, ext in stems]
+        if not any(p.exists() for p in paths):
+            return paths
+    raise SheetsyncError("too many reports for one day", path=folder, hint="Move old reports elsewhere")
+
+
+def _findings_phrase(report: ValidationReport) -> str:
+    counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning")}
+    total = len(report.findings)
+    return (f"{total} finding{'s' if total != 1 else ''}, {counts['error']} error{'s' if counts['error'] != 1 else ''}"
+            f", {counts['warning']} warning{'s' if counts['warning'] != 1 else ''}")
+
+
+def _finding_text(finding: Finding) -> str:
+    return f"{finding.message} {finding.suggestion}".strip() if finding.suggestion else finding.message
+
+
+def _text(value: Value | object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _as_text_cell(value: Value | object) -> Value:
+    """Text written to Excel is never taken for a formula: a leading = + - @ gets Excel's text apostrophe."""
+    if value is None or isinstance(value, bool | int | float | date):
+        return value  # type: ignore[return-value]
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _same_fill(a: str | None, b: str | None) -> bool:
+    return (a or "").upper() == (b or "").upper()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0][:200] if text else "") or type(exc).__name__
+
+
+def _rgb_hex(color: Any) -> str | None:
+    if color is None:
+        return None
+    if isinstance(color, str):
+        return color.upper()
+    if isinstance(color, int):
+        # Excel's colour integer is BGR
+        return f"#{color & 0xFF:02X}{(color >> 8) & 0xFF:02X}{(color >> 16) & 0xFF:02X}"
+    r, g, b = color
+    return f"#{int(r):02X}{int(g):02X}{int(b):02X}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The real thing: ExcelBook over an xlwings Book (only the entry points create one)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class XlwingsBook:
+    """`ExcelBook` over `xlwings.Book` (Windows COM or macOS AppleScript; also xlwings' JSON book)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        # Sheets unprotected to mark cells -> the protection options to put back (the template protects the
+        # plan sheet with no password; formatting cells and adding notes need it off for a moment).
+        self._unprotected: dict[str, dict[str, Any]] = {}
+
+    def _editable(self, sheet: str) -> Any:
+        ws = self.book.sheets[sheet]
+        if sheet not in self._unprotected and bool(ws.api.ProtectContents):
+            p = ws.api.Protection
+            options = {name: bool(getattr(p, name)) for name in (
+                "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
+                "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
+                "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")}
+            options["DrawingObjects"] = bool(ws.api.ProtectDrawingObjects)
+            options["Scenarios"] = bool(ws.api.ProtectScenarios)
+            ws.api.Unprotect("")  # a password-protected sheet raises here: reported as a readable error
+            self._unprotected[sheet] = options
+        return ws
+
+    def restore_protection(self) -> None:
+        """Protect again every sheet this press unprotected, with the options it had (Windows COM)."""
+        while self._unprotected:
+            sheet, options = self._unprotected.popitem()
+            self.book.sheets[sheet].api.Protect(Password="", Contents=True, **options)
+
+    @property
+    def full_name(self) -> str:
+        return str(self.book.fullname)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_used_range(self, sheet: str) -> UsedRange:
+        used = self.book.sheets[sheet].used_range
+        values = used.options(ndim=2).value  # one round trip for the whole grid
+        return UsedRange([list(r) for r in values or [[None]]], int(used.row), int(used.column))
+
+    def hidden_rows(self, sheet: str) -> set[int]:
+        used = self.book.sheets[sheet].used_range
+        first, count = int(used.row), int(used.rows.count)
+        with contextlib.suppress(Exception):  # Windows: the visible cells of column 1, one call
+            visible = str(used.columns[0].api.SpecialCells(12).Address)
+            shown: set[int] = set()
+            for area in visible.replace("$", "").split(","):
+                start, _, end = area.partition(":")
+                lo, hi = _row_number(start), _row_number(end or start)
+                shown.update(range(lo, hi + 1))
+            return set(range(first, first + count)) - shown
+        return set()  # macOS and the JSON book: not readable cheaply; the hidden-row note is then not given
+
+    def merged_ranges(self, sheet: str) -> list[str]:
+        used = self.book.sheets[sheet].used_range
+        merged: list[str] = []
+        with contextlib.suppress(Exception):
+            if used.api.MergeCells is False:  # Windows: one call answers "none at all"
+                return []
+            values = used.options(ndim=2).value
+            for r, row in enumerate(values):
+                for c, value in enumerate(row):
+                    if value is None:
+                        continue  # a merge area's value lives in its top-left cell
+                    cell = used[r, c]
+                    if cell.api.MergeCells:
+                        merged.append(str(cell.merge_area.address).replace("$", ""))
+        return merged
+
+    def read_name(self, name: str) -> list[Value] | None:
+        with contextlib.suppress(Exception):
+            values = self.book.names[name].refers_to_range.options(ndim=2).value
+            return [v for row in values for v in row]
+        return None
+
+    def cell_marking(self, sheet: str, a1: str) -> CellMarking:
+        cell = self.book.sheets[sheet].range(a1)
+        note = cell.note
+        return CellMarking(_rgb_hex(cell.color), note.text if note is not None else None)
+
+    def mark_cell(self, sheet: str, a1: str, *, fill: str | None, note: str | None) -> None:
+        cell = self._editable(sheet).range(a1)
+        cell.color = fill
+        existing = cell.note
+        if note is None:
+            if existing is not None:
+                existing.delete()
+        elif existing is not None:
+            existing.text = note
+        else:
+            cell.add_note(note)
+
+    def write_values(self, sheet: str, top_left: str, values: list[list[Value]]) -> None:
+        self.book.sheets[sheet].range(top_left).value = values
+
+    def clear_sheet(self, sheet: str) -> None:
+        self.book.sheets[sheet].clear()
+
+    def add_sheet(self, name: str, *, hidden: bool = False) -> None:
+        sheets = self.book.sheets
+        new = sheets.add(name, after=sheets[len(sheets) - 1])
+        if hidden:
+            new.visible = False
+
+    def alert(self, message: str, *, title: str = "sheetsync") -> None:
+        self.book.app.alert(message, title=title)
+
+    def save(self) -> None:
+        self.restore_protection()
+        self.book.save()  # no path: Excel's plain Save, the window stays on the same file
+
+
+def _row_number(a1: str) -> int:
+    digits = "".join(ch for ch in a1 if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# An in-memory workbook: the tests' stand-in for Excel, and the benchmark's
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def parse_a1(a1: str) -> tuple[int, int]:
+    """'G26' -> (26, 7), 1-based."""
+    letters = "".join(ch for ch in a1 if ch.isalpha()).upper()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return _row_number(a1), col
+
+
+@dataclass
+class MemorySheet:
+    cells: dict[tuple[int, int], Value] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    merged: list[str] = field(default_factory=list)
+    hidden: bool = False
+
+
+@dataclass
+class MemoryBook:
+    """`ExcelBook` in memory, 1-based like Excel; counts calls so tests can check what a press did."""
+
+    path: str
+    sheets: dict[str, MemorySheet] = field(default_factory=dict)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # defined name -> (sheet, "A2:A9")
+    alerts: list[str] = field(default_factory=list)
+    saves: int = 0
+    calls: list[str] = field(default_factory=list)
+    on_save: Callable[[MemoryBook], None] | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> MemoryBook:
+        """Load a workbook's values (python-calamine) as a stand-in for the same book open in Excel."""
+        from python_calamine import CalamineWorkbook
+
+        book = cls(path=str(Path(path).resolve()))
+        workbook = CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            start = sheet.start or (0, 0)
+            memory = MemorySheet()
+            for r, row in enumerate(sheet.to_python(skip_empty_area=True)):
+                for c, value in enumerate(row):
+                    if value not in ("", None):
+                        memory.cells[(start[0] + r + 1, start[1] + c + 1)] = value
+            with contextlib.suppress(Exception):
+                for merge in sheet.merged_cell_ranges or []:
+                    (r1, c1), (r2, c2) = merge
+                    memory.merged.append(f"{column_letters(c1 + 1)}{r1 + 1}:{column_letters(c2 + 1)}{r2 + 1}")
+            book.sheets[name] = memory
+        if "Lists" in book.sheets and book.sheets["Lists"].cells:
+            rows = [r for (r, c) in book.sheets["Lists"].cells if c == 1]
+            book.names[STATUS_LIST_NAME] = ("Lists", f"A{min(rows) + 1}:A{max(rows)}")
+        return book
+
+    def _sheet(self, name: str) -> MemorySheet:
+        if name not in self.sheets:
+            raise KeyError(f"no sheet {name!r}")
+        return self.sheets[name]
+
+    @property
+    def full_name(self) -> str:
+        return self.path
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def read_used_range(self, sheet: str) -> UsedRange:
+        self.calls.append(f"read_used_range {sheet}")
+        cells = self._sheet(sheet).cells
+        if not cells:
+            return UsedRange([[None]], 1, 1)
+        rows = [r for r, _ in cells]
+        cols = [c for _, c in cells]
+        r0, c0 = min(rows), min(cols)
+        return UsedRange([[cells.get((r, c)) for c in range(c0, max(cols) + 1)] for r in range(r0, max(rows) + 1)],
+                         r0, c0)
+
+    def hidden_rows(self, sheet: str) -> set[int]:
+        return set(self._sheet(sheet).hidden_rows)
+
+    def merged_ranges(self, sheet: str) -> list[str]:
+        return list(self._sheet(sheet).merged)
+
+    def read_name(self, name: str) -> list[Value] | None:
+        if name not in self.names:
+            return None
+        sheet, ref = self.names[name]
+        start, _, end = ref.partition(":")
+        (r1, c1), (r2, c2) = parse_a1(start), parse_a1(end or start)
+        cells = self._sheet(sheet).cells
+        return [cells.get((r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+    def cell_marking(self, sheet: str, a1: str) -> CellMarking:
+        s, key = self._sheet(sheet), parse_a1(a1)
+        return CellMarking(s.fills.get(key), s.notes.get(key))
+
+    def mark_cell(self, sheet: str, a1: str, *, fill: str | None, note: str | None) -> None:
+        self.calls.append(f"mark_cell {sheet}!{a1}")
+        s, key = self._sheet(sheet), parse_a1(a1)
+        for store, value in ((s.fills, fill), (s.notes, note)):
+            if value is None:
+                store.pop(key, None)
+            else:
+                store[key] = value
+
+    def write_values(self, sheet: str, top_left: str, values: list[list[Value]]) -> None:
+        self.calls.append(f"write_values {sheet}")
+        s = self._sheet(sheet)
+        r0, c0 = parse_a1(top_left)
+        for r, row in enumerate(values):
+            for c, value in enumerate(row):
+                if value in ("", None):
+                    s.cells.pop((r0 + r, c0 + c), None)
+                else:
+                    s.cells[(r0 + r, c0 + c)] = value
+
+    def clear_sheet(self, sheet: str) -> None:
+        s = self._sheet(sheet)
+        s.cells.clear()
+        s.fills.clear()
+        s.notes.clear()
+
+    def add_sheet(self, name: str, *, hidden: bool = False) -> None:
+        if name in self.sheets:
+            raise ValueError(f"sheet {name!r} exists")
+        self.sheets[name] = MemorySheet(hidden=hidden)
+
+    def alert(self, message: str, *, title: str = "sheetsync") -> None:
+        self.alerts.append(message)
+
+    def save(self) -> None:
+        self.saves += 1
+        if self.on_save is not None:
+            self.on_save(self)
+
+    def value(self, sheet: str, a1: str) -> Value:
+        return self._sheet(sheet).cells.get(parse_a1(a1))
+
+
+def _bench_press(path: str, store: str | None = None) -> None:
+    """One 'Validate and snapshot' press on `path` loaded into a MemoryBook, timed, as the benchmark runs it in a
+    new interpreter (bench/bench_button.py starts it the way xlwings' RunPython does, after `import xlwings.utils`)."""
+    started = time.perf_counter()
+    book = MemoryBook.from_file(path)
+    if store:
+        os.environ["SHEETSYNC_STORE"] = store
+    message = run_press(book, press_validate_and_snapshot)
+    print(f"{time.perf_counter() - started:.3f}s in-process after interpreter start; {message}")
+
+
+__all__ = [
+    "ButtonSettings",
+    "CellMarking",
+    "ExcelBook",
+    "MemoryBook",
+    "UsedRange",
+    "XlwingsBook",
+    "clear_marks",
+    "export_npcc_update",
+    "press_clear_marks",
+    "press_export_npcc_update",
+    "press_validate_and_snapshot",
+    "read_settings",
+    "run_press",
+    "validate_and_snapshot",
+]

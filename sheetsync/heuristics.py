@@ -1,0 +1,290 @@
+"""Text heuristics for free-text cells: pending language, truncation, history in one cell, copied updates.
+
+Pure functions on strings (no plan types), so they can be measured on a labelled corpus
+(tests/test_heuristics.py asserts precision and recall floors). Tuned to catch real defects while staying
+quiet on ordinary process descriptions ("victims will be referred", "will continue to", "reviewed annually").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+# --- history appended inside one cell ("… UPDATE: …", "Mar 25 update - …", "12/03/25: …") -----------------
+
+_HISTORY = re.compile(
+    r"(?:^|(?<=[\s.;,)\]]))"
+    r"(?:(?:further|latest|progress|new)\s+)?update"
+    r"(?:\s*\(?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:[A-Za-z]{3,9}\.?\s*)?(?:\d{1,2}/\d{1,2}/)?\d{2,4}\s*\)?)?"
+    r"\s*(?::|\s[-–—]\s|[-–—](?=\s*[A-Z]))",
+    re.IGNORECASE,
+)
+_DATE_STAMP = re.compile(
+    r"(?:^|(?<=[\s.;]))(?:\d{1,2}/\d{1,2}/\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+    r"[\s-]+\d{2,4})\s*[:\-–—]\s",
+    re.IGNORECASE,
+)
+
+
+def history_markers(text: str | None) -> list[int]:
+    """Start offsets of the dated/"UPDATE:" sections appended inside one cell (empty when none)."""
+    if not text:
+        return []
+    starts = [m.start() for m in _HISTORY.finditer(text)]
+    stamps = [m.start() for m in _DATE_STAMP.finditer(text)]
+    # One date stamp at the very start is just a dated update; more than one (or one later on) is history.
+    if len(stamps) > 1 or (stamps and stamps[0] > 0):
+        starts.extend(s for s in stamps if s > 0)
+    return sorted(s for s in set(starts) if s > 0 or len(starts) > 1)
+
+
+def latest_section(text: str) -> str:
+    """The newest part of an update: the text after the last "UPDATE:" (or date stamp) marker."""
+    marks = history_markers(text)
+    return text[marks[-1]:] if marks else text
+
+
+# --- pending language: a "complete" status over an update that describes work still to do ----------------
+
+_PARTICIPLES = (
+    r"(?:re-?)?(?:reviewed|updated|developed|implemented|created|introduced|rolled\s+out|launched|delivered|"
+    r"completed|considered|explored|agreed|published|circulated|established|finali[sz]ed|amended|drafted|"
+    r"set\s+up|put\s+in\s+place|made\s+available|produced|uploaded|added|asked|revisited|discussed|presented|"
+    r"scoped|procured|recruited|issued|shared|written|refreshed|tested|piloted|arranged|signed\s+off|"
+    r"evaluated|confirmed|decided|scheduled|designed|built|embedded|commissioned|appointed|sourced|"
+    r"revised|rewritten|incorporated|mapped|identified|undertaken|carried\s+out|conducted|approved|"
+    r"available|in\s+place|launched|live|ready)"
+)
+_BAU_CYCLE = re.compile(
+    r"\s*(?:annually|yearly|quarterly|monthly|weekly|daily|every|each|regularly|periodically|routinely|"
+    r"on\s+an?\s+(?:annual|regular|ongoing|rolling|monthly|quarterly|case)|as\s+(?:and\s+when|required|needed|"
+    r"necessary|part\s+of\s+(?:the\s+)?(?:normal|routine|annual|regular|business|usual|standard))|"
+    r"at\s+(?:all\s+times|every|each)|24/7|when\s+(?:required|needed|necessary))",
+    re.IGNORECASE,
+)
+_PENDING_PATTERNS: tuple[str, ...] = (
+    r"\b(?:is|are|am|were|was)\s+(?:now\s+|also\s+)?going\s+to\b",
+    rf"\bwill\s+(?:now\s+|also\s+|then\s+|shortly\s+|soon\s+|need\s+to\s+|have\s+to\s+)?be\s+(?:fully\s+)?{_PARTICIPLES}",
+    rf"\b(?:still\s+|yet\s+)?to\s+be\s+(?:fully\s+)?{_PARTICIPLES}",
+    r"\b(?:is|are|currently|still)\s+(?:currently\s+|still\s+)?being\s+(?:re-?)?(?:reviewed|developed|updated|drafted|"
+    r"considered|explored|progressed|finali[sz]ed|written|scoped|implemented|rolled\s+out|piloted|tested|designed|"
+    r"established|set\s+up|created|produced|agreed|mapped|refreshed|revised|looked\s+(?:at|into)|worked\s+on|"
+    r"discussed|arranged|procured|built|planned|prepared|trialled|evaluated)\b",
+    r"\bwaiting\s+(?:on|for)\b",
+    r"\bawaiting\s+(?:sign[- ]?off|approval|confirmation|the\s+(?:outcome|results?|decision|publication|"
+    r"completion|new|national|final|review)|outcome|results?|feedback|a\s+(?:response|decision|date|review)|"
+    r"response|decision|ratification|agreement|completion|publication|delivery|funding|guidance)\b",
+    r"\bneeds?\s+to\s+(?:take\s+place|happen|be\s+\w+|go\s+live)\b",
+    r"\b(?:still\s+)?needs?\s+(?:further\s+)?(?:work|development|review|consideration|agreement|sign[- ]?off)\b",
+    r"\bwill\s+(?:then\s+|also\s+)?take\s+place\b",
+    r"\bunable\s+to\b",
+    r"\b(?:cannot|can\s*not|can't|will\s+not|won't)\s+(?:\w+\s+){0,3}until\b",
+    r"\bonce\s+(?:\w+\s+){0,10}?(?:has|have)\s+(?:taken\s+place|been\s+(?:completed|agreed|finali[sz]ed|approved|"
+    r"signed\s+off|published|assessed|reviewed|scored|launched|implemented|received))\b",
+    r"\b(?:in\s+the\s+process\s+of|in\s+development|under\s+(?:review|development|consideration|discussion)|"
+    r"not\s+yet|yet\s+to|has\s+yet\s+to|have\s+yet\s+to|in\s+due\s+course|in\s+the\s+coming\s+(?:weeks|months)|"
+    r"later\s+this\s+year|in\s+the\s+new\s+year|to\s+follow|tbc|tbd|subject\s+to\s+(?:approval|sign[- ]?off|funding))\b",
+    r"\b(?:planned|scheduled|due|expected|intended|anticipated)\s+(?:for|to\s+(?:be|go|start|launch|complete|begin|"
+    r"commence|take))\b",
+    r"\bwill\s+(?:now\s+|also\s+|then\s+|shortly\s+|soon\s+)?(?:seek|look|aim|endeavou?r|explore|consider|"
+    r"scope|commence|begin|start|go\s+live|be\s+able\s+to|be\s+launched|roll\s+out|look\s+into)\b",
+    r"\b(?:we|the\s+force|force|[A-Z]{1,4}P|MPS|PSNI|PSoS)\s+(?:will|shall|intends?\s+to|plans?\s+to|aims?\s+to|"
+    r"hopes?\s+to|(?:is|are)\s+(?:planning|hoping|intending|aiming)\s+to)\s+(?:now\s+|also\s+|then\s+|shortly\s+|"
+    r"soon\s+)?(?!continue\b|not\b|have\b|always\b|only\b|be\s+referred\b)\w+",
+    r"\b(?:by|before|at)\s+the\s+(?:end\s+of\s+(?:april|may|june|july|august|september|october|november|"
+    r"december|january|february|march|the\s+(?:month|year|quarter))|next\s+(?:cpd|training|board|meeting|"
+    r"quarter|financial\s+year|review|phase))\b",
+    r"\b(?:the|our)\s+next\s+(?:cpd|training\s+day|input|phase|stage)\b",
+    r"\bwith\s+a\s+view\s+to\b",
+    r"\b(?:do|does)\s+not\s+(?:currently\s+)?have\s+(?:the\s+)?capacity\b",
+    r"\b(?:currently|now)\s+(?:looking\s+(?:at|into)|exploring|considering|scoping|developing|drafting|reviewing)\b",
+)
+_PENDING = re.compile("|".join(f"(?:{p})" for p in _PENDING_PATTERNS), re.IGNORECASE)
+# A phrase that describes an ongoing routine or a finished state right before the match.
+_NOT_PENDING_BEFORE = re.compile(r"(?:continues?|continued|no\s+longer|already|routinely)\s+(?:\w+\s+){0,1}$",
+                                 re.IGNORECASE)
+
+
+def pending_phrase(text: str | None) -> str | None:
+    """The first phrase in `text` saying the work is not done yet ("will be reviewed", "waiting on"), or None.
+
+    Only the newest section of a cell with appended history counts: "… are going to … UPDATE: circulated"
+    reports completion.
+    """
+    if not text or not text.strip():
+        return None
+    latest = latest_section(text)
+    for match in _PENDING.finditer(latest):
+        before = latest[max(0, match.start() - 30):match.start()]
+        if _NOT_PENDING_BEFORE.search(before):
+            continue
+        if _BAU_CYCLE.match(latest, match.end()):
+            continue
+        return " ".join(match.group(0).split())
+    return None
+
+
+# --- truncated text ---------------------------------------------------------------------------------------
+
+_DANGLING_WORDS = frozenset(
+    "and or but nor the a an of to for with in at by from into onto as than that which who whom whose "
+    "this these those their our its his her is are was were be been being will would can could should may "
+    "might must has have had including such via about between within without through where when while "
+    "whilst because although also e.g eg i.e ie per towards toward upon among amongst whether if unless "
+    "whereby across against during following regarding".split()
+)
+_EXPORT_LIMITS = frozenset({255, 256, 1000, 1024, 2000, 2048, 4000, 4095, 4096, 8000, 8192, 32767})
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_END_PUNCT = tuple(".!?)]\"'’”")
+_OPEN_END = tuple(",:;/&-–—•(")
+
+
+@cache
+def _reference_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words of the catalogue texts plus common plan words, and all their prefixes (for mid-word cuts)."""
+    from sheetsync.catalogue import catalogue
+
+    cat = catalogue()
+    texts = [rec.text for rec in cat.recommendations]
+    texts += [ev.text or "" for rec in cat.recommendations for ev in rec.evidence]
+    texts.append(_COMMON_WORDS)
+    words = {w.casefold() for text in texts for w in _WORD.findall(text)}
+    prefixes = {w[:n] for w in words for n in range(3, len(w) - 2)}
+    return frozenset(words), frozenset(prefixes)
+
+
+_COMMON_WORDS = (
+    "harassment investigation investigations investigating safeguarding information officers management "
+    "complete completed completion implementation implemented development developing developed training "
+    "referral referrals procedure procedures assessment assessments performance partnership partnerships "
+    "intelligence department supervisors supervision protection vulnerability victims witness statement "
+    "statements recommendation recommendations organisation organisational communication communications "
+    "arrangements requirements understanding identification consultation governance strategic strategy "
+    "processes meeting meetings reviewing reviewed monitoring published guidance document documents "
+    "additional available availability currently continue continuing ongoing appropriate appropriately "
+    "throughout including effectively effective operational operation operations specialist support "
+    "services service response responses approximately recording recorded offences offenders suspects"
+)
+
+
+def truncation_reason(text: str | None, *, full: str | None = None, words: Iterable[str] = ()) -> str | None:
+    """Why `text` looks cut off mid-sentence, or None.
+
+    `full` is the national wording when the cell should hold it (evidence text): a cell equal to it is never
+    truncated, a cell that is a strict beginning of it is. `words` are more known words (the rest of the plan)
+    for spotting a cut mid-word.
+    """
+    if text is None:
+        return None
+    clean = " ".join(text.split())
+    if not clean:
+        return None
+    if full is not None:
+        reference = " ".join(full.split())
+        if clean.casefold() == reference.casefold():
+            return None
+        if len(clean) >= 20 and reference.casefold().startswith(clean.casefold()) and len(reference) > len(clean):
+            return "it is only the beginning of the national wording"
+    if clean.endswith(_END_PUNCT):
+        return None
+    if len(text) in _EXPORT_LIMITS and len(clean) > 200:
+        return f"it is exactly {len(text)} characters long, a length at which exports cut text"
+    if clean.endswith(_OPEN_END) and not clean.endswith(("e.g.", "etc")):
+        return f"it ends on '{clean[-1]}'"
+    tokens = _WORD.findall(clean[-40:])
+    if not tokens or not clean[-1].isalpha():
+        return None
+    last = tokens[-1]
+    if len(clean.split()) < 4:
+        return None
+    if last.casefold() in _DANGLING_WORDS:
+        return f"it ends on '{last}'"
+    if _unmatched_open(clean):
+        return "a bracket is opened and never closed"
+    if len(last) >= 4 and not last.isupper():
+        known, prefixes = _reference_words()
+        lower = last.casefold()
+        extra = {w.casefold() for w in words}
+        if lower not in known and lower not in extra and (
+            lower in prefixes or any(w.startswith(lower) and len(w) >= len(lower) + 3 for w in extra)
+        ):
+            return f"it ends mid-word ('{last}')"
+    return None
+
+
+def _unmatched_open(text: str) -> bool:
+    return text.count("(") > text.count(")")
+
+
+# --- copied updates: the same or nearly the same text on different actions --------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+MIN_WORDS = 8  # shorter updates ("Complete.", "See 7.1") are not worth comparing
+_COMMON_BUCKET = 40  # a sentence shared by more actions than this is boilerplate, not a copy
+
+
+def _shingles(tokens: Sequence[str]) -> frozenset[int]:
+    return frozenset(hash(tuple(tokens[i:i + 3])) for i in range(max(1, len(tokens) - 2)))
+
+
+def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6,
+                    containment: float = 0.8) -> dict[int, list[tuple[int, float]]]:
+    """For each index, the other indexes whose text is the same or nearly the same, with their similarity.
+
+    Near means word 3-shingle Jaccard ≥ `jaccard`, or ≥ `containment` of the shorter text found in the longer
+    (a copy cut short, or a copy with a sentence added). Candidates come from hashing each text's
+    sentences, opening and ending, so 10,000 rows compare only the few pairs that share one.
+    """
+    tokens: list[list[str]] = []
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for index, text in enumerate(texts):
+        words = _TOKEN.findall(text.casefold()) if text else []
+        tokens.append(words)
+        if len(words) < MIN_WORDS:
+            continue
+        keys = {hash(tuple(words)), hash(("head", *words[:10])), hash(("tail", *words[-10:]))}
+        for sentence in _SENTENCE.split(text.casefold()) if text else ():
+            sentence_words = _TOKEN.findall(sentence)
+            if len(sentence_words) >= 6:
+                keys.add(hash(tuple(sentence_words)))
+        for key in keys:
+            buckets[key].append(index)
+
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > _COMMON_BUCKET:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pairs.add((a, b))
+    # Exact copies in a big bucket (the same update on 100 rows) still count: keep them as whole-text groups.
+    exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, words in enumerate(tokens):
+        if len(words) >= MIN_WORDS:
+            exact[tuple(words)].append(index)
+
+    result: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for members in exact.values():
+        if len(members) > _COMMON_BUCKET:
+            for a in members:
+                result[a].extend((b, 1.0) for b in members if b != a)
+    shingles: dict[int, frozenset[int]] = {}
+    for a, b in sorted(pairs):
+        sa = shingles.get(a) or shingles.setdefault(a, _shingles(tokens[a]))
+        sb = shingles.get(b) or shingles.setdefault(b, _shingles(tokens[b]))
+        common = len(sa & sb)
+        if not common:
+            continue
+        jac = common / len(sa | sb)
+        contained = common / min(len(sa), len(sb))
+        if jac >= jaccard or (contained >= containment and min(len(sa), len(sb)) >= MIN_WORDS - 2):
+            score = round(max(jac, contained), 2)
+            result[a].append((b, score))
+            result[b].append((a, score))
+    return {k: sorted(v) for k, v in result.items()}
+
+
+__all__ = ["history_markers", "latest_section", "near_duplicates", "pending_phrase", "truncation_reason"]

@@ -1,0 +1,19 @@
+"""Shape 3: labelled prose: "7.1 - Evidence requirements of progress/completion: …" then labelled lines
+("Owner: …", "Update: …", "Status: …"). The block logic is the key/value reader's."""
+
+from __future__ import annotations
+
+from sheetsync.importers.common import Document, ImportReport
+from sheetsync.importers.keyvalue import _prose_start, read_blocks
+from sheetsync.model import Plan
+
+NAME = "labelled-prose"
+
+
+def candidate(doc: Document) -> bool:
+    return any(line.cells and _prose_start(line.cells[0]) is not None for line in doc.lines
+               if len([c for c in line.cells if c.strip()]) == 1)
+
+
+def parse(doc: Document, report: ImportReport) -> Plan:
+    return read_blocks(doc, report, prose=True, shape=NAME)

@@ -1,0 +1,241 @@
+"""Shape 4: a plan as a table (Markdown, HTML, CSV, Word, Excel) with renamed, reordered, reduced or extra
+columns. Headings are matched through `columns.match_heading` (the one home of heading aliases).
+
+- No Status column: statuses stay empty. No Date column: dates stay empty.
+- Several update columns ("Initial action plan response", "March 2025 update"): the newest becomes
+  `Action.update`; the earlier ones are kept in `Action.extra` under their heading.
+- Columns nobody knows ("RAG", "Lead team"): kept in `Action.extra` under their heading.
+- "Sub recommendation" cells holding the id and the text together are split; an id alone followed by a column
+  with no heading (a merged heading over two columns) takes its text from that column.
+- "No. | Recommendations | Response": a response to a whole recommendation is kept as an action whose id is the
+  recommendation's number, with a warning (the source gives no evidence ids; none are made up).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sheetsync.columns import match_heading
+from sheetsync.importers.common import (
+    CellCleaner,
+    Document,
+    ImportReport,
+    Line,
+    PlanBuilder,
+    Row,
+    Table,
+    header_field,
+    is_page_furniture,
+    is_title,
+    marking_of,
+    rec_number,
+    split_id,
+)
+from sheetsync.importers.keyvalue import rec_candidate
+from sheetsync.model import Plan
+
+NAME = "table"
+
+_KEY_FIELDS = {"rec_number", "action_id", "evidence"}
+_BODY_FIELDS = {"rec_text", "evidence", "owner", "update", "status"}
+_HEADING_DATE = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[a-z]*\.?\s*[-/' ]?\s*(\d{4}|\d{2})\b", re.IGNORECASE)
+_MONTH_NO = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                         "nov", "dec"), start=1)}
+
+
+@dataclass
+class ColumnMap:
+    fields: dict[str, int] = field(default_factory=dict)  # field -> column index
+    extras: dict[int, str] = field(default_factory=dict)  # column index -> heading, kept in Action.extra
+    id_text_col: int | None = None  # a column with no heading after the evidence column
+    width: int = 0
+
+
+def _heading_date(text: str, index: int) -> tuple[date, int]:
+    match = _HEADING_DATE.search(text)
+    if not match:
+        return date.min, index
+    year = int(match.group(2))
+    return date(year + 2000 if year < 100 else year, _MONTH_NO[match.group(1)[:3].lower()], 1), index
+
+
+def column_map(cells: list[str]) -> ColumnMap | None:
+    """The columns of a heading row, or None when the row is not one."""
+    found: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        name = match_heading(cell) if cell.strip() and len(cell) < 80 else None
+        if name is not None:
+            found[i] = name
+    filled = [c for c in cells if c.strip()]
+    kinds = set(found.values())
+    if len(kinds) < 2 or not kinds & _KEY_FIELDS or not kinds & _BODY_FIELDS:
+        return None
+    if len(found) * 2 < len(filled):
+        return None
+    cmap = ColumnMap(width=len(cells))
+    updates = [i for i, name in found.items() if name == "update"]
+    if updates:
+        newest = max(updates, key=lambda i: _heading_date(cells[i], i))
+        cmap.fields["update"] = newest
+        for i in updates:
+            if i != newest:
+                cmap.extras[i] = cells[i].strip()
+    for i, name in found.items():
+        if name == "update":
+            continue
+        if name in cmap.fields:
+            cmap.extras[i] = cells[i].strip()
+        else:
+            cmap.fields[name] = i
+    for i, cell in enumerate(cells):
+        if i not in found and cell.strip():
+            cmap.extras[i] = cell.strip().rstrip(":")
+    evidence = cmap.fields.get("evidence")
+    if evidence is not None and evidence + 1 < len(cells) and not cells[evidence + 1].strip():
+        cmap.id_text_col = evidence + 1
+    return cmap
+
+
+def candidate(doc: Document) -> bool:
+    return any(column_map(row.cells) for table in doc.tables for row in table.rows[:25])
+
+
+def parse(doc: Document, report: ImportReport) -> Plan:
+    builder = PlanBuilder(report)
+    clean = CellCleaner(report)
+    for line in doc.lines:
+        if not line.in_table:
+            _loose(line, [clean(c, line.no) for c in line.cells], builder, report, before=True)
+    cmap: ColumnMap | None = None
+    for table in doc.tables:
+        cmap = _table(table, cmap, builder, clean, report)
+    return builder.finish(shape=NAME)
+
+
+def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportReport, *, before: bool) -> bool:
+    """Title, header fields, marking and page furniture outside the grid; True when the line was one."""
+    text = " ".join(c for c in cells if c)
+    if not text:
+        return True
+    marking = marking_of(text)
+    if marking:
+        builder.marking(marking, line.no)
+        return True
+    if is_page_furniture(text):
+        report.clean("page-furniture-dropped", line.no, "page numbers")
+        return True
+    head = header_field(cells)
+    if head is not None:
+        builder.header(*head, line.no)
+        return True
+    if is_title(text) and builder.plan.title is None:
+        builder.title(text)
+        return True
+    if not line.in_table and before:
+        # Prose around the table (a web page's paragraphs): not part of the grid, not worth one line each.
+        report.clean("text-outside-tables-ignored", line.no, "paragraphs outside the plan's table")
+        return True
+    return False
+
+
+def _table(table: Table, cmap: ColumnMap | None, builder: PlanBuilder, clean: CellCleaner,
+           report: ImportReport) -> ColumnMap | None:
+    rows = [(line, [clean(c, line.no) for c in line.cells]) for line in table.rows]
+    start = 0
+    own: ColumnMap | None = None
+    for k, (_line, cells) in enumerate(rows[:25]):
+        own = column_map(cells)
+        if own is not None:
+            start = k + 1
+            break
+    if own is None:
+        if cmap is None or not rows or max(len(c) for _, c in rows) != cmap.width:
+            for line, cells in rows:
+                if any(cells) and not _loose(line, cells, builder, report, before=False):
+                    report.skip(line.no, line.text, "a table row outside the plan grid")
+            return cmap
+        report.clean("tables-continued", rows[0][0].no, "tables without headings read with the previous headings")
+    else:
+        for line, cells in rows[: start - 1]:
+            if any(cells) and not _loose(line, cells, builder, report, before=False):
+                report.skip(line.no, line.text, "a row above the grid's headings")
+        cmap = own
+    for line, cells in rows[start:]:
+        if not any(cells):
+            report.clean("blank-rows-dropped", line.no)
+            continue
+        if column_map(cells) is not None:
+            report.clean("repeated-headings-dropped", line.no, "heading rows repeated at page breaks")
+            continue
+        _row(line, cells, cmap, builder, report)
+    return cmap
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, report: ImportReport) -> None:
+    get = cmap.fields.get
+    row = Row(line=line.no, owner=_cell(cells, get("owner")), update=_cell(cells, get("update")),
+              date=_cell(cells, get("date")), status=_cell(cells, get("status")),
+              supporting_documents=_cell(cells, get("supporting_documents")))
+    row.extra = {heading: _cell(cells, i) for i, heading in cmap.extras.items() if _cell(cells, i)}
+    if len(cells) > cmap.width:
+        for value in cells[cmap.width:]:
+            if value:
+                report.skip(line.no, value, "a value beyond the last heading")
+
+    rec_cell, rec_text = _cell(cells, get("rec_number")), _cell(cells, get("rec_text"))
+    id_cell, evidence = _cell(cells, get("action_id")), _cell(cells, get("evidence"))
+    if rec_cell:
+        number = rec_number(rec_cell)
+        parts = split_id(rec_cell) if number is None else None
+        if number is not None:
+            row.rec_number = number
+        elif parts is not None and not parts[1] and not id_cell:
+            id_cell = parts[0]  # "Recommendation number" column holding "7.1"
+        else:
+            report.skip(line.no, rec_cell, "not a recommendation number")
+    if rec_text:
+        found = rec_candidate(rec_text) if row.rec_number is None else None
+        if found is not None and found[0] is not None:
+            row.rec_number, rec_text = found[0], found[1]
+            report.clean("numbers-split-from-recommendation-text", line.no)
+        row.rec_text = rec_text
+    if id_cell:
+        parts = split_id(id_cell)
+        if parts is None:
+            report.skip(line.no, id_cell, "not an evidence id")
+        else:
+            row.action_id = parts[0]
+    if evidence and row.action_id is None:
+        parts = split_id(evidence)
+        if parts is not None:
+            row.action_id, evidence = parts
+            if evidence:
+                report.clean("ids-split-from-text", line.no, "evidence id and text in one cell, split")
+            elif cmap.id_text_col is not None:
+                evidence = _cell(cells, cmap.id_text_col)
+    row.evidence = evidence
+    has_content = any((row.owner, row.update, row.status, row.evidence))
+    if row.action_id is None and row.rec_number is not None and has_content and not row.evidence:
+        row.action_id = row.rec_number
+        report.warn(f"recommendation {row.rec_number}: the source answers the whole recommendation with no "
+                    f"evidence ids; kept as action '{row.rec_number}'")
+    if row.action_id is not None and row.rec_number is None and (
+            builder.current is None or (row.rec_text and row.rec_text != builder.current.text)):
+        row.rec_number = row.action_id.partition(".")[0]
+        report.clean("recommendation-from-id", line.no,
+                     "recommendation number taken from the evidence id (the source gave none)")
+    elif row.action_id is not None and row.rec_number is None and get("rec_number") is None \
+            and get("rec_text") is None:
+        builder.prefix_recommendation(row.action_id, line.no)
+    if row.action_id is None and row.rec_number is None and any(cells):
+        report.skip(line.no, line.text, "a row without an evidence id or recommendation number")
+        return
+    builder.add(row)

@@ -1,0 +1,606 @@
+"""Reading a plan workbook: the template and the grids forces really keep.
+
+Values come from python-calamine (fast, and it reads .xlsx, .xlsm, .xls and .ods); what calamine cannot tell
+(hidden rows, formulas with no cached value, the page-header marking, the StatusList name) comes from one light
+scan of the plan sheet's XML. The plan sheet and its header row are found by meaning, not position. Nothing is
+ever written to the input file.
+
+`plan_from_grid` is the core: it turns a grid of values (from calamine here, or from Excel itself through the
+button's adapter) into a `Plan`, recording where every value came from.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from sheetsync.columns import Field, heading_key, match_header_label, match_heading
+from sheetsync.dates import parse_date
+from sheetsync.errors import NoPlanFoundError, UnreadableFileError
+from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners
+from sheetsync.safety import check_workbook, read_limited
+from sheetsync.vocabulary import Vocabulary, default_vocabulary
+
+Value = str | int | float | bool | date | datetime | None
+
+HEADER_SCAN_ROWS = 60  # the heading row is looked for in the first rows of each sheet
+SKIP_SHEETS = {"lists", "instructions", "issues", "settings", "sheetsyncmarks", "xlwings.conf", "summary"}
+TEXT_FIELDS: tuple[str, ...] = ("evidence", "owner", "update", "supporting_documents")
+MARKING = re.compile(r"^(?:official(?:[\s\-–:]+sensitive)?|restricted|secret|protect|not protectively marked|"
+                     r"unclassified)(?:\s*[\-–:]\s*[a-z ]+)?$", re.IGNORECASE)
+FURNITURE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|continued(?: overleaf)?|\(continued\))$",
+                       re.IGNORECASE)
+ACTION_ID = re.compile(r"^\s*(\d{1,3}\s*\.\s*\d{1,3}[a-z]?)(?=\s|$|[:\-–)])\s*[:\-–)]?\s*(.*)$", re.DOTALL)
+REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?(\d{1,3}[a-z]?)\s*[.:)]?\s*$",
+                        re.IGNORECASE)
+_TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|tr|table|a)\b[^>]*>",
+                  re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+
+
+@dataclass
+class Grid:
+    """A sheet's values in memory: rows[0][0] sits at (first_row, first_col), both 1-based."""
+
+    sheet: str
+    rows: list[list[Value]]
+    first_row: int = 1
+    first_col: int = 1
+    hidden_rows: set[int] = field(default_factory=set)
+    merged: list[str] = field(default_factory=list)
+    uncalculated: set[str] = field(default_factory=set)
+    marking: str | None = None  # found in the page header or footer
+
+
+# ---------------------------------------------------------------------------------------------------- cells
+
+
+def col_letter(col: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'G26' -> (26, 7); '$G$26' works too."""
+    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref.strip())
+    if not match:
+        raise ValueError(f"not an A1 address: {ref!r}")
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
+
+
+def clean_text(value: Value) -> str | None:
+    """Cell text as sheetsync keeps it: HTML fragments and entities gone, spaces folded, blank -> None."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else _number_text(value)
+    if "<" in text or "&" in text:
+        text = _BLOCK_TAG.sub("\n", text)
+        text = _TAG.sub("", text)
+        text = html.unescape(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    return text or None
+
+
+def _number_text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_blank(value: Value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+def read_plan(path: str | PathLike[str], *, sheet: str | None = None) -> Plan:
+    """Read a plan workbook (.xlsx, .xlsm, .xls, .ods). The file is read once and never written."""
+    source = Path(path)
+    return read_plan_bytes(read_limited(source), source=source, sheet=sheet)
+
+
+def read_plan_bytes(data: bytes, *, source: str | PathLike[str], sheet: str | None = None) -> Plan:
+    """Read a plan from a workbook's bytes (so a snapshot stores exactly the bytes that were read)."""
+    import python_calamine
+
+    path = Path(source)
+    kind = check_workbook(data, path=path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise UnreadableFileError(f"cannot be read as a workbook ({_short(exc)})", path=path,
+                                  hint="Open it in Excel and save it again as .xlsx") from None
+    archive = zipfile.ZipFile(io.BytesIO(data)) if kind == "zip" else None
+    parts = _sheet_parts(archive) if archive else {}
+
+    visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
+    names = [sheet] if sheet else [n for n in visible if n.casefold() not in SKIP_SHEETS] or visible
+    if sheet and sheet not in book.sheet_names:
+        raise NoPlanFoundError(f"has no sheet named '{sheet}' (sheets: {', '.join(book.sheet_names)})", path=path)
+
+    best: tuple[int, Grid, int] | None = None
+    for name in names:
+        grid = _calamine_grid(book, name, path)
+        found = find_header_row(grid)
+        if found and (best is None or found[1] > best[2]):
+            best = (found[0], grid, found[1])
+    if best is None:
+        raise NoPlanFoundError(
+            f"has no plan grid: no sheet has a heading row with Recommendation, Evidence, Owner, Update and "
+            f"Status columns (looked at: {', '.join(names) or 'no visible sheets'})", path=path,
+            hint="Start from 'sheetsync template', or bring a published plan in with 'sheetsync import'")
+    _, grid, _ = best
+    if archive is not None and grid.sheet in parts:
+        _scan_sheet_xml(archive, parts[grid.sheet], grid)
+    status_list = _status_list(book, archive)
+    return plan_from_grid(grid, source=str(path), status_list=status_list)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+def _calamine_grid(book: Any, name: str, path: Path) -> Grid:
+    try:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=True)
+        start = sheet.start or (0, 0)
+        merged = [f"{a1(r1 + 1, c1 + 1)}:{a1(r2 + 1, c2 + 1)}"
+                  for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    except Exception as exc:
+        raise UnreadableFileError(f"sheet '{name}' cannot be read ({_short(exc)})", path=path,
+                                  hint="Open it in Excel and save it again") from None
+    return Grid(sheet=name, rows=rows, first_row=start[0] + 1, first_col=start[1] + 1, merged=merged)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in re.finditer(
+        r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(
+        r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    parts: dict[str, str] = {}
+    for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = match.group(1)
+        name = re.search(r'\bname="([^"]*)"', attrs)
+        rid = re.search(r'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', attrs)
+        if name and rid:
+            target = targets.get(rid.group(1) or rid.group(2) or "")
+            if target:
+                target = target.lstrip("/")
+                parts[html.unescape(name.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
+    return parts
+
+
+_ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"'
+                         rb'|<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)\s*'
+    rb'(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|<(?:\w+:)?v>.*?</(?:\w+:)?v>)?\s*(?:<(?:\w+:)?is>.*?</(?:\w+:)?is>)?'
+    rb'\s*</(?:\w+:)?c>', re.DOTALL)
+_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>(.*?)</", re.DOTALL)
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, part: str, grid: Grid) -> None:
+    """Hidden rows, uncalculated formulas and the header/footer marking: what calamine does not say."""
+    try:
+        xml = archive.read(part)
+    except KeyError:
+        return
+    for match in _ROW_HIDDEN.finditer(xml):
+        grid.hidden_rows.add(int(match.group(1) or match.group(2)))
+    if b"<f" in xml:
+        for match in _FORMULA_CELL.finditer(xml):
+            value = match.group(2)
+            if value is None or re.fullmatch(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>", value):
+                grid.uncalculated.add(match.group(1).decode())
+    for match in _HEADER_FOOTER.finditer(xml):
+        text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
+        for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL"):
+            if word in text.upper():
+                grid.marking = grid.marking or word
+                break
+
+
+def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None:
+    """The workbook's own status list: the range named StatusList, else a Lists sheet's Status column."""
+    target: tuple[str, str] | None = None
+    if archive is not None:
+        try:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        except KeyError:
+            workbook = ""
+        match = re.search(r'<(?:\w+:)?definedName\b[^>]*\bname="StatusList"[^>]*>([^<]+)<', workbook)
+        if match:
+            ref = html.unescape(match.group(1)).strip()
+            sheet_part, _, cells = ref.rpartition("!")
+            target = (sheet_part.strip("'").replace("''", "'"), cells.replace("$", ""))
+    lists_name = target[0] if target else next(
+        (n for n in book.sheet_names if n.casefold() == "lists"), None)
+    if lists_name is None or lists_name not in book.sheet_names:
+        return None
+    try:
+        sheet = book.get_sheet_by_name(lists_name)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception:
+        return None
+    if target:
+        first, _, last = target[1].partition(":")
+        try:
+            (r1, c1), (r2, c2) = parse_a1(first), parse_a1(last or first)
+        except ValueError:
+            return None
+        values = [rows[r - 1][c - 1] for r in range(r1, min(r2, len(rows)) + 1)
+                  for c in range(c1, c2 + 1) if r - 1 < len(rows) and c - 1 < len(rows[r - 1])]
+    else:
+        column = next((c for c, v in enumerate(rows[0] if rows else []) if heading_key(v) == "status"), None)
+        if column is None:
+            return None
+        values = [row[column] for row in rows[1:] if column < len(row)]
+    names = [text for text in (clean_text(v) for v in values) if text]
+    return names or None
+
+
+# ---------------------------------------------------------------------------------------------------- grid -> plan
+
+
+def find_header_row(grid: Grid) -> tuple[int, int] | None:
+    """(index into grid.rows, score) of the heading row, or None. A heading row names at least three of the
+    national columns, including the evidence (or rec number) and one of owner, update or status."""
+    best: tuple[int, int] | None = None
+    for index, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        fields = {match_heading(v) for v in row if isinstance(v, str) and v.strip() and len(v) < 80}
+        fields.discard(None)
+        if len(fields) < 3 or not fields & {"evidence", "action_id", "rec_number"}:
+            continue
+        if not fields & {"owner", "update", "status"}:
+            continue
+        score = len(fields)
+        if best is None or score > best[1]:
+            best = (index, score)
+    return best
+
+
+def _column_map(grid: Grid, header: list[Value], data: list[list[Value]]) -> tuple[dict[Field, int],
+                                                                                    dict[str, int], list[int]]:
+    """Field -> column index, extra heading -> column index, and unlabelled columns."""
+    fields: dict[Field, int] = {}
+    extra: dict[str, int] = {}
+    updates: list[tuple[int, str]] = []
+    unlabelled: list[int] = []
+    width = max([len(header)] + [len(r) for r in data[:200]])
+    for col in range(width):
+        value = header[col] if col < len(header) else None
+        text = clean_text(value) if not _is_blank(value) else None
+        if text is None:
+            if fields.get("evidence") == col - 1 and "action_id" not in fields:
+                # "Evidence requirements of progress/completion:" spans two cells: the id, then the text.
+                fields["action_id"], fields["evidence"] = col - 1, col
+            else:
+                unlabelled.append(col)
+            continue
+        found = match_heading(text)
+        if found == "update":
+            updates.append((col, text))
+        elif found is not None and found not in fields:
+            fields[found] = col
+        else:
+            extra[text if text not in extra else f"{text} ({col_letter(col + grid.first_col)})"] = col
+    if updates:
+        # Several update columns ("Initial response", "March 2025 update"): the newest (last) is the update.
+        fields["update"] = updates[-1][0]
+        for col, text in updates[:-1]:
+            extra[text if text not in extra else f"{text} ({col_letter(col + grid.first_col)})"] = col
+    return fields, extra, unlabelled
+
+
+def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[str] | None = None,
+                   vocabulary: Vocabulary | None = None) -> Plan:
+    """Turn a sheet's values into a Plan, recording the cell of every value and what could not be used."""
+    found = find_header_row(grid)
+    if found is None:
+        raise NoPlanFoundError(f"sheet '{grid.sheet}' has no heading row naming the plan's columns",
+                               path=source, hint="Start from 'sheetsync template'")
+    head_index = found[0]
+    vocab = vocabulary or (Vocabulary.from_list(status_list) if status_list else default_vocabulary())
+    sheet = grid.sheet
+    notes: list[ReadNote] = []
+    plan = Plan.model_construct(title=None, force=None, executive_lead=None, operational_lead=None,
+                                protective_marking=grid.marking, recommendations=[], source=source,
+                                sheet=sheet, header_cells={}, status_list=status_list, read_notes=notes)
+    _read_header_block(grid, head_index, plan)
+
+    header = grid.rows[head_index]
+    data = grid.rows[head_index + 1:]
+    fields, extra_cols, unlabelled = _column_map(grid, header, data)
+    merged_down, merge_notes = _merged_input_ranges(grid, fields)
+    notes.extend(merge_notes)
+    heading_repeat = {heading_key(v) for v in header if not _is_blank(v)}
+
+    def ref(row: int, col: int) -> str:
+        return f"{sheet}!{a1(row, col + grid.first_col)}"
+
+    rec: Recommendation | None = None
+    pending_blank: list[int] = []
+    fcol = fields.get
+    rec_col, text_col, id_col, ev_col = fcol("rec_number"), fcol("rec_text"), fcol("action_id"), fcol("evidence")
+    for offset, row in enumerate(data):
+        sheet_row = grid.first_row + head_index + 1 + offset
+        cells = [v for v in row if not _is_blank(v)]
+        if not cells:
+            pending_blank.append(sheet_row)
+            continue
+        if len(cells) == 1 and isinstance(cells[0], str):
+            only = clean_text(cells[0]) or ""
+            if MARKING.match(only):
+                plan.protective_marking = plan.protective_marking or only.upper()
+                continue
+            if FURNITURE.match(only):
+                continue
+        if {heading_key(v) for v in cells} <= heading_repeat:
+            continue  # the heading row repeated at a page break
+        for blank in pending_blank:
+            notes.append(ReadNote(kind="blank-row", sheet=sheet, cell=a1(blank, grid.first_col),
+                                  message=f"row {blank} is blank inside the plan grid"))
+        pending_blank = []
+
+        def get(col: int | None, row: list[Value] = row) -> Value:
+            return row[col] if col is not None and col < len(row) else None
+
+        # Recommendation: a number in the Rec. No. column starts (or continues) one.
+        number_raw = get(rec_col)
+        number = _rec_number(number_raw)
+        rec_text = clean_text(get(text_col))
+        if number is not None and (rec is None or number != rec.number):
+            rec = Recommendation.model_construct(number=number, text=rec_text, deadline=None, addressees=[],
+                                                 actions=[], cells={})
+            rec.cells["number"] = ref(sheet_row, rec_col or 0)
+            if text_col is not None:
+                rec.cells["text"] = ref(sheet_row, text_col)
+            plan.recommendations.append(rec)
+        elif rec is not None and rec_text and not rec.text:
+            rec.text = rec_text
+            if text_col is not None:
+                rec.cells["text"] = ref(sheet_row, text_col)
+
+        id_raw = get(id_col)
+        ev_raw = get(ev_col)
+        action_id, evidence, trimmed = _split_id(id_raw, ev_raw)
+        has_input = any(not _is_blank(get(fcol(f))) for f in ("owner", "update", "date", "status",
+                                                              "supporting_documents"))
+        if action_id is None and evidence is None and not has_input:
+            if number is None and rec_text is None and not any(not _is_blank(get(c)) for c in extra_cols.values()):
+                for col in unlabelled:
+                    if not _is_blank(get(col)):
+                        notes.append(_note("value-under-no-header", sheet, sheet_row, col + grid.first_col,
+                                           get(col), None, rec))
+            continue
+        if rec is None:
+            # Evidence before any recommendation number: keep it under a recommendation named by its id.
+            guess = (action_id or "").partition(".")[0] or "?"
+            rec = Recommendation.model_construct(number=guess, text=None, deadline=None, addressees=[],
+                                                 actions=[], cells={})
+            plan.recommendations.append(rec)
+        action = _read_action(grid, row, sheet_row, fields, extra_cols, action_id or "", evidence, vocab, notes,
+                              merged_down, rec)
+        if trimmed is not None:
+            notes.append(ReadNote(kind="id-trimmed", sheet=sheet, cell=action.cells.get("id", "").rpartition("!")[2],
+                                  value=trimmed, field="id", action=action.id, recommendation=rec.number,
+                                  message=f"the evidence id was typed as {trimmed!r}"))
+        for col in unlabelled:
+            if not _is_blank(get(col)):
+                notes.append(_note("value-under-no-header", sheet, sheet_row, col + grid.first_col, get(col),
+                                   action.id, rec))
+        rec.actions.append(action)
+
+    if not plan.recommendations:
+        raise NoPlanFoundError(f"sheet '{sheet}' has the plan's headings but no recommendation rows under them",
+                               path=source, hint="Fill in the grid, or start from 'sheetsync template'")
+    _attach_deadlines(plan)
+    return plan
+
+
+def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str | None,
+          rec: Recommendation | None, field_name: str | None = None, message: str = "") -> ReadNote:
+    return ReadNote(kind=kind, sheet=sheet, cell=a1(row, col), value=None if value is None else _number_text(value),
+                    field=field_name, action=action, recommendation=rec.number if rec else None, message=message)
+
+
+def _rec_number(value: Value) -> str | None:
+    if _is_blank(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else None
+    match = REC_NUMBER.match(clean_text(value) or "")
+    return match.group(1).lower() if match else None
+
+
+def _split_id(id_raw: Value, ev_raw: Value) -> tuple[str | None, str | None, str | None]:
+    """(id, evidence text, the id as typed when trimming changed it)."""
+    evidence = clean_text(ev_raw)
+    if isinstance(id_raw, float | int) and not isinstance(id_raw, bool):
+        return _number_text(round(float(id_raw), 3)), evidence, None
+    raw_text = id_raw if isinstance(id_raw, str) else None
+    id_text = clean_text(id_raw)
+    if id_text:
+        match = ACTION_ID.match(id_text)
+        if match and match.group(2):  # "11.3 Ways to regularly receive feedback…" in the id cell
+            return re.sub(r"\s+", "", match.group(1)), evidence or match.group(2).strip(), None
+        trimmed = raw_text if raw_text is not None and raw_text != id_text else None
+        return id_text, evidence, trimmed
+    if evidence:
+        match = ACTION_ID.match(evidence)
+        if match:  # id and text in one cell
+            return re.sub(r"\s+", "", match.group(1)), match.group(2).strip() or None, None
+    return None, evidence, None
+
+
+def _read_action(grid: Grid, row: list[Value], sheet_row: int, fields: dict[Field, int], extra_cols: dict[str, int],
+                 action_id: str, evidence: str | None, vocab: Vocabulary, notes: list[ReadNote],
+                 merged_down: dict[tuple[int, int], Value], rec: Recommendation) -> Action:
+    sheet = grid.sheet
+    values: dict[str, Value] = {}
+    cells: dict[str, str] = {}
+    for name, col in fields.items():
+        if name in ("rec_number", "rec_text"):
+            continue
+        address = a1(sheet_row, col + grid.first_col)
+        cells["id" if name == "action_id" else name] = f"{sheet}!{address}"
+        value = row[col] if col < len(row) else None
+        if address in grid.uncalculated:
+            notes.append(ReadNote(kind="formula-not-calculated", sheet=sheet, cell=address, field=name,
+                                  action=action_id, recommendation=rec.number,
+                                  message="holds a formula that has never been calculated"))
+        if _is_blank(value) and (sheet_row, col) in merged_down:
+            value = merged_down[(sheet_row, col)]
+        values[name] = value
+    if "evidence" in fields or "action_id" in fields:
+        cells.setdefault("id", cells.get("evidence", ""))
+
+    text: dict[str, str | None] = {}
+    for text_field in TEXT_FIELDS:
+        value = values.get(text_field)
+        if isinstance(value, int | float | bool):
+            notes.append(ReadNote(kind="number-in-text-column", sheet=sheet,
+                                  cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
+                                  field=text_field, action=action_id, recommendation=rec.number,
+                                  message=f"a number where the {text_field.replace('_', ' ')} text should be"))
+        text[text_field] = clean_text(value) if text_field != "evidence" else evidence
+
+    date_parse = parse_date(values.get("date") if not isinstance(values.get("date"), str)
+                            else clean_text(values.get("date")))
+    if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in cells:
+        notes.append(ReadNote(kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                              value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                              message=f"the date was typed as text ({date_parse.raw!r})"))
+    elif date_parse.how == "serial" and "date" in cells:
+        notes.append(ReadNote(kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                              value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                              message=f"the number {date_parse.raw} was read as an Excel date"))
+
+    status_raw_value = values.get("status")
+    status_raw = None if _is_blank(status_raw_value) else _number_text(status_raw_value)
+    match = vocab.normalise(status_raw)
+    extra = {heading: text_value for heading, col in extra_cols.items()
+             if (text_value := clean_text(row[col] if col < len(row) else None)) is not None}
+    for heading, col in extra_cols.items():
+        cells[heading] = f"{sheet}!{a1(sheet_row, col + grid.first_col)}"
+    owner = text["owner"]
+    return Action.model_construct(
+        id=action_id, evidence=evidence, owner=owner, owners=split_owners(owner), update=text["update"],
+        date=date_parse.date, date_raw=date_parse.raw if date_parse.how != "empty" else None,
+        status=match.status, status_raw=status_raw, progress=match.progress,
+        supporting_documents=text["supporting_documents"], extra=extra, cells=cells,
+        hidden=sheet_row in grid.hidden_rows)
+
+
+def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tuple[int, int], Value],
+                                                                         list[ReadNote]]:
+    """(sheet row, grid column) -> value for merged ranges over several rows in an input column, and a note
+    for each such range (the value is applied to every row it covers)."""
+    input_cols = {col for name, col in fields.items() if name not in ("rec_number", "rec_text")}
+    result: dict[tuple[int, int], Value] = {}
+    notes: list[ReadNote] = []
+    for ref in grid.merged:
+        first, _, last = ref.partition(":")
+        try:
+            (r1, c1), (r2, _c2) = parse_a1(first), parse_a1(last or first)
+        except ValueError:
+            continue
+        col = c1 - grid.first_col
+        index = r1 - grid.first_row
+        if r2 <= r1 or col not in input_cols or not 0 <= index < len(grid.rows):
+            continue
+        value = grid.rows[index][col] if col < len(grid.rows[index]) else None
+        for sheet_row in range(r1 + 1, r2 + 1):
+            result[(sheet_row, col)] = value
+        notes.append(ReadNote(kind="merged-input-cell", sheet=grid.sheet, cell=first,
+                              value=None if _is_blank(value) else _number_text(value),
+                              message=f"{ref} is one merged cell over {r2 - r1 + 1} rows; "
+                                      "its value was applied to each"))
+    return result, notes
+
+
+def _read_header_block(grid: Grid, head_index: int, plan: Plan) -> None:
+    """Title, Force, Executive Lead, Operational Lead and a marking, from the rows above the headings."""
+    sheet = grid.sheet
+    for index, row in enumerate(grid.rows[:head_index]):
+        sheet_row = grid.first_row + index
+        col = 0
+        while col < len(row):
+            value = row[col]
+            if _is_blank(value):
+                col += 1
+                continue
+            text = clean_text(value) or ""
+            label, _, inline = text.partition(":")
+            field_name = match_header_label(label) if len(label) < 40 else None
+            if field_name:
+                answer: str | None = inline.strip() or None
+                at = col
+                if answer is None:
+                    for nxt in range(col + 1, len(row)):
+                        if not _is_blank(row[nxt]):
+                            answer, at = clean_text(row[nxt]), nxt
+                            break
+                    else:
+                        at = col + 1
+                setattr(plan, field_name, answer)
+                plan.header_cells[field_name] = f"{sheet}!{a1(sheet_row, at + grid.first_col)}"
+                col = at + 1
+                continue
+            if MARKING.match(text):
+                plan.protective_marking = plan.protective_marking or text.upper()
+            elif plan.title is None and len(text) > 12:
+                plan.title = text.strip("'\" ")
+                plan.header_cells["title"] = f"{sheet}!{a1(sheet_row, col + grid.first_col)}"
+            col += 1
+
+
+def _attach_deadlines(plan: Plan) -> None:
+    from sheetsync.catalogue import catalogue
+
+    cat = catalogue()
+    for rec in plan.recommendations:
+        entry = cat.get(rec.number)
+        if entry is not None:
+            rec.deadline = entry.deadline
+            rec.addressees = list(entry.addressees)
+
+
+__all__ = ["Grid", "a1", "clean_text", "col_letter", "find_header_row", "parse_a1", "plan_from_grid", "read_plan",
+           "read_plan_bytes"]

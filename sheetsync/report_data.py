@@ -1,0 +1,489 @@
+"""The figures behind the NPCC progress update, derived once so that every format says the same thing.
+
+`build_report_data` turns a plan (plus its validation report and, optionally, the changes since the last return)
+into a `ReportData`: headline counts, a status and RAG per recommendation, the outstanding actions and the
+data-quality findings. The Word, Excel, HTML and Markdown writers only lay this out; none of them computes.
+The public version is made here too: names removed, plain-English status words, no internal findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import cache
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from sheetsync.catalogue import catalogue
+from sheetsync.model import Action, Plan, Recommendation, split_owners
+from sheetsync.vocabulary import Vocabulary, default_vocabulary
+
+RAG = Literal["Red", "Amber", "Green"]
+Category = Literal["done", "in_progress", "not_started", "unknown"]
+
+NAME_REMOVED = "[name removed]"
+NO_STATUS = "No status"
+UNRECOGNISED = "Status not recognised"
+PUBLIC_NO_STATUS = "Status not recorded"
+_RAG_ORDER: dict[str, int] = {"Green": 0, "Amber": 1, "Red": 2}
+
+
+# --- What the report needs from validation and diff (coded against docs/CONTRACTS.md) ---------------------------
+
+class FindingLike(Protocol):
+    code: str
+    severity: str
+    sheet: str | None
+    cell: str | None
+    recommendation: str | None
+    action: str | None
+    message: str
+    suggestion: str | None
+
+
+class ValidationLike(Protocol):
+    @property
+    def findings(self) -> Sequence[FindingLike]: ...
+
+
+class DiffLike(Protocol):
+    def summary_line(self) -> str: ...
+
+    def lines(self) -> list[str]: ...
+
+
+# --- The derived data ---------------------------------------------------------------------------------------------
+
+class ActionRow(BaseModel):
+    """One evidence requirement as the report shows it (names already removed in the public version)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    recommendation: str
+    id: str
+    evidence: str
+    owner: str
+    owner_missing: bool
+    update: str
+    update_missing: bool
+    date: date | None
+    date_text: str
+    status: str | None  # canonical status, None when missing or not recognised
+    status_typed: str  # what the plan says, as typed
+    status_label: str  # what the report prints (public wording in the public version)
+    progress: int | None
+    category: Category
+    deadline: date | None
+    overdue: bool
+    rag: RAG
+    supporting_documents: str
+
+
+class StatusCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str  # canonical status, or NO_STATUS / UNRECOGNISED
+    label: str
+    count: int
+    category: Category
+
+
+class RecommendationSection(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    about: str
+    text: str
+    deadline: date | None
+    deadline_text: str
+    status: str  # derived overall status: Complete / In progress / Not started / No status recorded
+    rag: RAG
+    rag_reason: str
+    counts: list[StatusCount]  # per status, same keys and order as the headline counts
+    rows: list[ActionRow]
+
+    @property
+    def title(self) -> str:
+        return f"Recommendation {self.number}" + (f": {self.about}" if self.about else "")
+
+
+class FindingRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    severity: str
+    code: str
+    where: str
+    recommendation: str
+    action: str
+    message: str
+    suggestion: str
+
+
+class ReportData(BaseModel):
+    """Everything any format of the report prints, already worded."""
+
+    title: str
+    force: str
+    executive_lead: str | None
+    operational_lead: str | None
+    marking: str
+    as_of: date
+    period_start: date | None
+    period_text: str
+    public: bool
+    snapshot: str | None
+    error_count: int
+    warning_count: int
+    banner: str | None  # "This plan has N validation errors ..." (never in the public version)
+    total: int
+    done: int
+    percent_complete: int
+    overdue: int
+    without_owner: int
+    without_update: int
+    status_counts: list[StatusCount]
+    rag_counts: dict[str, int]
+    recommendations: list[RecommendationSection]
+    changes_summary: str | None
+    changes: list[str] | None
+    outstanding: list[ActionRow]
+    findings: list[FindingRow]
+    notes: list[str]
+    chart_alt: str
+
+    def headline(self) -> list[tuple[str, str]]:
+        """The headline figures as (label, value) pairs, in the order every format prints them."""
+        return [
+            ("Evidence requirements", str(self.total)),
+            ("Percentage complete", f"{self.percent_complete}% ({self.done} of {self.total})"),
+            ("Overdue", str(self.overdue)),
+            ("Without an owner", str(self.without_owner)),
+            ("Without an update", str(self.without_update)),
+            ("Recommendations Green / Amber / Red",
+             f"{self.rag_counts['Green']} / {self.rag_counts['Amber']} / {self.rag_counts['Red']}"),
+        ]
+
+
+def long_date(value: date | None) -> str:
+    """27 March 2025 (UK style, no leading zero); '' for None."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+RAG_RULE = (
+    "RAG rating: each evidence requirement is Green when its status is Action Complete, BAU or Not Applicable; "
+    "Red when it is not Green and the recommendation's deadline has passed (a deadline falls due at the end of "
+    "its day); Amber otherwise. A missing or unrecognised status never counts as complete. A recommendation takes "
+    "the worst rating of its evidence requirements (one with none is Amber before its deadline, Red after)."
+)
+STATUS_RULE = (
+    "Overall status of a recommendation: Complete when every evidence requirement is complete, BAU or not "
+    "applicable; Not started when none has started; No status recorded when none has a recognised status; "
+    "In progress otherwise."
+)
+PERCENT_RULE = ("Percentage complete counts Action Complete, BAU and Not Applicable as complete, out of all "
+                "evidence requirements, rounded down.")
+OVERDUE_RULE = ("Overdue: not complete and past the recommendation's deadline. Without an owner: the owner "
+                "is blank or still the addressee (\"Chief Constables\"). Without an update: no force update text.")
+
+
+def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validation: ValidationLike | None = None,
+                      changes: DiffLike | None = None, period_start: date | None = None,
+                      snapshot: str | None = None, vocabulary: Vocabulary | None = None) -> ReportData:
+    """Derive every figure and sentence the report prints from `plan` as on `as_of`."""
+    vocab = vocabulary or (Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary())
+    scrub = NameScrubber.for_plan(plan) if public else None
+
+    def text(value: str | None) -> str:
+        clean = (value or "").strip()
+        return scrub(clean) if scrub else clean
+
+    sections: list[RecommendationSection] = []
+    all_rows: list[ActionRow] = []
+    for rec in plan.recommendations:
+        deadline = _deadline(rec)
+        rows = [_action_row(rec, action, deadline, as_of, vocab, public, text) for action in rec.actions]
+        all_rows.extend(rows)
+        sections.append(_section(rec, deadline, rows, as_of, vocab, public, text))
+
+    counts = _status_counts(all_rows, vocab, public)
+    total = len(all_rows)
+    done = sum(row.category == "done" for row in all_rows)
+    findings = [] if validation is None else list(validation.findings)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    banner = None
+    if errors and not public:
+        banner = (f"This plan has {errors} validation error{'s' if errors != 1 else ''}: the figures below may be "
+                  "wrong until they are fixed (see the data-quality annex).")
+    outstanding = sorted((row for row in all_rows if row.category != "done"),
+                         key=lambda row: (row.deadline is None, row.deadline or date.max))
+    rag_counts = {rag: sum(s.rag == rag for s in sections) for rag in ("Green", "Amber", "Red")}
+    change_lines = None if changes is None else [text(line) for line in changes.lines()]
+    marking = (plan.protective_marking or "OFFICIAL").strip() or "OFFICIAL"
+    force = (plan.force or "").strip() or "Force not named"
+    title = "Police Stalking Action Plan: progress update"
+    period_text = (f"{long_date(period_start)} to {long_date(as_of)} (since the last return)" if period_start
+                   else f"Position as on {long_date(as_of)}")
+    notes = [RAG_RULE, STATUS_RULE, PERCENT_RULE, OVERDUE_RULE]
+    if public:
+        notes.append("This is the public version: names of officers and staff are removed and statuses are "
+                     "given in plain English.")
+    return ReportData(
+        title=title, force=force,
+        executive_lead=None if public else (plan.executive_lead or None),
+        operational_lead=None if public else (plan.operational_lead or None),
+        marking=marking, as_of=as_of, period_start=period_start, period_text=period_text, public=public,
+        snapshot=snapshot, error_count=errors, warning_count=warnings, banner=banner,
+        total=total, done=done, percent_complete=(done * 100 // total) if total else 0,
+        overdue=sum(row.overdue for row in all_rows),
+        without_owner=sum(row.owner_missing for row in all_rows),
+        without_update=sum(row.update_missing for row in all_rows),
+        status_counts=counts, rag_counts=rag_counts, recommendations=sections,
+        changes_summary=None if changes is None else text(changes.summary_line()), changes=change_lines,
+        outstanding=outstanding,
+        findings=[] if public else [_finding_row(f) for f in findings],
+        notes=notes, chart_alt=_chart_alt(sections, counts, public),
+    )
+
+
+# --- Pieces -------------------------------------------------------------------------------------------------------
+
+def _deadline(rec: Recommendation) -> date | None:
+    if rec.deadline is not None:
+        return rec.deadline
+    known = catalogue().get(rec.number)
+    return known.deadline if known else None
+
+
+def _classify(action: Action, vocab: Vocabulary) -> tuple[str | None, int | None, Category]:
+    """(canonical status, progress, category): the reader's canonical status if it has one, else normalised."""
+    status, progress = action.status, action.progress
+    if status not in vocab.names:
+        raw = action.status if action.status is not None else action.status_raw
+        match = vocab.normalise(raw)
+        status, progress = match.status, progress if progress is not None else match.progress
+    definition = vocab.get(status)
+    if definition is None:
+        return None, progress, "unknown"
+    if definition.done:
+        return status, progress, "done"
+    return status, progress, ("in_progress" if definition.started else "not_started")
+
+
+def _status_key(status: str | None, typed: str) -> str:
+    if status is not None:
+        return status
+    return NO_STATUS if not typed else UNRECOGNISED
+
+
+def _status_label(key: str, progress: int | None, vocab: Vocabulary, public: bool) -> str:
+    definition = vocab.get(key)
+    if definition is None:
+        return PUBLIC_NO_STATUS if public else key
+    label = definition.public if public else definition.name
+    return f"{label} ({progress}%)" if progress is not None and definition.takes_progress else label
+
+
+def _action_row(rec: Recommendation, action: Action, deadline: date | None, as_of: date, vocab: Vocabulary,
+                public: bool, text: _Text) -> ActionRow:
+    status, progress, category = _classify(action, vocab)
+    typed = (action.status_raw if action.status_raw is not None else action.status or "").strip()
+    key = _status_key(status, typed)
+    owner_missing = not (action.owner or "").strip() or catalogue().is_owner_default(action.owner)
+    update = text(action.update)
+    overdue = category != "done" and deadline is not None and as_of > deadline
+    evidence = (action.evidence or "").strip()
+    if not evidence:
+        known = catalogue().evidence(action.id)
+        evidence = (known.text or "") if known else ""
+    return ActionRow(
+        recommendation=rec.number, id=action.id, evidence=text(evidence),
+        owner=_owner_shown(action, owner_missing, public),
+        owner_missing=owner_missing, update=update, update_missing=not update,
+        date=action.date, date_text=long_date(action.date) or (action.date_raw or "").strip(),
+        status=status, status_typed=typed, status_label=_status_label(key, progress, vocab, public),
+        progress=progress, category=category, deadline=deadline, overdue=overdue,
+        rag="Green" if category == "done" else "Red" if overdue else "Amber",
+        supporting_documents=text(action.supporting_documents),
+    )
+
+
+def _section(rec: Recommendation, deadline: date | None, rows: list[ActionRow], as_of: date, vocab: Vocabulary,
+             public: bool, text: _Text) -> RecommendationSection:
+    known = catalogue().get(rec.number)
+    cats = {row.category for row in rows}
+    if rows and cats == {"done"}:
+        status = "Complete"
+    elif rows and cats == {"unknown"}:
+        status = "No status recorded"
+    elif not cats & {"done", "in_progress"}:
+        status = "Not started"
+    else:
+        status = "In progress"
+    past = deadline is not None and as_of > deadline
+    if rows:
+        rag: RAG = max((row.rag for row in rows), key=_RAG_ORDER.__getitem__)
+    else:
+        rag = "Red" if past else "Amber"
+    open_rows = sum(row.category != "done" for row in rows)
+    if rag == "Green":
+        reason = "All evidence requirements complete."
+    elif rag == "Red":
+        reason = (f"{open_rows} of {len(rows)} evidence requirements not complete after the deadline "
+                  f"({long_date(deadline)})." if rows else "No evidence requirements recorded after the deadline.")
+    else:
+        due = f"by {long_date(deadline)}" if deadline else "(no deadline)"
+        reason = f"{open_rows} of {len(rows)} evidence requirements still to complete {due}."
+    return RecommendationSection(
+        number=rec.number, about=known.about if known else "Local recommendation",
+        text=text(rec.text or (known.text if known else "")), deadline=deadline,
+        deadline_text=long_date(deadline) or "No deadline",
+        status=status, rag=rag, rag_reason=reason, counts=_status_counts(rows, vocab, public), rows=rows)
+
+
+def _status_counts(rows: list[ActionRow], vocab: Vocabulary, public: bool) -> list[StatusCount]:
+    """Counts per canonical status (vocabulary order), then 'No status' and 'Status not recognised' if any."""
+    result: list[StatusCount] = []
+    for definition in vocab.statuses:
+        category: Category = ("done" if definition.done else
+                              "in_progress" if definition.started else "not_started")
+        result.append(StatusCount(key=definition.name, label=definition.public if public else definition.name,
+                                  count=sum(row.status == definition.name for row in rows), category=category))
+    for key in (NO_STATUS, UNRECOGNISED):
+        count = sum(row.status is None and _status_key(None, row.status_typed) == key for row in rows)
+        result.append(StatusCount(key=key, label=PUBLIC_NO_STATUS if public else key, count=count,
+                                  category="unknown"))
+    if public:  # one "not recorded" line rather than two
+        unknown = sum(c.count for c in result if c.category == "unknown")
+        result = [c for c in result if c.category != "unknown"]
+        result.append(StatusCount(key=NO_STATUS, label=PUBLIC_NO_STATUS, count=unknown, category="unknown"))
+    return result
+
+
+def _finding_row(finding: FindingLike) -> FindingRow:
+    where = "!".join(part for part in (finding.sheet, finding.cell) if part)
+    return FindingRow(severity=finding.severity, code=finding.code, where=where,
+                      recommendation=finding.recommendation or "", action=finding.action or "",
+                      message=finding.message or "", suggestion=finding.suggestion or "")
+
+
+def _chart_alt(sections: list[RecommendationSection], counts: list[StatusCount], public: bool) -> str:
+    parts = []
+    for section in sections:
+        shown = [f"{c.count} {c.label.lower()}" for c in section.counts if c.count]
+        parts.append(f"Recommendation {section.number}: {', '.join(shown) or 'no evidence requirements'}")
+    return ("Bar chart of evidence requirements by status for each recommendation. " + "; ".join(parts) + ".")
+
+
+# --- Names and roles (public version) ----------------------------------------------------------------------------
+
+class _Text(Protocol):
+    def __call__(self, value: str | None, /) -> str: ...
+
+
+# Words that make up job titles and team names: an owner part made only of these is a role, shown in public.
+_ROLE_WORDS = frozenset("""
+head of lead leads team teams unit units department dept directorate command manager managers public protection
+crime crimes registrar force forces training learning development l&d safeguarding vulnerability investigations
+investigation investigative standards professional and the for to with chief constable constables assistant deputy
+superintendent superintendents inspector inspectors chief officer officers ppu cid strategic operational tactical
+policy policies performance analyst analysts analysis data quality service services information management vawg
+domestic abuse stalking harassment victim victims witness care partnership partnerships pcc pccs opcc office
+digital intelligence communications corporate governance board group hub coordinator co-ordinator coordinators
+portfolio contact centre center control room response neighbourhood neighbourhoods policing risk mappa isac spoc
+support review reviews sergeant sergeants detective detectives all ccs it systems system niche athena records
+recording local commissioning commissioner commissioners mayor mayors equivalents bodies subject recommendations
+serious organised justice criminal custody operations operation specialist hr people college cps college's
+national regional area areas county division divisional bcu lpa single point case allocation screening
+""".split())
+_RANKS = (r"(?:Det(?:ective)?\.?\s+)?(?:Ch(?:ief)?\.?\s+)?(?:Supt|Superintendent|Insp|Inspector|Sgt|Sergeant|"
+          r"Con|Constable|DCI|DCS|DSU|DSupt|DI|DS|DC|PC|PS|ACC|DCC|CC|T/DCI|T/DI|T/DS|A/DCI|Mr|Mrs|Ms|Miss|Mx|Dr|"
+          r"Prof)\.?")
+_RANK_RE = re.compile(rf"^(?:{_RANKS}\s+)+", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
+# Forenames that are also everyday words: never removed on their own (a surname or full name still is).
+_COMMON_WORDS = frozenset("""
+may june april august will mark grace hope faith joy rose bill sue frank john ray dawn summer sky jack rob
+""".split())
+
+
+def is_role(part: str) -> bool:
+    """True when an owner part names a role or team ("Head of Public Protection"), not a person."""
+    words = [w.casefold() for w in _WORD.findall(part)]
+    return bool(words) and all(w in _ROLE_WORDS for w in words)
+
+
+def _owner_shown(action: Action, missing: bool, public: bool) -> str:
+    owner = " ".join((action.owner or "").split())
+    if not public:
+        return owner
+    if missing:
+        return "Not yet assigned"
+    parts = action.owners or split_owners(action.owner)
+    roles = [part for part in parts if is_role(part)]
+    return ", ".join(roles) if roles else "Assigned to a named officer"
+
+
+class NameScrubber:
+    """Removes from free text every person named as an owner anywhere in the plan (and the plan's leads):
+    full names, with or without rank, initial + surname, surname alone, and forename alone (unless the forename
+    is also an everyday word)."""
+
+    def __init__(self, names: list[str]) -> None:
+        patterns: set[str] = set()
+        for name in names:
+            bare = _RANK_RE.sub("", re.sub(r"\(.*?(?:\)|$)", " ", " ".join(name.split()))).strip(" .,()")
+            if not bare or is_role(bare):
+                continue
+            # "Kieran Maher Stalking Lead": the person is the words that are not job-title words.
+            words = [w for w in bare.split() if _WORD.search(w) and w.casefold() not in _ROLE_WORDS]
+            if not words:
+                continue
+            patterns.add(r"\s+".join(re.escape(w) for w in words))
+            surname, first = words[-1], words[0]
+            if len(words) >= 2:
+                patterns.add(rf"{re.escape(first[0])}\.?\s*{re.escape(surname)}")
+                if len(first) >= 3 and first.casefold() not in _COMMON_WORDS:
+                    patterns.add(re.escape(first))
+            if len(surname) >= 3 and surname.casefold() not in _COMMON_WORDS:
+                patterns.add(re.escape(surname))
+            elif len(words) == 1 and len(surname) >= 2:
+                patterns.add(re.escape(surname))
+        # Longest first, so "DCI Nia Mellor" goes in one piece rather than leaving "DCI [name removed] [name…]".
+        ordered = sorted(patterns, key=len, reverse=True)
+        self._pattern = (re.compile(rf"(?:\b{_RANKS}\s+)*\b(?:{'|'.join(ordered)})\b(?:'s)?") if ordered else None)
+        self._rank_only = re.compile(rf"\b(?:{_RANKS})\s+{re.escape(NAME_REMOVED)}")
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> NameScrubber:
+        return _scrubber_for(tuple(_people(plan)))
+
+    def __call__(self, value: str | None, /) -> str:
+        if not value:
+            return ""
+        if self._pattern is None:
+            return value
+        out = self._pattern.sub(NAME_REMOVED, value)
+        out = self._rank_only.sub(NAME_REMOVED, out)
+        return re.sub(rf"{re.escape(NAME_REMOVED)}(?:\s*(?:,|/|&|and)\s*{re.escape(NAME_REMOVED)})+",
+                      NAME_REMOVED, out)
+
+
+def _people(plan: Plan) -> list[str]:
+    names: list[str] = []
+    for lead in (plan.executive_lead, plan.operational_lead):
+        names.extend(split_owners(lead))
+    for _rec, action in plan.actions():
+        names.extend(action.owners or split_owners(action.owner))
+    return [n for n in dict.fromkeys(names) if not catalogue().is_owner_default(n)]
+
+
+@cache
+def _scrubber_for(names: tuple[str, ...]) -> NameScrubber:
+    return NameScrubber(list(names))
+
+
+__all__ = ["NAME_REMOVED", "RAG_RULE", "ActionRow", "FindingRow", "NameScrubber", "RecommendationSection",
+           "ReportData", "StatusCount", "build_report_data", "is_role", "long_date"]

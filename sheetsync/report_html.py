@@ -1,0 +1,34 @@
+"""The progress update as one self-contained HTML page: inline CSS, the chart as a data: URI, no requests out.
+
+Rendered through Jinja2 with autoescaping on, so every piece of plan text is escaped; the template
+(`templates/report.html.j2`) is written to be accessible (lang, ordered headings, captions, scoped headers).
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sheetsync.report_data import ReportData, long_date
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sheetsync", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["long_date"] = long_date
+    return env
+
+
+def render_html(data: ReportData, chart_png: bytes) -> str:
+    chart_uri = "data:image/png;base64," + base64.b64encode(chart_png).decode("ascii")
+    return _environment().get_template("report.html.j2").render(d=data, chart_uri=chart_uri)
+
+
+__all__ = ["render_html"]

@@ -1,0 +1,68 @@
+"""Workbooks built in code for tests and benchmarks: one builder, many shapes of the grid forces keep."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sheetsync.catalogue import catalogue
+
+NATIONAL_HEADINGS = ["Rec. No.", "Recommendation:", "Evidence requirements of progress/completion:", None,
+                     "Recommendation Owner:", "Force Update:", "Date", "Status", "Supporting Documents"]
+
+
+def catalogue_rows(*, owner: str = "DI Sam Patel", status: str = "In Progress",
+                   update: str = "Work is under way and on track.", when: Any = date(2025, 3, 1)) -> list[list[Any]]:
+    """One national-grid row per catalogue evidence requirement, rec number/text on the first row only."""
+    rows: list[list[Any]] = []
+    for rec in catalogue().recommendations:
+        for index, ev in enumerate(rec.evidence):
+            first = index == 0
+            rows.append([int(rec.number) if first else None, rec.text if first else None, ev.id, ev.text,
+                         owner, f"{update} ({ev.id})", when, status, None])
+    return rows
+
+
+def write_grid(path: Path, rows: Sequence[Sequence[Any]], *, headings: Sequence[str | None] = NATIONAL_HEADINGS,
+               sheet: str = "Action Plan", force: str | None = "Northshire Police",
+               executive_lead: str | None = "ACC Jane Doe", operational_lead: str | None = "DCI Tom Reed",
+               title: str | None = "Northshire Police Stalking Action Plan", before: int = 0,
+               hidden_rows: Sequence[int] = (), merges: Sequence[str] = (), formulas: dict[str, str] | None = None,
+               extra_sheets: dict[str, list[list[Any]]] | None = None, marking_row: int | None = None) -> Path:
+    """Write a plan grid with openpyxl: title, header block, headings, rows. Returns the path.
+
+    `before` inserts that many blank rows at the top; `marking_row` puts an OFFICIAL line after that data row.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    for _ in range(before):
+        ws.append([])
+    if title:
+        ws.append([title])
+    for label, value in (("Force:", force), ("Executive Lead:", executive_lead),
+                         ("Operational Lead:", operational_lead)):
+        if value is not None:
+            ws.append([label, value])
+    ws.append(list(headings))
+    for index, row in enumerate(rows):
+        ws.append(list(row))
+        if marking_row is not None and index == marking_row:
+            ws.append(["OFFICIAL"])
+    for row_number in hidden_rows:
+        ws.row_dimensions[row_number].hidden = True
+    for ref in merges:
+        ws.merge_cells(ref)
+    for ref, formula in (formulas or {}).items():
+        ws[ref] = formula
+    for name, sheet_rows in (extra_sheets or {}).items():
+        extra = book.create_sheet(name)
+        for sheet_row in sheet_rows:
+            extra.append(sheet_row)
+    book.save(path)
+    return path
