@@ -18,7 +18,12 @@ _STYLE: dict[str, tuple[str, str]] = {
     "Not Applicable": ("#b8b8b8", "\\\\\\"),
     "In Progress": ("#f2c14e", "///"),
     "Not Started": ("#ffffff", "xxx"),
+    "No status": ("#ffffff", ""),
+    "Status not recognised": ("#e6e6e6", "ooo"),
+    "Status not recorded": ("#ffffff", ""),
 }
+# Stack order: complete on the left, then work under way, then what has not begun or is unknown.
+_ORDER = {"done": 0, "in_progress": 1, "not_started": 2, "unknown": 3}
 _FALLBACK: dict[str, tuple[str, str]] = {
     "done": ("#5b8c5a", "---"),
     "in_progress": ("#f6dc9c", "+++"),
@@ -30,7 +35,10 @@ _FALLBACK: dict[str, tuple[str, str]] = {
 def status_chart_png(data: ReportData) -> bytes:
     """The chart for `data` as PNG bytes (the same data gives the same bytes, drawn once per process)."""
     rows = tuple((f"Rec {s.number}", tuple(c.count for c in s.counts)) for s in data.recommendations)
-    series = tuple((c.key, c.label, c.category) for c in data.status_counts)
+    order = sorted(range(len(data.status_counts)), key=lambda i: _ORDER[data.status_counts[i].category])
+    rows = tuple((label, tuple(counts[i] for i in order)) for label, counts in rows)
+    series = tuple((data.status_counts[i].key, data.status_counts[i].label, data.status_counts[i].category)
+                   for i in order)
     return _draw(rows, series)
 
 
@@ -50,7 +58,7 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
         widths = [counts[index] for _, counts in rows] or [0]
         if not any(widths):
             continue
-        fill, hatch = _STYLE.get(key) or _FALLBACK.get(category, ("#ffffff", ""))
+        fill, hatch = _STYLE.get(key) or _STYLE.get(label) or _FALLBACK.get(category, ("#ffffff", ""))
         ax.barh(positions, widths, left=left, height=0.7, color=fill, edgecolor="#000000", linewidth=0.6,
                 hatch=hatch or None, label=label)
         left = [a + b for a, b in zip(left, widths, strict=True)]

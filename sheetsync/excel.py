@@ -157,8 +157,10 @@ def press_validate_and_snapshot(book: ExcelBook, *, as_of: date | None = None) -
     marked = _mark_findings(book, report.findings)
     _write_issues(book, report, marked)
     book.save()  # plain Save through Excel: the file on disk is now exactly what the user sees
+    # snapshot() reads the file just saved and parses the plan from those same bytes: exactly what was saved
     result = snapshot(path, message="Validate and snapshot (Excel button)", store=settings.store)
-    return f"{_findings_phrase(report)}; {result.describe()}"
+    kept = f"snapshot {result.id} saved" if result.saved else f"unchanged since snapshot {result.id}, none added"
+    return f"{_findings_phrase(report)}; {kept}. The Issues sheet lists them."
 
 
 def press_export_npcc_update(book: ExcelBook, *, as_of: date | None = None) -> str:
@@ -452,10 +454,10 @@ def _text(value: Value | object) -> str:
     return str(value).strip()
 
 
-def _as_text_cell(value: Value | object) -> Value:
+def _as_text_cell(value: Value) -> Value:
     """Text written to Excel is never taken for a formula: a leading = + - @ gets Excel's text apostrophe."""
     if value is None or isinstance(value, bool | int | float | date):
-        return value  # type: ignore[return-value]
+        return value
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
@@ -658,12 +660,12 @@ class MemoryBook:
         workbook = CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
-            start = sheet.start or (0, 0)
             memory = MemorySheet()
-            for r, row in enumerate(sheet.to_python(skip_empty_area=True)):
+            for r, row in enumerate(sheet.to_python(skip_empty_area=False)):  # from A1
                 for c, value in enumerate(row):
                     if value not in ("", None):
-                        memory.cells[(start[0] + r + 1, start[1] + c + 1)] = value
+                        kept: Value = value if isinstance(value, str | int | float | date) else str(value)
+                        memory.cells[(r + 1, c + 1)] = kept
             with contextlib.suppress(Exception):
                 for merge in sheet.merged_cell_ranges or []:
                     (r1, c1), (r2, c2) = merge

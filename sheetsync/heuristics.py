@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import NamedTuple
 
 # --- history appended inside one cell ("… UPDATE: …", "Mar 25 update - …", "12/03/25: …") -----------------
 
@@ -85,14 +86,19 @@ _PENDING_PATTERNS: tuple[str, ...] = (
     r"signed\s+off|published|assessed|reviewed|scored|launched|implemented|received))\b",
     r"\b(?:in\s+the\s+process\s+of|in\s+development|under\s+(?:review|development|consideration|discussion)|"
     r"not\s+yet|yet\s+to|has\s+yet\s+to|have\s+yet\s+to|in\s+due\s+course|in\s+the\s+coming\s+(?:weeks|months)|"
-    r"later\s+this\s+year|in\s+the\s+new\s+year|to\s+follow|tbc|tbd|subject\s+to\s+(?:approval|sign[- ]?off|funding))\b",
+    r"later\s+this\s+year|in\s+the\s+new\s+year|to\s+follow|tbc|tbd|"
+    r"subject\s+to\s+(?:approval|sign[- ]?off|funding))\b",
     r"\b(?:planned|scheduled|due|expected|intended|anticipated)\s+(?:for|to\s+(?:be|go|start|launch|complete|begin|"
     r"commence|take))\b",
     r"\bwill\s+(?:now\s+|also\s+|then\s+|shortly\s+|soon\s+)?(?:seek|look|aim|endeavou?r|explore|consider|"
     r"scope|commence|begin|start|go\s+live|be\s+able\s+to|be\s+launched|roll\s+out|look\s+into)\b",
     r"\b(?:we|the\s+force|force|[A-Z]{1,4}P|MPS|PSNI|PSoS)\s+(?:will|shall|intends?\s+to|plans?\s+to|aims?\s+to|"
     r"hopes?\s+to|(?:is|are)\s+(?:planning|hoping|intending|aiming)\s+to)\s+(?:now\s+|also\s+|then\s+|shortly\s+|"
-    r"soon\s+)?(?!continue\b|not\b|have\b|always\b|only\b|be\s+referred\b)\w+",
+    r"soon\s+)?(?:review|develop|implement|introduce|create|establish|launch|deliver|draft|produce|publish|"
+    r"circulate|finali[sz]e|complete|undertake|arrange|agree|procure|recruit|pilot|trial|test|design|refresh|"
+    r"revise|amend|update|upload|communicate|engage|liaise|request|work\s+(?:with|on|to)|set\s+up|put\s+in|"
+    r"write|look|seek|explore|consider|conduct|carry\s+out|commission|appoint|build|map|audit|submit|roll\s+out|"
+    r"identify|train|run|hold|meet|share|check|assess|evaluate)\b",
     r"\b(?:by|before|at)\s+the\s+(?:end\s+of\s+(?:april|may|june|july|august|september|october|november|"
     r"december|january|february|march|the\s+(?:month|year|quarter))|next\s+(?:cpd|training|board|meeting|"
     r"quarter|financial\s+year|review|phase))\b",
@@ -128,13 +134,22 @@ def pending_phrase(text: str | None) -> str | None:
 
 # --- truncated text ---------------------------------------------------------------------------------------
 
-_DANGLING_WORDS = frozenset(
+_DANGLING_TEXT = (
     "and or but nor the a an of to for with in at by from into onto as than that which who whom whose "
     "this these those their our its his her is are was were be been being will would can could should may "
     "might must has have had including such via about between within without through where when while "
     "whilst because although also e.g eg i.e ie per towards toward upon among amongst whether if unless "
-    "whereby across against during following regarding".split()
+    "whereby across against during following regarding on after before until"
 )
+# Lower-case words of two or three letters that end a sentence legitimately; any other short lower-case last
+# word ("a booklet is ava", "tasking or ac") is a word cut in half.
+_SHORT_WORDS = frozenset((
+    "a an as at be by do go he if in is it me my no of on or so to up us we am are was has had can may did get "
+    "got its our out own per set new old one two six ten all any few far how let not now off too use via yes yet "
+    "who why day way key low top end due see met led run ran won act age aim art bid box bus car cut fit gap law "
+    "lot mix net pay put raw sit tax try war web ago men man job map log tag kit fee hub bau etc ok eg ie re vs "
+    "him her she his they them one").split())
+_DANGLING_WORDS = frozenset(_DANGLING_TEXT.split())
 _EXPORT_LIMITS = frozenset({255, 256, 1000, 1024, 2000, 2048, 4000, 4095, 4096, 8000, 8192, 32767})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _END_PUNCT = tuple(".!?)]\"'’”")
@@ -151,7 +166,7 @@ def _reference_words() -> tuple[frozenset[str], frozenset[str]]:
     texts += [ev.text or "" for rec in cat.recommendations for ev in rec.evidence]
     texts.append(_COMMON_WORDS)
     words = {w.casefold() for text in texts for w in _WORD.findall(text)}
-    prefixes = {w[:n] for w in words for n in range(3, len(w) - 2)}
+    prefixes = {w[:n] for w in words for n in range(4, len(w))}
     return frozenset(words), frozenset(prefixes)
 
 
@@ -182,10 +197,10 @@ def truncation_reason(text: str | None, *, full: str | None = None, words: Itera
     if not clean:
         return None
     if full is not None:
-        reference = " ".join(full.split())
-        if clean.casefold() == reference.casefold():
+        mine, reference = _TOKEN.findall(clean.casefold()), _TOKEN.findall(full.casefold())
+        if mine == reference:
             return None
-        if len(clean) >= 20 and reference.casefold().startswith(clean.casefold()) and len(reference) > len(clean):
+        if len(mine) >= 4 and len(reference) > len(mine) and reference[: len(mine)] == mine:
             return "it is only the beginning of the national wording"
     if clean.endswith(_END_PUNCT):
         return None
@@ -203,15 +218,21 @@ def truncation_reason(text: str | None, *, full: str | None = None, words: Itera
         return f"it ends on '{last}'"
     if _unmatched_open(clean):
         return "a bracket is opened and never closed"
+    if 2 <= len(last) <= 3 and last.islower() and last not in _SHORT_WORDS:
+        return f"it ends mid-word ('{last}')"
     if len(last) >= 4 and not last.isupper():
         known, prefixes = _reference_words()
         lower = last.casefold()
         extra = {w.casefold() for w in words}
-        if lower not in known and lower not in extra and (
+        stem = any(lower + suffix in known or lower + suffix in extra for suffix in _SUFFIXES)
+        if lower not in known and lower not in extra and not stem and (
             lower in prefixes or any(w.startswith(lower) and len(w) >= len(lower) + 3 for w in extra)
         ):
             return f"it ends mid-word ('{last}')"
     return None
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "al", "ment", "ments")
 
 
 def _unmatched_open(text: str) -> bool:
@@ -230,13 +251,23 @@ def _shingles(tokens: Sequence[str]) -> frozenset[int]:
     return frozenset(hash(tuple(tokens[i:i + 3])) for i in range(max(1, len(tokens) - 2)))
 
 
-def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6,
-                    containment: float = 0.8) -> dict[int, list[tuple[int, float]]]:
-    """For each index, the other indexes whose text is the same or nearly the same, with their similarity.
+class Similar(NamedTuple):
+    """Another text that is the same or nearly the same as this one."""
 
-    Near means word 3-shingle Jaccard ≥ `jaccard`, or ≥ `containment` of the shorter text found in the longer
-    (a copy cut short, or a copy with a sentence added). Candidates come from hashing each text's
-    sentences, opening and ending, so 10,000 rows compare only the few pairs that share one.
+    other: int
+    jaccard: float  # shared 3-word shingles over all shingles of the two texts
+    containment: float  # shared shingles over the shorter text's shingles
+    shared: int  # number of shared shingles (about the number of words copied)
+
+
+def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6, containment: float = 0.8,
+                    passage: int = 30) -> dict[int, list[Similar]]:
+    """For each index, the other indexes whose text is the same or nearly the same.
+
+    Near means word 3-shingle Jaccard ≥ `jaccard`; or ≥ `containment` of the shorter text found in the longer
+    (a copy cut short, or a copy with a sentence added); or a shared passage of ≥ `passage` shingles making up
+    at least a third of the shorter text (a long paragraph pasted into another update). Candidates come from
+    hashing each text's sentences, opening and ending, so 10,000 rows compare only the pairs that share one.
     """
     tokens: list[list[str]] = []
     buckets: dict[int, list[int]] = defaultdict(list)
@@ -245,8 +276,9 @@ def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6,
         tokens.append(words)
         if len(words) < MIN_WORDS:
             continue
+        assert text is not None
         keys = {hash(tuple(words)), hash(("head", *words[:10])), hash(("tail", *words[-10:]))}
-        for sentence in _SENTENCE.split(text.casefold()) if text else ():
+        for sentence in _SENTENCE.split(text.casefold()):
             sentence_words = _TOKEN.findall(sentence)
             if len(sentence_words) >= 6:
                 keys.add(hash(tuple(sentence_words)))
@@ -254,23 +286,30 @@ def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6,
             buckets[key].append(index)
 
     pairs: set[tuple[int, int]] = set()
+    exact_groups: list[list[int]] = []
     for members in buckets.values():
-        if len(members) < 2 or len(members) > _COMMON_BUCKET:
+        if len(members) < 2:
+            continue
+        if len(members) > _COMMON_BUCKET:
+            # Boilerplate shared by many rows; keep only whole-text copies among them.
+            by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
+            for index in members:
+                by_text[tuple(tokens[index])].append(index)
+            exact_groups.extend(group for group in by_text.values() if len(group) > 1)
             continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 pairs.add((a, b))
-    # Exact copies in a big bucket (the same update on 100 rows) still count: keep them as whole-text groups.
-    exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for index, words in enumerate(tokens):
-        if len(words) >= MIN_WORDS:
-            exact[tuple(words)].append(index)
 
-    result: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for members in exact.values():
-        if len(members) > _COMMON_BUCKET:
-            for a in members:
-                result[a].extend((b, 1.0) for b in members if b != a)
+    result: dict[int, dict[int, Similar]] = defaultdict(dict)
+    for group in exact_groups:
+        if len(group) > _COMMON_BUCKET:
+            for a in group:
+                for b in group:
+                    if a != b:
+                        result[a][b] = Similar(b, 1.0, 1.0, len(tokens[a]))
+        else:
+            pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
     shingles: dict[int, frozenset[int]] = {}
     for a, b in sorted(pairs):
         sa = shingles.get(a) or shingles.setdefault(a, _shingles(tokens[a]))
@@ -279,12 +318,13 @@ def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6,
         if not common:
             continue
         jac = common / len(sa | sb)
-        contained = common / min(len(sa), len(sb))
-        if jac >= jaccard or (contained >= containment and min(len(sa), len(sb)) >= MIN_WORDS - 2):
-            score = round(max(jac, contained), 2)
-            result[a].append((b, score))
-            result[b].append((a, score))
-    return {k: sorted(v) for k, v in result.items()}
+        shorter = min(len(sa), len(sb))
+        contained = common / shorter
+        if (jac >= jaccard or (contained >= containment and shorter >= MIN_WORDS - 2)
+                or (common >= passage and contained >= 1 / 3)):
+            result[a][b] = Similar(b, round(jac, 2), round(contained, 2), common)
+            result[b][a] = Similar(a, round(jac, 2), round(contained, 2), common)
+    return {k: sorted(v.values()) for k, v in result.items()}
 
 
-__all__ = ["history_markers", "latest_section", "near_duplicates", "pending_phrase", "truncation_reason"]
+__all__ = ["Similar", "history_markers", "latest_section", "near_duplicates", "pending_phrase", "truncation_reason"]

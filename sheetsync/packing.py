@@ -20,9 +20,11 @@ from typing import Any
 
 # A chunk ends after a separator whose piece hashes to 0 mod CUT_MASK+1, once it is MIN_CHUNK long; never past
 # MAX_CHUNK. Cut points depend on content, not on position, so an edit disturbs only the chunks around it.
-MIN_CHUNK = 1024
+MIN_CHUNK = 512
 MAX_CHUNK = 32 * 1024
-CUT_MASK = 0x0F
+CUT_MASK = 0x07
+# Where XML may be cut, best first: whole rows, whole shared strings, else any tag end.
+_XML_SEPARATORS = (b"</row>", b"</si>")
 # The deflate levels tried, most likely first (Python's zipfile, so xlsxwriter and openpyxl, uses 6).
 LEVELS = (6, 9, 1, 5, 7, 8, 4, 3, 2)
 _LOCAL_HEADER = b"PK\x03\x04"
@@ -36,6 +38,10 @@ Segment = list[Any]
 class Packed:
     segments: list[Segment] = field(default_factory=list)
     chunks: list[bytes] = field(default_factory=list)
+    deflated_sizes: list[int] = field(default_factory=list)  # compressed size of each "d" segment, in order
+
+    def chunks_by_ref(self) -> dict[int, bytes]:
+        return dict(enumerate(self.chunks))
 
     def add_chunks(self, parts: list[bytes]) -> list[int]:
         start = len(self.chunks)
@@ -43,7 +49,7 @@ class Packed:
         return list(range(start, start + len(parts)))
 
 
-def cut(data: bytes, sep: bytes = b"\n") -> list[bytes]:
+def cut(data: bytes, sep: bytes = b"\n", mask: int = CUT_MASK) -> list[bytes]:
     """Split `data` into content-defined chunks that end just after a `sep` (or at MAX_CHUNK)."""
     chunks: list[bytes] = []
     start = piece = 0
@@ -55,7 +61,7 @@ def cut(data: bytes, sep: bytes = b"\n") -> list[bytes]:
         length = end - start
         if length >= MAX_CHUNK:
             end = start + MAX_CHUNK
-        elif hit >= 0 and (length < MIN_CHUNK or zlib.crc32(view[piece:end]) & CUT_MASK):
+        elif hit >= 0 and (length < MIN_CHUNK or zlib.crc32(view[piece:end]) & mask):
             piece = end
             continue
         chunks.append(data[start:end])
@@ -63,11 +69,19 @@ def cut(data: bytes, sep: bytes = b"\n") -> list[bytes]:
     return chunks
 
 
-def pack_text(data: bytes) -> Packed:
-    """Line-oriented text (the canonical plan JSON): chunks cut at line ends."""
+def pack_text(data: bytes, sep: bytes = b"}") -> Packed:
+    """Text such as the canonical plan JSON, cut after `sep` (for JSON: where objects end)."""
     packed = Packed()
-    packed.segments.append(["c", packed.add_chunks(cut(data, b"\n"))])
+    packed.segments.append(["c", packed.add_chunks(cut(data, sep))])
     return packed
+
+
+def cut_xml(data: bytes) -> list[bytes]:
+    """XML cut between rows or shared strings where it has them (few, large pieces: fast), else between tags."""
+    for sep in _XML_SEPARATORS:
+        if data.count(sep) >= 8:
+            return cut(data, sep)
+    return cut(data, b">")
 
 
 def pack_workbook(data: bytes) -> Packed:
@@ -76,7 +90,7 @@ def pack_workbook(data: bytes) -> Packed:
         packed = _pack_zip(data)
     except (zipfile.BadZipFile, zlib.error, ValueError, struct.error, OSError, EOFError):
         packed = None
-    if packed is not None and unpack(packed.segments, dict(enumerate(packed.chunks))) == data:
+    if packed is not None:
         return packed
     whole = Packed()
     whole.segments.append(["c", whole.add_chunks([data])])
@@ -84,6 +98,8 @@ def pack_workbook(data: bytes) -> Packed:
 
 
 def _pack_zip(data: bytes) -> Packed | None:
+    """Segments that rebuild `data` exactly, or None. Each "d" segment was proved by deflating it back
+    (`_redeflate`); `_covers` proves that the rest join to the original bytes, without deflating again."""
     if not data.startswith(_LOCAL_HEADER):
         return None
     with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -111,15 +127,31 @@ def _pack_zip(data: bytes) -> Packed | None:
             if level is None and len(raw) >= 1024:
                 deflate_ok = False
         if level is not None:
-            packed.segments.append(["d", level, packed.add_chunks(cut(plain, b">"))])
+            packed.segments.append(["d", level, packed.add_chunks(cut_xml(plain))])
+            packed.deflated_sizes.append(len(raw))
         elif info.compress_type == zipfile.ZIP_STORED:
-            packed.segments.append(["c", packed.add_chunks(cut(raw, b">"))])
+            packed.segments.append(["c", packed.add_chunks(cut_xml(raw))])
         else:
             packed.segments.append(["c", packed.add_chunks([raw])])
         position = end
     if position < len(data):
         _inline(packed, data[position:])
-    return packed
+    return packed if _covers(packed, data) else None
+
+
+def _covers(packed: Packed, data: bytes) -> bool:
+    """The segments, laid end to end, are exactly `data` (deflated ones taken on trust of `_redeflate`)."""
+    position = 0
+    sizes = iter(packed.deflated_sizes)
+    for segment in packed.segments:
+        if segment[0] == "d":
+            position += next(sizes)
+            continue
+        part = unpack([segment], packed.chunks_by_ref())
+        if data[position:position + len(part)] != part:
+            return False
+        position += len(part)
+    return position == len(data)
 
 
 def _inline(packed: Packed, raw: bytes) -> None:
@@ -188,4 +220,4 @@ def remap(segments: list[Segment], mapping: Mapping[int, int]) -> list[Segment]:
     return out
 
 
-__all__ = ["Packed", "Segment", "cut", "deflate", "pack_text", "pack_workbook", "refs", "remap", "unpack"]
+__all__ = ["Packed", "Segment", "cut", "cut_xml", "deflate", "pack_text", "pack_workbook", "refs", "remap", "unpack"]

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from sheetsync.columns import Field, heading_key, match_header_label, match_heading
 from sheetsync.dates import parse_date
@@ -44,6 +46,8 @@ _TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|t
                   re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_NEEDS_CLEAN = re.compile(r"[<&\r\n\t\u00a0\u2007\u202f]|  ")
+_M = TypeVar("_M", bound=BaseModel)
 
 
 @dataclass
@@ -92,6 +96,8 @@ def clean_text(value: Value) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else _number_text(value)
+    if not _NEEDS_CLEAN.search(text):
+        return text.strip() or None
     if "<" in text or "&" in text:
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub("", text)
@@ -221,14 +227,16 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, part: str, grid: Grid) -> None:
         xml = archive.read(part)
     except KeyError:
         return
-    for match in _ROW_HIDDEN.finditer(xml):
-        grid.hidden_rows.add(int(match.group(1) or match.group(2)))
+    if b'hidden="1"' in xml or b'hidden="true"' in xml:
+        for match in _ROW_HIDDEN.finditer(xml):
+            grid.hidden_rows.add(int(match.group(1) or match.group(2)))
     if b"<f" in xml:
         for match in _FORMULA_CELL.finditer(xml):
             value = match.group(2)
             if value is None or re.fullmatch(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>", value):
                 grid.uncalculated.add(match.group(1).decode())
-    for match in _HEADER_FOOTER.finditer(xml):
+    tail = xml[xml.rfind(b"</sheetData>") + 1:] if b"</sheetData>" in xml else xml
+    for match in _HEADER_FOOTER.finditer(tail):
         text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
         for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL"):
             if word in text.upper():
@@ -337,101 +345,192 @@ def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[s
                                path=source, hint="Start from 'sheetsync template'")
     head_index = found[0]
     vocab = vocabulary or (Vocabulary.from_list(status_list) if status_list else default_vocabulary())
-    sheet = grid.sheet
-    notes: list[ReadNote] = []
     plan = Plan.model_construct(title=None, force=None, executive_lead=None, operational_lead=None,
                                 protective_marking=grid.marking, recommendations=[], source=source,
-                                sheet=sheet, header_cells={}, status_list=status_list, read_notes=notes)
+                                sheet=grid.sheet, header_cells={}, status_list=status_list, read_notes=[])
     _read_header_block(grid, head_index, plan)
-
-    header = grid.rows[head_index]
-    data = grid.rows[head_index + 1:]
-    fields, extra_cols, unlabelled = _column_map(grid, header, data)
-    merged_down, merge_notes = _merged_input_ranges(grid, fields)
-    notes.extend(merge_notes)
-    heading_repeat = {heading_key(v) for v in header if not _is_blank(v)}
-
-    def ref(row: int, col: int) -> str:
-        return f"{sheet}!{a1(row, col + grid.first_col)}"
-
-    rec: Recommendation | None = None
-    pending_blank: list[int] = []
-    fcol = fields.get
-    rec_col, text_col, id_col, ev_col = fcol("rec_number"), fcol("rec_text"), fcol("action_id"), fcol("evidence")
-    for offset, row in enumerate(data):
-        sheet_row = grid.first_row + head_index + 1 + offset
-        cells = [v for v in row if not _is_blank(v)]
-        if not cells:
-            pending_blank.append(sheet_row)
-            continue
-        if len(cells) == 1 and isinstance(cells[0], str):
-            only = clean_text(cells[0]) or ""
-            if MARKING.match(only):
-                plan.protective_marking = plan.protective_marking or only.upper()
-                continue
-            if FURNITURE.match(only):
-                continue
-        if {heading_key(v) for v in cells} <= heading_repeat:
-            continue  # the heading row repeated at a page break
-        for blank in pending_blank:
-            notes.append(ReadNote(kind="blank-row", sheet=sheet, cell=a1(blank, grid.first_col),
-                                  message=f"row {blank} is blank inside the plan grid"))
-        pending_blank = []
-
-        def get(col: int | None, row: list[Value] = row) -> Value:
-            return row[col] if col is not None and col < len(row) else None
-
-        # Recommendation: a number in the Rec. No. column starts (or continues) one.
-        number_raw = get(rec_col)
-        number = _rec_number(number_raw)
-        rec_text = clean_text(get(text_col))
-        if number is not None and (rec is None or number != rec.number):
-            rec = Recommendation.model_construct(number=number, text=rec_text, deadline=None, addressees=[],
-                                                 actions=[], cells={})
-            rec.cells["number"] = ref(sheet_row, rec_col or 0)
-            if text_col is not None:
-                rec.cells["text"] = ref(sheet_row, text_col)
-            plan.recommendations.append(rec)
-        elif rec is not None and rec_text and not rec.text:
-            rec.text = rec_text
-            if text_col is not None:
-                rec.cells["text"] = ref(sheet_row, text_col)
-
-        id_raw = get(id_col)
-        ev_raw = get(ev_col)
-        action_id, evidence, trimmed = _split_id(id_raw, ev_raw)
-        has_input = any(not _is_blank(get(fcol(f))) for f in ("owner", "update", "date", "status",
-                                                              "supporting_documents"))
-        if action_id is None and evidence is None and not has_input:
-            if number is None and rec_text is None and not any(not _is_blank(get(c)) for c in extra_cols.values()):
-                for col in unlabelled:
-                    if not _is_blank(get(col)):
-                        notes.append(_note("value-under-no-header", sheet, sheet_row, col + grid.first_col,
-                                           get(col), None, rec))
-            continue
-        if rec is None:
-            # Evidence before any recommendation number: keep it under a recommendation named by its id.
-            guess = (action_id or "").partition(".")[0] or "?"
-            rec = Recommendation.model_construct(number=guess, text=None, deadline=None, addressees=[],
-                                                 actions=[], cells={})
-            plan.recommendations.append(rec)
-        action = _read_action(grid, row, sheet_row, fields, extra_cols, action_id or "", evidence, vocab, notes,
-                              merged_down, rec)
-        if trimmed is not None:
-            notes.append(ReadNote(kind="id-trimmed", sheet=sheet, cell=action.cells.get("id", "").rpartition("!")[2],
-                                  value=trimmed, field="id", action=action.id, recommendation=rec.number,
-                                  message=f"the evidence id was typed as {trimmed!r}"))
-        for col in unlabelled:
-            if not _is_blank(get(col)):
-                notes.append(_note("value-under-no-header", sheet, sheet_row, col + grid.first_col, get(col),
-                                   action.id, rec))
-        rec.actions.append(action)
-
+    _RowReader(grid, head_index, plan, vocab).read()
     if not plan.recommendations:
-        raise NoPlanFoundError(f"sheet '{sheet}' has the plan's headings but no recommendation rows under them",
-                               path=source, hint="Fill in the grid, or start from 'sheetsync template'")
+        raise NoPlanFoundError(f"sheet '{grid.sheet}' has the plan's headings but no recommendation rows under "
+                               "them", path=source, hint="Fill in the grid, or start from 'sheetsync template'")
     _attach_deadlines(plan)
     return plan
+
+
+def _construct(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model from values the reader has already typed, without re-validating each one (the reader builds
+    tens of thousands of these; pydantic's model_construct does the same at several times the cost).
+    tests/test_reader.py proves the result equals a validated model."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+class _RowReader:
+    """Reads the rows under the heading row into recommendations and actions."""
+
+    def __init__(self, grid: Grid, head_index: int, plan: Plan, vocab: Vocabulary) -> None:
+        self.grid, self.plan, self.vocab = grid, plan, vocab
+        self.notes = plan.read_notes
+        self.head_index = head_index
+        header = grid.rows[head_index]
+        self.data = grid.rows[head_index + 1:]
+        self.fields, self.extra_cols, self.unlabelled = _column_map(grid, header, self.data)
+        self.merged_down, merge_notes = _merged_input_ranges(grid, self.fields)
+        self.notes.extend(merge_notes)
+        self.heading_texts = {v.strip() for v in header if isinstance(v, str) and v.strip()}
+        width = max([len(header), *(len(r) for r in self.data[:200]), *(c + 1 for c in self.fields.values())])
+        self.letters = [col_letter(c + grid.first_col) for c in range(width + 1)]
+        self.input_cols = [(name, col) for name, col in self.fields.items() if name not in ("rec_number", "rec_text")]
+        self.status_cache: dict[str, Any] = {}
+        self.date_cache: dict[Any, Any] = {}
+
+    def letter(self, col: int) -> str:
+        return self.letters[col] if col < len(self.letters) else col_letter(col + self.grid.first_col)
+
+    def read(self) -> None:
+        grid, plan, fields = self.grid, self.plan, self.fields
+        sheet = grid.sheet
+        rec: Recommendation | None = None
+        pending_blank: list[int] = []
+        rec_col, text_col = fields.get("rec_number"), fields.get("rec_text")
+        id_col, ev_col = fields.get("action_id"), fields.get("evidence")
+        input_cols = [c for name, c in self.input_cols if name not in ("action_id", "evidence")]
+        first_data_row = grid.first_row + self.head_index + 1
+        for offset, row in enumerate(self.data):
+            sheet_row = first_data_row + offset
+            cells = [v for v in row if v is not None and v != "" and not (isinstance(v, str) and v.isspace())]
+            if not cells:
+                pending_blank.append(sheet_row)
+                continue
+            if len(cells) == 1 and isinstance(cells[0], str):
+                only = clean_text(cells[0]) or ""
+                if MARKING.match(only):
+                    plan.protective_marking = plan.protective_marking or only.upper()
+                    continue
+                if FURNITURE.match(only):
+                    continue
+            head = cells[0]
+            if (isinstance(head, str) and head.strip() in self.heading_texts
+                    and all(isinstance(v, str) and v.strip() in self.heading_texts for v in cells)):
+                continue  # the heading row repeated at a page break
+            for blank in pending_blank:
+                self.notes.append(ReadNote(kind="blank-row", sheet=sheet, cell=a1(blank, grid.first_col),
+                                           message=f"row {blank} is blank inside the plan grid"))
+            pending_blank = []
+            n = len(row)
+            number = _rec_number(row[rec_col]) if rec_col is not None and rec_col < n else None
+            rec_text = clean_text(row[text_col]) if text_col is not None and text_col < n else None
+            if number is not None and (rec is None or number != rec.number):
+                rec = _construct(Recommendation, {"number": number, "text": rec_text, "deadline": None,
+                                                  "addressees": [], "actions": [], "cells": {}})
+                rec.cells["number"] = f"{sheet}!{self.letter(rec_col or 0)}{sheet_row}"
+                if text_col is not None:
+                    rec.cells["text"] = f"{sheet}!{self.letter(text_col)}{sheet_row}"
+                plan.recommendations.append(rec)
+            elif rec is not None and rec_text and not rec.text:
+                rec.text = rec_text
+                if text_col is not None:
+                    rec.cells["text"] = f"{sheet}!{self.letter(text_col)}{sheet_row}"
+
+            action_id, evidence, trimmed = _split_id(row[id_col] if id_col is not None and id_col < n else None,
+                                                     row[ev_col] if ev_col is not None and ev_col < n else None)
+            has_input = any(c < n and not _is_blank(row[c]) for c in input_cols)
+            if action_id is None and evidence is None and not has_input:
+                if number is None and rec_text is None and not any(
+                        c < n and not _is_blank(row[c]) for c in self.extra_cols.values()):
+                    self._unlabelled(row, sheet_row, None, rec)
+                continue
+            if rec is None:
+                # Evidence before any recommendation number: keep it under a recommendation named by its id.
+                guess = (action_id or "").partition(".")[0] or "?"
+                rec = _construct(Recommendation, {"number": guess, "text": None, "deadline": None,
+                                                  "addressees": [], "actions": [], "cells": {}})
+                plan.recommendations.append(rec)
+            action = self._action(row, sheet_row, action_id or "", evidence, rec)
+            if trimmed is not None:
+                self.notes.append(ReadNote(kind="id-trimmed", sheet=sheet, cell=action.cells["id"].rpartition("!")[2],
+                                           value=trimmed, field="id", action=action.id, recommendation=rec.number,
+                                           message=f"the evidence id was typed as {trimmed!r}"))
+            self._unlabelled(row, sheet_row, action.id, rec)
+            rec.actions.append(action)
+
+    def _unlabelled(self, row: list[Value], sheet_row: int, action_id: str | None,
+                    rec: Recommendation | None) -> None:
+        for col in self.unlabelled:
+            if col < len(row) and not _is_blank(row[col]):
+                self.notes.append(_note("value-under-no-header", self.grid.sheet, sheet_row,
+                                        col + self.grid.first_col, row[col], action_id, rec))
+
+    def _action(self, row: list[Value], sheet_row: int, action_id: str, evidence: str | None,
+                rec: Recommendation) -> Action:
+        grid, notes = self.grid, self.notes
+        sheet = grid.sheet
+        n = len(row)
+        values: dict[str, Value] = {}
+        cells: dict[str, str] = {}
+        for name, col in self.input_cols:
+            address = f"{self.letter(col)}{sheet_row}"
+            key = "id" if name == "action_id" else name
+            cells[key] = f"{sheet}!{address}"
+            value = row[col] if col < n else None
+            if grid.uncalculated and address in grid.uncalculated:
+                notes.append(ReadNote(kind="formula-not-calculated", sheet=sheet, cell=address, field=key,
+                                      action=action_id, recommendation=rec.number,
+                                      message="holds a formula that has never been calculated"))
+            if self.merged_down and _is_blank(value) and (sheet_row, col) in self.merged_down:
+                value = self.merged_down[(sheet_row, col)]
+            values[name] = value
+        if "id" not in cells and "evidence" in cells:
+            cells["id"] = cells["evidence"]
+
+        text: dict[str, str | None] = {}
+        for text_field in TEXT_FIELDS:
+            value = values.get(text_field)
+            if isinstance(value, int | float | bool):
+                notes.append(ReadNote(kind="number-in-text-column", sheet=sheet,
+                                      cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
+                                      field=text_field, action=action_id, recommendation=rec.number,
+                                      message=f"a number where the {text_field.replace('_', ' ')} text should be"))
+            text[text_field] = evidence if text_field == "evidence" else clean_text(value)
+
+        date_value = values.get("date")
+        if isinstance(date_value, str):
+            date_value = clean_text(date_value)
+        date_parse = self.date_cache.get(date_value)
+        if date_parse is None:
+            date_parse = self.date_cache[date_value] = parse_date(date_value)
+        if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in cells:
+            notes.append(ReadNote(kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                                  value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                                  message=f"the date was typed as text ({date_parse.raw!r})"))
+        elif date_parse.how == "serial" and "date" in cells:
+            notes.append(ReadNote(kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                                  value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                                  message=f"the number {date_parse.raw} was read as an Excel date"))
+
+        status_value = values.get("status")
+        status_raw = None if _is_blank(status_value) else _number_text(status_value)
+        match = self.status_cache.get(status_raw or "")
+        if match is None:
+            match = self.status_cache[status_raw or ""] = self.vocab.normalise(status_raw)
+        extra: dict[str, str] = {}
+        for heading, col in self.extra_cols.items():
+            cells[heading] = f"{sheet}!{self.letter(col)}{sheet_row}"
+            extra_text = clean_text(row[col]) if col < n else None
+            if extra_text is not None:
+                extra[heading] = extra_text
+        owner = text["owner"]
+        return _construct(Action, {
+            "id": action_id, "evidence": evidence, "owner": owner, "owners": split_owners(owner),
+            "update": text["update"], "date": date_parse.date,
+            "date_raw": date_parse.raw if date_parse.how != "empty" else None,
+            "status": match.status, "status_raw": status_raw, "progress": match.progress,
+            "supporting_documents": text["supporting_documents"], "extra": extra, "cells": cells,
+            "hidden": sheet_row in grid.hidden_rows})
 
 
 def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str | None,
@@ -441,7 +540,7 @@ def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str |
 
 
 def _rec_number(value: Value) -> str | None:
-    if _is_blank(value) or isinstance(value, bool):
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return str(int(value)) if float(value).is_integer() else None
@@ -467,65 +566,6 @@ def _split_id(id_raw: Value, ev_raw: Value) -> tuple[str | None, str | None, str
         if match:  # id and text in one cell
             return re.sub(r"\s+", "", match.group(1)), match.group(2).strip() or None, None
     return None, evidence, None
-
-
-def _read_action(grid: Grid, row: list[Value], sheet_row: int, fields: dict[Field, int], extra_cols: dict[str, int],
-                 action_id: str, evidence: str | None, vocab: Vocabulary, notes: list[ReadNote],
-                 merged_down: dict[tuple[int, int], Value], rec: Recommendation) -> Action:
-    sheet = grid.sheet
-    values: dict[str, Value] = {}
-    cells: dict[str, str] = {}
-    for name, col in fields.items():
-        if name in ("rec_number", "rec_text"):
-            continue
-        address = a1(sheet_row, col + grid.first_col)
-        cells["id" if name == "action_id" else name] = f"{sheet}!{address}"
-        value = row[col] if col < len(row) else None
-        if address in grid.uncalculated:
-            notes.append(ReadNote(kind="formula-not-calculated", sheet=sheet, cell=address, field=name,
-                                  action=action_id, recommendation=rec.number,
-                                  message="holds a formula that has never been calculated"))
-        if _is_blank(value) and (sheet_row, col) in merged_down:
-            value = merged_down[(sheet_row, col)]
-        values[name] = value
-    if "evidence" in fields or "action_id" in fields:
-        cells.setdefault("id", cells.get("evidence", ""))
-
-    text: dict[str, str | None] = {}
-    for text_field in TEXT_FIELDS:
-        value = values.get(text_field)
-        if isinstance(value, int | float | bool):
-            notes.append(ReadNote(kind="number-in-text-column", sheet=sheet,
-                                  cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
-                                  field=text_field, action=action_id, recommendation=rec.number,
-                                  message=f"a number where the {text_field.replace('_', ' ')} text should be"))
-        text[text_field] = clean_text(value) if text_field != "evidence" else evidence
-
-    date_parse = parse_date(values.get("date") if not isinstance(values.get("date"), str)
-                            else clean_text(values.get("date")))
-    if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in cells:
-        notes.append(ReadNote(kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
-                              value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
-                              message=f"the date was typed as text ({date_parse.raw!r})"))
-    elif date_parse.how == "serial" and "date" in cells:
-        notes.append(ReadNote(kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
-                              value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
-                              message=f"the number {date_parse.raw} was read as an Excel date"))
-
-    status_raw_value = values.get("status")
-    status_raw = None if _is_blank(status_raw_value) else _number_text(status_raw_value)
-    match = vocab.normalise(status_raw)
-    extra = {heading: text_value for heading, col in extra_cols.items()
-             if (text_value := clean_text(row[col] if col < len(row) else None)) is not None}
-    for heading, col in extra_cols.items():
-        cells[heading] = f"{sheet}!{a1(sheet_row, col + grid.first_col)}"
-    owner = text["owner"]
-    return Action.model_construct(
-        id=action_id, evidence=evidence, owner=owner, owners=split_owners(owner), update=text["update"],
-        date=date_parse.date, date_raw=date_parse.raw if date_parse.how != "empty" else None,
-        status=match.status, status_raw=status_raw, progress=match.progress,
-        supporting_documents=text["supporting_documents"], extra=extra, cells=cells,
-        hidden=sheet_row in grid.hidden_rows)
 
 
 def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tuple[int, int], Value],

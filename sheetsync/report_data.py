@@ -423,7 +423,7 @@ def _owner_shown(action: Action, missing: bool, public: bool) -> str:
         return "Not yet assigned"
     parts = action.owners or split_owners(action.owner)
     roles = [part for part in parts if is_role(part)]
-    return ", ".join(roles) if roles else "Assigned to a named officer"
+    return ", ".join(roles) if roles else "Named officer"
 
 
 class NameScrubber:

@@ -160,6 +160,9 @@ def _table(doc: Any, headings: list[str], rows: list[list[str]], *, widths: list
             for line in lines[1:]:
                 run.add_break()
                 run = paragraph.add_run(line)
+    # LibreOffice lays out by the grid columns, Word by the cell widths: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)

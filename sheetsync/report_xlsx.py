@@ -55,6 +55,7 @@ def write_xlsx(data: ReportData, chart_png: bytes, path: Path) -> None:
         ws.write_string(1, 0, inert(data.changes_summary), f.wrap)
         for index, line in enumerate(data.changes or ["No changes."], start=3):
             ws.write_string(index, 0, inert(line), f.wrap)
+            _fit_row(ws, index, [(line, 120)])
     if not data.public:
         _findings(sheet("Data quality"), data, f)
     ws = sheet("Notes")
@@ -62,7 +63,22 @@ def write_xlsx(data: ReportData, chart_png: bytes, path: Path) -> None:
     ws.write_string(0, 0, "Notes", f.title)
     for index, note in enumerate(data.notes, start=2):
         ws.write_string(index, 0, inert(note), f.wrap)
+        _fit_row(ws, index, [(note, 120)])
     book.close()
+
+
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
+    chars = max(int(width * 1.1) - 1, 1)
+    return sum(max(1, -(-len(line) // chars)) for line in (text.splitlines() or [""]))
+
+
+def _fit_row(ws: Any, row: int, cells: list[tuple[str, float]]) -> None:
+    """Set a row tall enough for its wrapped text (XlsxWriter cannot measure; Excel and LibreOffice do not
+    re-measure rows on opening)."""
+    lines = max((_lines(text, width) for text, width in cells), default=1)
+    if lines > 1:
+        ws.set_row(row, min(409, 15 * lines))
 
 
 class _Formats:
@@ -73,6 +89,7 @@ class _Formats:
                                      "valign": "top"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+        self.cell = self.cell
         self.date = book.add_format({"num_format": "d mmmm yyyy", "valign": "top", "border": 1})
         self.num = book.add_format({"valign": "top", "border": 1})
         self.banner = book.add_format({"bold": True, "font_color": "#B10E1E", "text_wrap": True, "border": 2,
@@ -97,6 +114,7 @@ def _summary(ws: Any, data: ReportData, chart_png: bytes, f: _Formats) -> None:
     for label, value in cover:
         ws.write_string(row, 0, label, f.bold)
         ws.write_string(row, 1, inert(value), f.wrap)
+        _fit_row(ws, row, [(value, 44)])
         row += 1
     if data.banner:
         row += 1
@@ -125,8 +143,10 @@ def _summary(ws: Any, data: ReportData, chart_png: bytes, f: _Formats) -> None:
     ws.set_column(2, 2, 8)
     for rec in data.recommendations:
         row += 1
+        summary = f"{rec.deadline_text}; {rec.status}; {rec.rag_reason}"
         ws.write_string(row, 0, inert(rec.title), f.cell)
-        ws.write_string(row, 1, inert(f"{rec.deadline_text}; {rec.status}; {rec.rag_reason}"), f.cell)
+        ws.write_string(row, 1, inert(summary), f.cell)
+        _fit_row(ws, row, [(rec.title, 34), (summary, 44)])
         ws.write_string(row, 2, rec.rag, f.rag[rec.rag])
     ws.insert_image(2, 4, "status-chart.png", {"image_data": io.BytesIO(chart_png), "x_scale": 0.55,
                                                "y_scale": 0.55, "description": data.chart_alt,
@@ -158,6 +178,7 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
                         ws.write_string(row, col, inert(action.date_text), f.cell)
                 else:
                     ws.write_string(row, col, inert(values[column.field]), f.cell)
+            _fit_row(ws, row, [(values[c.field], c.width) for c in COLUMNS if c.field != "date"])
             base = len(COLUMNS)
             ws.write_string(row, base, action.status or "", f.cell)
             if action.progress is not None:
@@ -174,13 +195,14 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
 
 def _outstanding(ws: Any, data: ReportData, f: _Formats) -> None:
     headings = ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue", "RAG"]
-    for col, (heading, width) in enumerate(zip(headings, [6, 7, 60, 24, 16, 20, 9, 8], strict=True)):
+    for col, (heading, width) in enumerate(zip(headings, [6, 7, 60, 24, 18, 22, 9, 8], strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, heading, f.head)
     for row, action in enumerate(data.outstanding, start=1):
         values = [action.recommendation, action.id, action.evidence, action.owner]
         for col, value in enumerate(values):
             ws.write_string(row, col, inert(value), f.cell)
+        _fit_row(ws, row, [(action.evidence, 60), (action.owner, 24)])
         if action.deadline is not None:
             ws.write_datetime(row, 4, action.deadline, f.date)
         else:
@@ -205,6 +227,7 @@ def _findings(ws: Any, data: ReportData, f: _Formats) -> None:
                   finding.message, finding.suggestion]
         for col, value in enumerate(values):
             ws.write_string(row, col, inert(value), f.cell)
+        _fit_row(ws, row, [(finding.message, 70), (finding.suggestion, 40), (finding.code, 22)])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(data.findings), 1), len(headings) - 1)
     ws.repeat_rows(0)

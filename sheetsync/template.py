@@ -207,7 +207,7 @@ def _lines(text: str | None, width: float) -> int:
     """Roughly how many wrapped lines `text` takes in a column `width` characters wide (10 pt Arial)."""
     if not text:
         return 1
-    per_line = max(1, int(width * 1.05) - 1)
+    per_line = max(1, int(width * 1.35) - 1)
     total = 0
     for part in text.split("\n"):
         if len(part) <= per_line:
@@ -311,6 +311,7 @@ class _Builder:
         self.f_h1 = add({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
         self.f_h2 = add({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top", "top": 1})
         self.f_text = add({"font_size": 10, "text_wrap": True, "valign": "top"})
+        self.f_note = add({"font_size": 10, "italic": True, "font_color": "#404040"})
         self.f_bold = add({"font_size": 10, "text_wrap": True, "valign": "top", "bold": True})
         self.f_table_head = add({"font_size": 10, "bold": True, "bg_color": "#D9E1F2", "border": 1,
                                  "text_wrap": True, "valign": "top"})
@@ -562,20 +563,21 @@ class _Builder:
 
     def _lists_sheet(self, ws: Any) -> None:
         ws.set_column(0, 0, 24)
-        ws.set_column(2, 2, 70)
+        ws.set_column(2, 2, 100)
         ws.write_string(0, 0, column("status").heading, self.f_list_head)
         for i in range(self.slots):
             if i < len(self.statuses):
                 ws.write_string(1 + i, 0, self.statuses[i], self.f_list_locked)
             else:
                 ws.write_blank(1 + i, 0, None, self.f_list_spare)
-        ws.write_string(0, 2, "The Status dropdown on the Action Plan sheet offers the words in column A.",
-                        self.f_text)
-        ws.write_string(1, 2, f"Add your own (for example 'At Risk') in the white cells below; the name "
-                              f"{STATUS_LIST_NAME} covers A2:A{self.slots + 1}, so the dropdown picks them up.",
-                        self.f_text)
-        ws.write_string(2, 2, "sheetsync validate accepts the words on this list; new words count as work "
-                              "started and not finished.", self.f_text)
+        notes = (
+            f"The Status dropdown on the '{PLAN_SHEET}' sheet offers the words in column A.",
+            "Add your own (for example 'At Risk') in the white cells below the list.",
+            f"The name {STATUS_LIST_NAME} covers A2:A{self.slots + 1}, so the dropdown picks them up.",
+            "sheetsync validate accepts the words on this list; a new word counts as work started, not finished.",
+        )
+        for i, note in enumerate(notes):
+            ws.write_string(i, 2, note, self.f_note)
         self.wb.define_name(STATUS_LIST_NAME, self._status_ref())
         self._print_setup(ws, landscape=False)
         ws.protect("", {"format_columns": True, "format_rows": True})

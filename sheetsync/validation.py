@@ -9,22 +9,22 @@ model, the vocabulary, the catalogue and the text heuristics (no pandas, no rich
 | missing-status | error | an evidence requirement has no status |
 | unknown-status | error | the status is not in the list (typo, RAG colour, prose); suggestion = closest status |
 | status-not-canonical | info | a recognised variant (case, spacing, synonym, "50 %"); suggestion = the list's word |
-| bad-progress | error / warning | a percentage outside 0–100 (error); a percentage on a status other than In Progress (warning) |
+| bad-progress | error / warning | a percentage outside 0–100 (error); on a status other than In Progress (warning) |
 | missing-owner | warning | no owner (a cell of spaces counts as empty) |
 | owner-unassigned | warning | the owner is still an addressee default ("Chief Constables"): nobody owns it |
 | missing-update | warning | the status says started, done or BAU but there is no update |
 | missing-date | warning | an update has no date (one plan-wide finding when no update has a date) |
-| bad-date | error / warning | unreadable or impossible (error); after the as-of date or before the report existed (warning) |
+| bad-date | error / warning | unreadable or impossible (error); after as-of or before the report existed (warning) |
 | bad-action-id | error | the evidence id is not N.M after trimming |
 | duplicate-action | error | the same evidence id twice |
 | misplaced-action | error | the id's prefix is not the recommendation it sits under |
-| unknown-recommendation | info / warning | a number that is not in the catalogue (a local one: info); not a number: warning |
+| unknown-recommendation | info / warning | a number not in the catalogue (local: info); not a number (warning) |
 | unknown-action | info | an evidence id the catalogue does not have under a national recommendation (a local one) |
 | missing-recommendation | error | a national recommendation is absent |
 | missing-action | error | a national evidence requirement is absent |
 | missing-evidence | warning | the evidence text is blank where the national text exists; suggestion = that text |
 | evidence-mismatch | warning | the evidence text is the national text of another id (rows swapped or pasted) |
-| deadline-mismatch | warning | deadline wording in the recommendation text disagrees with the real deadline or with itself |
+| deadline-mismatch | warning | the deadline in the recommendation text disagrees with the real one or with itself |
 | deadline-wording | info | a deadline written without "By" ("27 March 2025, make sure …") |
 | overdue | warning | the deadline has passed at the as-of date and the status is not done |
 | pending-language | warning | status done/BAU but the (latest) update describes work still to do |
@@ -184,6 +184,7 @@ class _Checker:
         self.cat = catalogue()
         self.findings: list[tuple[tuple[int, int], Finding]] = []
         self.order = (-1, 0)
+        self.rec: Recommendation | None = None
         self._status_cache: dict[str, StatusMatch] = {}
 
     # Findings -------------------------------------------------------------------------------------------
@@ -203,6 +204,8 @@ class _Checker:
             action_id = action.id.strip() or action.id
         if rec is not None and rec_number is None:
             rec_number = rec.number
+        elif action is not None and rec_number is None and self.rec is not None:
+            rec_number = self.rec.number
         row = _row(cell)
         finding = Finding.model_construct(
             code=code, severity=severity or SEVERITY.get(code, "warning"), sheet=sheet, cell=cell, row=row,
@@ -231,6 +234,7 @@ class _Checker:
         undated: list[tuple[tuple[int, int], Recommendation, Action]] = []
         for r_index, rec in enumerate(plan.recommendations):
             self.order = (r_index, -1)
+            self.rec = rec
             cat_rec = self.check_recommendation(rec)
             for a_index, action in enumerate(rec.actions):
                 self.order = (r_index, a_index)
@@ -238,6 +242,7 @@ class _Checker:
                     undated.append((self.order, rec, action))
                 updates.append(action.update)
                 located.append((r_index, a_index, rec, action))
+        self.rec = None
         self.check_missing_dates(undated, sum(1 for u in updates if not _blank(u)))
         self.check_duplicate_updates(updates, located)
         if actions:
@@ -484,9 +489,13 @@ class _Checker:
                          f"({_fmt(published)}).", action=action, field="date",
                          value=action.date_raw or action.date.isoformat(), severity="warning")
         elif not _blank(action.date_raw):
+            from sheetsync.dates import parse_date
+
             raw = str(action.date_raw).strip()
+            parsed = parse_date(raw)
             numeric = _NUMERIC_DATE.match(raw)
-            why = "is not a real date" if numeric and _impossible(numeric) else "cannot be read as a date"
+            impossible = parsed.how == "impossible" or bool(numeric and _impossible(numeric))
+            why = "is not a real date" if impossible else "cannot be read as a date"
             self.add("bad-date", f"{label}'s date '{raw}' {why}; write it as DD/MM/YYYY.", action=action,
                      field="date", value=raw)
 
@@ -512,8 +521,9 @@ class _Checker:
                      "the Date column (DD/MM/YYYY) so readers know how current it is.", field="date",
                      ref=first.cells.get("date"))
             return
-        for order, _rec, action in undated:
+        for order, rec, action in undated:
             self.order = order
+            self.rec = rec
             label = action.id.strip() or repr(action.id)
             self.add("missing-date", f"{label} has an update but no date; add the date of the update.",
                      action=action, field="date")
@@ -523,20 +533,29 @@ class _Checker:
         if "duplicate-update" in self.ignored:
             return
         for index, matches in sorted(near_duplicates(updates).items()):
-            r_index, a_index, _rec, action = located[index]
+            r_index, a_index, rec, action = located[index]
             self.order = (r_index, a_index)
+            self.rec = rec
             label = action.id.strip() or repr(action.id)
+            mine = _text_key(action.update)
             names = []
-            for other, score in matches[:3]:
-                other_action = located[other][3]
-                where = _place(other_action)
-                names.append(f"{other_action.id.strip()}" + (f" ({where})" if other_action.cells else "")
-                             + ("" if score >= 1.0 else f", {round(score * 100)}% the same"))
-            more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
-            exact = all(score >= 1.0 for _, score in matches)
-            self.add("duplicate-update", f"{label}'s update is {'the same as' if exact else 'nearly the same as'} "
-                     f"that of {'; '.join(names)}{more}: each evidence requirement needs its own update.",
-                     action=action, field="update", value=action.update)
+            for match in matches[:3]:
+                other = located[match.other][3]
+                name = f"{other.id.strip()}'s" + (f" ({other.cells['update']})" if other.cells.get("update") else "")
+                theirs = _text_key(other.update)
+                if theirs == mine:
+                    names.append(f"is the same as {name}")
+                elif match.containment >= 0.99:
+                    shorter = len(mine) < len(theirs)
+                    names.append(f"is the beginning of {name}" if shorter else f"contains all of {name}")
+                elif match.jaccard >= 0.6 or match.containment >= 0.8:
+                    names.append(f"is nearly the same as {name} "
+                                 f"({round(max(match.jaccard, match.containment) * 100)}% shared wording)")
+                else:
+                    names.append(f"repeats a passage of about {match.shared + 2} words from {name}")
+            more = f", and {len(matches) - 3} more" if len(matches) > 3 else ""
+            self.add("duplicate-update", f"{label}'s update {'; '.join(names)}{more}: each evidence requirement "
+                     "needs its own update.", action=action, field="update", value=action.update)
 
     def check_completeness(self) -> None:
         present_recs = {str(rec.number).strip() for rec in self.plan.recommendations}
@@ -574,10 +593,11 @@ _NOTE_MESSAGES = {
 def _note_message(note: ReadNote) -> str:
     where = f"{note.sheet}!{note.cell}" if note.cell else "A cell"
     what = f"{note.action}'s {note.field or 'value'}" if note.action else f"The {note.field or 'value'} in {where}"
-    template = _NOTE_MESSAGES.get(note.kind, "{where}: {kind}.")
-    text = template.format(where=where, what=what, value=repr(note.value) if note.value is not None else "a value",
-                           field=note.field or "value", kind=note.kind)
-    return f"{text} {note.message}".strip() if note.message and note.message not in text else text
+    template = _NOTE_MESSAGES.get(note.kind)
+    if template is None:
+        return f"{where}: {note.message or note.kind}."
+    return template.format(where=where, what=what, value=repr(note.value) if note.value is not None else "a value",
+                           field=note.field or "value")
 
 
 def _row(cell: str | None) -> int | None:
@@ -686,7 +706,7 @@ def _format_text(report: ValidationReport) -> str:
             label = {"error": "error  ", "warning": "warning", "info": "note   "}[finding.severity]
             lines.append(f"  {label} {where}{finding.message} [{finding.code}]")
     total = report.evidence_requirements
-    s = report.summary
+    s = Counter(f.severity for f in report.findings)
     noun = "evidence requirement" if total == 1 else "evidence requirements"
     if not report.findings:
         lines.append(f"No problems found in {total} {noun}.")

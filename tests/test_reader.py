@@ -252,3 +252,13 @@ def test_arbitrary_grids_read_or_refuse_cleanly(rows: list[list[object]], where:
         assert isinstance(action.id, str)
         assert action.status is None or action.status in {"Not Started", "In Progress", "Action Complete", "BAU",
                                                           "Not Applicable"}
+
+
+def test_fast_construction_equals_validated_models(tmp_path: Path) -> None:
+    from sheetsync.model import Plan
+
+    plan = read_plan(write_grid(tmp_path / "p.xlsx", catalogue_rows()))
+    again = Plan.model_validate(plan.model_dump())
+    assert again.canonical() == plan.canonical()
+    for (_, ours), (_, theirs) in zip(plan.actions(), again.actions(), strict=True):
+        assert ours == theirs

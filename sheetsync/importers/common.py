@@ -70,8 +70,12 @@ class ImportReport(BaseModel):
         if line is not None and line not in entry.lines:
             entry.lines.append(line)
 
-    def skip(self, line: int | None, text: str, reason: str) -> None:
+    def skip(self, line: int | None, text: str, reason: str, *, lost: bool = False) -> None:
+        """Record something not used; `lost` when it looked like plan content (also a warning)."""
         self.unused.append(Unused(line=line, text=_clip(text), reason=reason))
+        if lost:
+            at = f"line {line}: " if line is not None else ""
+            self.warn(f"{at}{reason}; not imported: {_clip(text, 60)!r}")
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -277,8 +281,10 @@ def is_page_furniture(text: str) -> bool:
 
 # ------------------------------------------------------------------------------------------ header fields
 
-_TITLE = re.compile(r"stalking\s+action\s+plan", re.IGNORECASE)
-_TITLE_FORCE = re.compile(r"^\s*(?P<name>.+?)\s*(?P<police>police\s+)?stalking\s+action\s+plan", re.IGNORECASE)
+_TITLE = re.compile(r"stalking\b.*\baction\s+plan|action\s+plan\b.*\bstalking|super[- ]?complaint.*\baction\s+plan",
+                    re.IGNORECASE)
+_TITLE_FORCE = re.compile(r"^\s*(?P<name>.+?)\s*(?P<police>police\s+)?(?:stalking|super[- ]?complaint)\b",
+                          re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^[\[\(<]?\s*(?:the\s+)?force\s*['’]?s?\s*[\]\)>]?$", re.IGNORECASE)
 _FORCE_WORDS = re.compile(r"\b(?:police|constabulary|police service|police force)$", re.IGNORECASE)
 
@@ -411,7 +417,7 @@ class PlanBuilder:
             if not row.rec_number and any((row.evidence, row.owner, row.update, row.status)):
                 self.report.skip(row.line, " | ".join(v for v in (row.evidence, row.owner, row.update, row.status)
                                                       if v), "a row without an evidence id or recommendation "
-                                 "number")
+                                 "number", lost=True)
             return
         if self._current is None:
             number = row.action_id.partition(".")[0]

@@ -34,8 +34,8 @@ def sniff(text: str) -> bool:
 
 
 def load(text: str, report: ImportReport) -> Document:
-    import lxml.etree
-    import lxml.html
+    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.html  # type: ignore[import-untyped]
 
     entities = len(_ENTITY.findall(text))
     if entities:
@@ -51,12 +51,12 @@ def load(text: str, report: ImportReport) -> Document:
             _remove(element)
             continue
         attrs = f"{element.get('id', '')} {element.get('class', '')} {element.get('role', '')}"
-        if element.tag in _FURNITURE_TAGS or (element.tag not in ("body", "html", "table", "tr", "td", "th")
-                                              and _FURNITURE_ATTR.search(attrs)):
-            if element.getparent() is not None:
-                report.clean("site-furniture-dropped", element.sourceline,
-                             "navigation, header, footer, cookie banner and leave-this-site elements")
-                _remove(element)
+        furniture = element.tag in _FURNITURE_TAGS or (
+            element.tag not in ("body", "html", "table", "tr", "td", "th") and bool(_FURNITURE_ATTR.search(attrs)))
+        if furniture and element.getparent() is not None:
+            report.clean("site-furniture-dropped", element.sourceline,
+                         "navigation, header, footer, cookie banner and leave-this-site elements")
+            _remove(element)
     for element in root.iter():
         if element.tag in _BREAK_AFTER:
             element.tail = "\n" + (element.tail or "")

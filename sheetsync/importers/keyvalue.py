@@ -41,22 +41,22 @@ _FURNITURE = re.compile(
     r"(cookie|leave this site|quick exit|exit this site|skip to (?:main )?content|accept (?:all|additional)|"
     r"reject (?:all|additional)|privacy (?:notice|policy)|accessibility|terms and conditions|contact us|"
     r"^menu$|^search$|^home$|^back to top$|^share (?:this|on)|^follow us|sign up|©|copyright|all rights reserved|"
-    r"^print(?: this page)?$|^close$|^report (?:it|a crime|online)|^you are here|^breadcrumb|^sitemap$|"
+    r"^print(?: this page)?$|^report$|^close$|^report (?:it|a crime|online)|^you are here|^breadcrumb|^sitemap$|"
     r"^was this page (?:useful|helpful)|^(?:yes|no)$|^give feedback|^related (?:pages|links)|^in this section$|"
     r"^on this page$|^download\b.*\(pdf|^last (?:updated|reviewed)\b)", re.IGNORECASE)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december")
 _DEADLINE = re.compile(
     r"^(?:by\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\s+20\d\d|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE)
-_REC_HEADING = re.compile(r"^(?:recommendation|rec\.?)\s+(\d{1,2})(?![.\d])\s*(?:[:.\-–—)]\s*(?P<text>.*))?$",
+_REC_HEADING = re.compile(r"^(?:recommendation|rec\.?)\s+(\d{1,2})(?!\d|\.\d)\s*(?:[:.\-–—)]\s*(?P<text>.*))?$",
                           re.IGNORECASE | re.DOTALL)
-_NUMBERED = re.compile(r"^(\d{1,2})(?![.\d])\s*[:.\-–—)]\s+(?P<text>\S.*)$", re.DOTALL)
+_NUMBERED = re.compile(r"^(\d{1,2})(?!\d|\.\d)\s*[:.\-–—)]\s+(?P<text>\S.*)$", re.DOTALL)
 _ID_KEYS = {"recommendation", "recommendation number", "rec no", "rec", "evidence id", "reference", "ref", "id",
             "recommendation no", "number", "no"}
 
 
 def is_furniture(text: str) -> bool:
-    return len(text) < 160 and bool(_FURNITURE.search(text)) or is_page_furniture(text)
+    return (len(text) < 160 and bool(_FURNITURE.search(text))) or is_page_furniture(text)
 
 
 @cache
@@ -110,7 +110,7 @@ class _Block:
     last: tuple[str, str] | None = None  # ("field"|"extra", key) the next plain line continues
 
     def put(self, key: str, label: str, value: str) -> None:
-        if key in self.fields and self.fields[key]:
+        if self.fields.get(key):
             name = label.strip().rstrip(":").strip()
             self.extra[name] = value
             self.last = ("extra", name)
@@ -207,14 +207,14 @@ class _Reader:
 
     def _plain(self, no: int, text: str) -> None:
         candidate = rec_candidate(text)
-        if candidate is not None and not (self.block is not None and self.block.last is not None
-                                           and self.last_was_rec is False and _mid_value(self.block)):
+        if candidate is not None:
             number, body = candidate
             if self.pending is not None and self.last_was_rec and number is None:
                 pno, pnum, texts = self.pending
                 self.pending = (pno, pnum, [*texts, body])
             else:
                 self._flush()
+                self._settle_pending(number)
                 self.pending = (no, number, [body] if body else [])
             self.last_was_rec = True
             return
@@ -229,6 +229,19 @@ class _Reader:
             self.block.cont(text)
             return
         self.report.skip(no, text, "text outside the plan's blocks")
+
+    def _settle_pending(self, number: str | None) -> None:
+        """A recommendation line followed by another before any block: a heading and then the text of the same
+        recommendation (the heading is reported), or a recommendation with no evidence blocks (kept)."""
+        if self.pending is None:
+            return
+        pno, pnum, texts = self.pending
+        self.pending = None
+        if pnum is not None and pnum != number:
+            self.builder.start_recommendation(pnum, "\n".join(texts) or None, pno)
+            self.current_from_text = True
+        elif texts:
+            self.report.skip(pno, "\n".join(texts), "a heading before the recommendation's text")
 
     # -- blocks ----------------------------------------------------------------------------------------------
     def _open(self, no: int, action_id: str) -> None:
@@ -262,14 +275,6 @@ class _Reader:
             else:
                 self.report.skip(pno, "\n".join(texts), "recommendation text with no evidence blocks after it")
         return self.builder.finish(shape=shape)
-
-
-def _mid_value(block: _Block) -> bool:
-    """True while a block is still collecting a value that has not started (key alone on its line)."""
-    if block.last is None:
-        return False
-    where, key = block.last
-    return not (block.fields if where == "field" else block.extra).get(key)
 
 
 def _split_key(filled: list[str]) -> tuple[str | None, str | None]:

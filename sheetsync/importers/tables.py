@@ -67,7 +67,7 @@ def column_map(cells: list[str]) -> ColumnMap | None:
     """The columns of a heading row, or None when the row is not one."""
     found: dict[int, str] = {}
     for i, cell in enumerate(cells):
-        name = match_heading(cell) if cell.strip() and len(cell) < 80 else None
+        name: str | None = match_heading(cell) if cell.strip() and len(cell) < 80 else None
         if name is not None:
             found[i] = name
     filled = [c for c in cells if c.strip()]
@@ -188,19 +188,23 @@ def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, re
     if len(cells) > cmap.width:
         for value in cells[cmap.width:]:
             if value:
-                report.skip(line.no, value, "a value beyond the last heading")
+                report.skip(line.no, value, "a value beyond the last heading", lost=True)
 
     rec_cell, rec_text = _cell(cells, get("rec_number")), _cell(cells, get("rec_text"))
     id_cell, evidence = _cell(cells, get("action_id")), _cell(cells, get("evidence"))
+    id_from_rec_cell = False
     if rec_cell:
         number = rec_number(rec_cell)
         parts = split_id(rec_cell) if number is None else None
         if number is not None:
             row.rec_number = number
         elif parts is not None and not parts[1] and not id_cell:
-            id_cell = parts[0]  # "Recommendation number" column holding "7.1"
+            id_cell, id_from_rec_cell = parts[0], True  # "Recommendation number" column holding "7.1"
+            if get("evidence") is None and rec_text:
+                # "No. | Recommendations | Response" with an evidence row: its text sits in Recommendations.
+                evidence, rec_text = rec_text, ""
         else:
-            report.skip(line.no, rec_cell, "not a recommendation number")
+            report.skip(line.no, rec_cell, "not a recommendation number", lost=True)
     if rec_text:
         found = rec_candidate(rec_text) if row.rec_number is None else None
         if found is not None and found[0] is not None:
@@ -210,7 +214,7 @@ def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, re
     if id_cell:
         parts = split_id(id_cell)
         if parts is None:
-            report.skip(line.no, id_cell, "not an evidence id")
+            report.skip(line.no, id_cell, "not an evidence id", lost=True)
         else:
             row.action_id = parts[0]
     if evidence and row.action_id is None:
@@ -227,15 +231,15 @@ def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, re
         row.action_id = row.rec_number
         report.warn(f"recommendation {row.rec_number}: the source answers the whole recommendation with no "
                     f"evidence ids; kept as action '{row.rec_number}'")
-    if row.action_id is not None and row.rec_number is None and (
-            builder.current is None or (row.rec_text and row.rec_text != builder.current.text)):
-        row.rec_number = row.action_id.partition(".")[0]
-        report.clean("recommendation-from-id", line.no,
-                     "recommendation number taken from the evidence id (the source gave none)")
-    elif row.action_id is not None and row.rec_number is None and get("rec_number") is None \
-            and get("rec_text") is None:
-        builder.prefix_recommendation(row.action_id, line.no)
+    if row.action_id is not None and row.rec_number is None:
+        if id_from_rec_cell or (get("rec_number") is None and get("rec_text") is None):
+            # The source lists evidence ids only: each id's recommendation is its prefix.
+            builder.prefix_recommendation(row.action_id, line.no)
+        elif builder.current is None or (row.rec_text and row.rec_text != builder.current.text):
+            row.rec_number = row.action_id.partition(".")[0]
+            report.clean("recommendation-from-id", line.no,
+                         "recommendation number taken from the evidence id (the source gave none)")
     if row.action_id is None and row.rec_number is None and any(cells):
-        report.skip(line.no, line.text, "a row without an evidence id or recommendation number")
+        report.skip(line.no, line.text, "a row without an evidence id or recommendation number", lost=True)
         return
     builder.add(row)

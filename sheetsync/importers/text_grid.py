@@ -52,9 +52,9 @@ def parse(doc: Document, report: ImportReport) -> Plan:
             report.clean("blank-lines-dropped", line.no)
             continue
         filled = [c for c in cells if c]
-        if len(filled) == 1 and len(cells) <= 2 or len(filled) == 1 and not seen_heading:
-            if _single(filled[0], line.no, builder, report, seen_heading):
-                continue
+        if len(filled) == 1 and (len(cells) <= 2 or not seen_heading) and _single(
+                filled[0], line.no, builder, report, seen_heading):
+            continue
         field = header_field(cells)
         if field is not None and not seen_heading:
             builder.header(*field, line.no)
@@ -66,7 +66,7 @@ def parse(doc: Document, report: ImportReport) -> Plan:
             continue
         row = _row(cells, line, report)
         if row is None:
-            report.skip(line.no, line.text, "no evidence id or recommendation number in this row")
+            report.skip(line.no, line.text, "no evidence id or recommendation number in this row", lost=True)
             continue
         builder.add(row)
     return builder.finish(shape=NAME)
@@ -115,7 +115,7 @@ def _row(cells: list[str], line: Line, report: ImportReport) -> Row | None:
         rest = [c for c in cells[len(lead):] if c]
         if rest:
             report.skip(line.no, " | ".join(rest), f"cells of recommendation {row.rec_number}'s row with no "
-                        "evidence id")
+                        "evidence id", lost=True)
         return row
     parts = split_id(cells[k])
     assert parts is not None
@@ -164,4 +164,4 @@ def _tail(row: Row, tail: list[str], no: int, report: ImportReport) -> None:
     if docs:
         row.supporting_documents = docs[0]
         for extra in docs[1:]:
-            report.skip(no, extra, f"{row.action_id}: a cell beyond Supporting Documents")
+            report.skip(no, extra, f"{row.action_id}: a cell beyond Supporting Documents", lost=True)

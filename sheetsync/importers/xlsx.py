@@ -1,0 +1,60 @@
+"""The `xlsx` format: an Excel workbook. A workbook in the national grid goes through `sheetsync.reader`
+(when present); anything else (reduced or renamed columns, a plan on its own layout) goes through the shared
+table logic (shape 4), each sheet a table, read with python-calamine after the zip bomb check.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+
+from sheetsync.errors import UnreadableFileError
+from sheetsync.importers.common import Document, ImportReport, Line, Table
+
+NAME = "xlsx"
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def load(data: bytes, report: ImportReport) -> Document:
+    from python_calamine import CalamineWorkbook
+
+    from sheetsync.safety import OLE_MAGIC, check_zip
+
+    if data.startswith(OLE_MAGIC):
+        from sheetsync.safety import check_workbook
+
+        check_workbook(data, path=report.source or "the workbook")
+    else:
+        check_zip(data, path=report.source or "the workbook")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise UnreadableFileError(f"is not a workbook that can be read ({exc})", path=report.source,
+                                  hint="Open it in Excel and save it again as .xlsx") from None
+    doc = Document()
+    for name in workbook.sheet_names:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # one unreadable sheet should not hide the others
+            report.warn(f"sheet '{name}' could not be read ({exc})")
+            continue
+        table = Table(rows=[], name=name)
+        for r, values in enumerate(rows, start=1):
+            table.rows.append(Line(no=r, cells=[_text(v) for v in values], in_table=True))
+        doc.tables.append(table)
+        doc.lines.extend(table.rows)
+    return doc
