@@ -46,6 +46,7 @@ def status_chart_png(data: ReportData) -> bytes:
 def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str, str, str], ...]) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     labels = [label for label, _ in rows] or ["(none)"]
     height = 1.2 + 0.34 * len(labels)
@@ -65,7 +66,7 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
     ax.set_yticks(positions, labels=labels, fontsize=8)
     ax.invert_yaxis()  # first recommendation at the top, as in the plan
     ax.set_xlabel("Evidence requirements", fontsize=8)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="x", labelsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

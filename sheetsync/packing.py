@@ -23,8 +23,8 @@ from typing import Any
 MIN_CHUNK = 512
 MAX_CHUNK = 32 * 1024
 CUT_MASK = 0x07
-# Where XML may be cut, best first: whole rows, whole shared strings, else any tag end.
-_XML_SEPARATORS = (b"</row>", b"</si>")
+# Where a zip member may be cut, best first: whole rows, whole shared strings, lines, any tag end, object ends.
+_MEMBER_SEPARATORS = (b"</row>", b"</si>", b"\n", b">", b"}")
 # The deflate levels tried, most likely first (Python's zipfile, so xlsxwriter and openpyxl, uses 6).
 LEVELS = (6, 9, 1, 5, 7, 8, 4, 3, 2)
 _LOCAL_HEADER = b"PK\x03\x04"
@@ -76,9 +76,10 @@ def pack_text(data: bytes, sep: bytes = b"}") -> Packed:
     return packed
 
 
-def cut_xml(data: bytes) -> list[bytes]:
-    """XML cut between rows or shared strings where it has them (few, large pieces: fast), else between tags."""
-    for sep in _XML_SEPARATORS:
+def cut_member(data: bytes) -> list[bytes]:
+    """A zip member cut between rows or shared strings where it has them (few, large pieces: fast), else between
+    lines, tags or objects."""
+    for sep in _MEMBER_SEPARATORS:
         if data.count(sep) >= 8:
             return cut(data, sep)
     return cut(data, b">")
@@ -127,10 +128,10 @@ def _pack_zip(data: bytes) -> Packed | None:
             if level is None and len(raw) >= 1024:
                 deflate_ok = False
         if level is not None:
-            packed.segments.append(["d", level, packed.add_chunks(cut_xml(plain))])
+            packed.segments.append(["d", level, packed.add_chunks(cut_member(plain))])
             packed.deflated_sizes.append(len(raw))
         elif info.compress_type == zipfile.ZIP_STORED:
-            packed.segments.append(["c", packed.add_chunks(cut_xml(raw))])
+            packed.segments.append(["c", packed.add_chunks(cut_member(raw))])
         else:
             packed.segments.append(["c", packed.add_chunks([raw])])
         position = end
@@ -220,4 +221,4 @@ def remap(segments: list[Segment], mapping: Mapping[int, int]) -> list[Segment]:
     return out
 
 
-__all__ = ["Packed", "Segment", "cut", "cut_xml", "deflate", "pack_text", "pack_workbook", "refs", "remap", "unpack"]
+__all__ = ["Packed", "Segment", "cut", "cut_member", "deflate", "pack_text", "pack_workbook", "refs", "remap", "unpack"]

@@ -21,6 +21,7 @@ from sheetsync.model import Action, Plan, Recommendation, split_owners
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
 
 RAG = Literal["Red", "Amber", "Green"]
+Day = date  # for fields named "date", which would otherwise shadow the type
 Category = Literal["done", "in_progress", "not_started", "unknown"]
 
 NAME_REMOVED = "[name removed]"
@@ -33,14 +34,22 @@ _RAG_ORDER: dict[str, int] = {"Green": 0, "Amber": 1, "Red": 2}
 # --- What the report needs from validation and diff (coded against docs/CONTRACTS.md) ---------------------------
 
 class FindingLike(Protocol):
-    code: str
-    severity: str
-    sheet: str | None
-    cell: str | None
-    recommendation: str | None
-    action: str | None
-    message: str
-    suggestion: str | None
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def cell(self) -> str | None: ...
+    @property
+    def recommendation(self) -> str | None: ...
+    @property
+    def action(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def suggestion(self) -> str | None: ...
 
 
 class ValidationLike(Protocol):
@@ -68,14 +77,14 @@ class ActionRow(BaseModel):
     owner_missing: bool
     update: str
     update_missing: bool
-    date: date | None
+    date: Day | None
     date_text: str
     status: str | None  # canonical status, None when missing or not recognised
     status_typed: str  # what the plan says, as typed
     status_label: str  # what the report prints (public wording in the public version)
     progress: int | None
     category: Category
-    deadline: date | None
+    deadline: Day | None
     overdue: bool
     rag: RAG
     supporting_documents: str
@@ -387,17 +396,17 @@ class _Text(Protocol):
 _ROLE_WORDS = frozenset("""
 head of lead leads team teams unit units department dept directorate command manager managers public protection
 crime crimes registrar force forces training learning development l&d safeguarding vulnerability investigations
-investigation investigative standards professional and the for to with chief constable constables assistant deputy
-superintendent superintendents inspector inspectors chief officer officers ppu cid strategic operational tactical
-policy policies performance analyst analysts analysis data quality service services information management vawg
-domestic abuse stalking harassment victim victims witness care partnership partnerships pcc pccs opcc office
-digital intelligence communications corporate governance board group hub coordinator co-ordinator coordinators
-portfolio contact centre center control room response neighbourhood neighbourhoods policing risk mappa isac spoc
-support review reviews sergeant sergeants detective detectives all ccs it systems system niche athena records
-recording local commissioning commissioner commissioners mayor mayors equivalents bodies subject recommendations
-serious organised justice criminal custody operations operation specialist hr people college cps college's
-national regional area areas county division divisional bcu lpa single point case allocation screening
-""".split())
+investigation investigative standards professional and the for to with chief constable constables assistant
+deputy superintendent superintendents inspector inspectors chief officer officers ppu cid strategic operational
+tactical policy policies performance analyst analysts analysis data quality service services information
+management vawg domestic abuse stalking harassment victim victims witness care partnership partnerships pcc pccs
+opcc office digital intelligence communications corporate governance board group hub coordinator co-ordinator
+coordinators portfolio contact centre center control room response neighbourhood neighbourhoods policing risk
+mappa isac spoc support review reviews sergeant sergeants detective detectives all ccs it systems system niche
+athena records recording local commissioning commissioner commissioners mayor mayors equivalents bodies subject
+recommendations serious organised justice criminal custody operations operation specialist hr people college cps
+college's national regional area areas county division divisional bcu lpa single point case allocation screening
+""".split())  # noqa: SIM905
 _RANKS = (r"(?:Det(?:ective)?\.?\s+)?(?:Ch(?:ief)?\.?\s+)?(?:Supt|Superintendent|Insp|Inspector|Sgt|Sergeant|"
           r"Con|Constable|DCI|DCS|DSU|DSupt|DI|DS|DC|PC|PS|ACC|DCC|CC|T/DCI|T/DI|T/DS|A/DCI|Mr|Mrs|Ms|Miss|Mx|Dr|"
           r"Prof)\.?")
@@ -406,7 +415,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
 # Forenames that are also everyday words: never removed on their own (a surname or full name still is).
 _COMMON_WORDS = frozenset("""
 may june april august will mark grace hope faith joy rose bill sue frank john ray dawn summer sky jack rob
-""".split())
+""".split())  # noqa: SIM905
 
 
 def is_role(part: str) -> bool:
@@ -447,9 +456,8 @@ class NameScrubber:
                 patterns.add(rf"{re.escape(first[0])}\.?\s*{re.escape(surname)}")
                 if len(first) >= 3 and first.casefold() not in _COMMON_WORDS:
                     patterns.add(re.escape(first))
-            if len(surname) >= 3 and surname.casefold() not in _COMMON_WORDS:
-                patterns.add(re.escape(surname))
-            elif len(words) == 1 and len(surname) >= 2:
+            common = surname.casefold() in _COMMON_WORDS
+            if (len(surname) >= 3 and not common) or (len(words) == 1 and len(surname) >= 2):
                 patterns.add(re.escape(surname))
         # Longest first, so "DCI Nia Mellor" goes in one piece rather than leaving "DCI [name removed] [name…]".
         ordered = sorted(patterns, key=len, reverse=True)

@@ -90,8 +90,8 @@ class TemplateLayout(BaseModel):
     heading_row: int
     first_row: int
     last_row: int  # last row holding plan data (== heading_row when the plan has no rows)
-    columns: dict[str, str]  # field (or extra heading) -> column letter
-    extra_columns: list[str] = Field(default_factory=list)
+    columns: dict[str, str]  # national field -> column letter
+    extra_columns: dict[str, str] = Field(default_factory=dict)  # Action.extra key -> column letter
     status_list_ref: str
     statuses: list[str]
 
@@ -262,9 +262,10 @@ class _Builder:
         self.created = created
         self.cat = catalogue()
         self.marking = (plan.protective_marking or DEFAULT_MARKING).strip() or DEFAULT_MARKING
-        self.extras = self._extra_headings()
-        self.columns: list[Column | str] = [*COLUMNS, *self.extras]
-        self.col_of = {c.field if isinstance(c, Column) else c: i for i, c in enumerate(self.columns)}
+        self.extras = self._extra_headings()  # Action.extra key -> heading written
+        self.columns: list[Column | str] = [*COLUMNS, *self.extras.values()]
+        self.col_of: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}
+        self.extra_col = {key: len(COLUMNS) + i for i, key in enumerate(self.extras)}
         self.last_col = len(self.columns) - 1
         self.statuses = self._status_names()
         self.slots = max(LIST_SLOTS, len(self.statuses) + 10)
@@ -272,14 +273,21 @@ class _Builder:
 
     # -- set-up
 
-    def _extra_headings(self) -> list[str]:
-        national = {c.heading for c in COLUMNS}
-        seen: list[str] = []
+    def _extra_headings(self) -> dict[str, str]:
+        """A force's own columns in first-seen order; a heading that repeats a national one gets " (2)"."""
+        taken = {c.heading.casefold() for c in COLUMNS}
+        headings: dict[str, str] = {}
         for _, action in self.plan.actions():
             for key in action.extra:
-                if key not in seen and key not in national and key.strip():
-                    seen.append(key)
-        return seen
+                if key in headings:
+                    continue
+                heading, n = key.strip() or "Extra", 1
+                while heading.casefold() in taken:
+                    n += 1
+                    heading = f"{key.strip() or 'Extra'} ({n})"
+                taken.add(heading.casefold())
+                headings[key] = heading
+        return headings
 
     def _status_names(self) -> list[str]:
         names = self.plan.status_list or [s.name for s in DEFAULT_STATUSES]
@@ -385,7 +393,7 @@ class _Builder:
                 "validate": "any", "input_title": HEADER_LABELS[field].rstrip(":"),
                 "input_message": "Type the name here (this cell is not protected)."})
             ws.set_row(row, 18)
-            header_cells[field] = f"C{row + 1}"
+            header_cells[field] = f"{col_letter(2)}{row + 1}"
 
         for i, col in enumerate(self.columns):
             ws.write_string(_HEADING_ROW, i, col.heading if isinstance(col, Column) else col, self.f_heading)
@@ -414,13 +422,13 @@ class _Builder:
         ws.protect("", {"format_cells": False, "format_columns": True, "format_rows": True, "insert_rows": True,
                         "insert_hyperlinks": True, "autofilter": True, "sort": False, "objects": False,
                         "select_locked_cells": True, "select_unlocked_cells": True})
-        ws.set_landscape()
 
         return TemplateLayout(
             title_cell="A1", header_cells=header_cells, heading_row=_HEADING_ROW + 1,
             first_row=_FIRST_DATA_ROW + 1, last_row=last_data + 1,
-            columns={(c.field if isinstance(c, Column) else c): col_letter(i) for i, c in enumerate(self.columns)},
-            extra_columns=list(self.extras), status_list_ref=self._status_ref(), statuses=list(self.statuses))
+            columns={field: col_letter(i) for field, i in self.col_of.items()},
+            extra_columns={key: col_letter(i) for key, i in self.extra_col.items()},
+            status_list_ref=self._status_ref(), statuses=list(self.statuses))
 
     def _width(self, index: int) -> float:
         """The column's width: columns.py's, widened so no heading word is split across lines."""
@@ -490,9 +498,9 @@ class _Builder:
             ws.write_datetime(row, c_date, datetime.combine(a.date, time()), self.f_date)
         else:
             self._text(ws, row, c_date, a.date_raw, self.f_date, where=f"{where}, Date")
-        for heading in self.extras:
-            col = self.col_of[heading]
-            value = a.extra.get(heading)
+        for key, heading in self.extras.items():
+            col = self.extra_col[key]
+            value = a.extra.get(key)
             self._text(ws, row, col, value, self.f_input, where=f"{where}, {heading}")
             lines = max(lines, _lines(value, self._width(col)))
         return lines

@@ -78,6 +78,7 @@ SYNONYMS: dict[str, str] = {
     "open": "Not Started",
 }
 
+_COLOURS = {"red", "amber", "green", "r", "a", "g", "blue", "black"}
 RAG_WORDS = {"red", "amber", "green", "r", "a", "g", "rag", "blue", "black", "red/amber", "amber/green"}
 
 _PERCENT = re.compile(r"\(?\s*(-?\d{1,4}(?:\.\d+)?)\s*%\s*\)?")
@@ -161,7 +162,7 @@ class Vocabulary(BaseModel):
         close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.72)
         if close:
             return candidates[close[0]]
-        for word, status in (("complete", "Action Complete"), ("progress", "In Progress"),
+        for word, status in (("complete", "Action Complete"), ("progress", "In Progress"), ("partial", "In Progress"),
                              ("business as usual", "BAU"), ("not started", "Not Started")):
             if word in key and status in self.names:
                 return status
@@ -197,7 +198,8 @@ def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
         if status is not None:
             return StatusMatch(raw=raw, status=status, progress=round(value), how="percentage")
 
-    if key in RAG_WORDS or key.removeprefix("rag ").strip() in RAG_WORDS:
+    words = re.findall(r"[a-z]+", key)
+    if words and all(w in RAG_WORDS or w in ("status", "rating") for w in words) and set(words) & _COLOURS:
         return StatusMatch(raw=raw, how="rag", suggestion=None)
     suggestion = vocab.suggest(raw)
     if len(key.split()) > 4:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -16,12 +17,12 @@ from click.testing import CliRunner
 from sheetsync.catalogue import catalogue
 from sheetsync.cli import cli
 from sheetsync.errors import OutputExistsError
-from sheetsync.model import Action, Plan, Recommendation, split_owners
+from sheetsync.model import Action, Plan, Recommendation, Severity, split_owners
 from sheetsync.report import render_report, write_report
 from sheetsync.report_data import NAME_REMOVED, NameScrubber, build_report_data, is_role
 from sheetsync.report_md import md
 from sheetsync.report_xlsx import inert
-from sheetsync.validation import validate
+from sheetsync.validation import Finding, ValidationReport, validate
 
 AS_OF = date(2025, 4, 10)  # after the six-month deadline, before rec 22's twelve-month one
 XSS = "<script>alert(1)</script>"
@@ -62,15 +63,13 @@ def demo_plan() -> Plan:
                 recommendations=recs)
 
 
-class FakeFinding:
-    def __init__(self, code: str, severity: str, message: str) -> None:
-        self.code, self.severity, self.message = code, severity, message
-        self.sheet, self.cell, self.recommendation, self.action, self.suggestion = "Plan", "H9", "7", "7.1", None
+def finding(code: str, severity: Severity, message: str) -> Finding:
+    return Finding(code=code, severity=severity, message=message, sheet="Plan", cell="H9", recommendation="7",
+                   action="7.1")
 
 
-class FakeValidation:
-    def __init__(self, *findings: FakeFinding) -> None:
-        self.findings = list(findings)
+def findings(*items: Finding) -> ValidationReport:
+    return ValidationReport(ok=not any(f.severity == "error" for f in items), summary={}, findings=list(items))
 
 
 class FakeDiff:
@@ -128,14 +127,14 @@ def test_unrecognised_status_is_never_complete_and_typed_synonyms_count() -> Non
 
 def test_outstanding_soonest_deadline_first() -> None:
     data = build_report_data(demo_plan(), as_of=date(2024, 10, 1))
-    deadlines = [row.deadline for row in data.outstanding]
+    deadlines = [row.deadline or date.max for row in data.outstanding]
     assert deadlines[0] == date(2024, 11, 22)  # recs 27 and 28
-    assert deadlines == sorted(deadlines, key=lambda d: d or date.max)
+    assert deadlines == sorted(deadlines)
     assert all(row.category != "done" for row in data.outstanding)
 
 
 def test_validation_errors_give_a_banner_internally_only() -> None:
-    validation = FakeValidation(FakeFinding("status-unknown", "error", "bad"), FakeFinding("w", "warning", "meh"))
+    validation = findings(finding("status-unknown", "error", "bad"), finding("w", "warning", "meh"))
     internal = build_report_data(demo_plan(), as_of=AS_OF, validation=validation)
     assert internal.banner is not None and "1 validation error" in internal.banner
     assert len(internal.findings) == 2
@@ -166,7 +165,7 @@ def test_roles_are_kept_and_people_are_not() -> None:
 def test_public_data_has_no_names_findings_or_internal_words() -> None:
     plan = demo_plan()
     data = build_report_data(plan, as_of=AS_OF, public=True, changes=FakeDiff(),
-                             validation=FakeValidation(FakeFinding("x", "error", "Kieran Maher typo")))
+                             validation=findings(finding("x", "error", "Kieran Maher typo")))
     dumped = data.model_dump_json()
     for name in ("Kieran", "Maher", "Mellor", "Smillie", "Gemma", "Russell", "O'Neill", "Jane Doe"):
         assert name not in dumped, name
@@ -193,7 +192,7 @@ def test_markdown_escapes_pipes_newlines_and_html() -> None:
 
 
 def test_html_escapes_user_text_and_makes_no_requests(tmp_path: Path) -> None:
-    data = build_report_data(demo_plan(), as_of=AS_OF, validation=FakeValidation(FakeFinding("c", "error", XSS)))
+    data = build_report_data(demo_plan(), as_of=AS_OF, validation=findings(finding("c", "error", XSS)))
     page = write_report(data, format="html", output=tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -206,11 +205,11 @@ def test_html_escapes_user_text_and_makes_no_requests(tmp_path: Path) -> None:
 
 def test_public_html_is_structured_for_assistive_technology(tmp_path: Path) -> None:
     data = build_report_data(demo_plan(), as_of=AS_OF, public=True,
-                             validation=FakeValidation(FakeFinding("c", "error", "x")))
+                             validation=findings(finding("c", "error", "x")))
     page = write_report(data, format="html", output=tmp_path / "p.html").read_text(encoding="utf-8")
     levels = [int(n) for n in re.findall(r"<h([1-6])", page)]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert page.count("<table") == page.count("<caption")
     assert '<th scope="col">' in page and '<th scope="row">' in page
     assert "Data-quality annex" not in page and "validation error" not in page
@@ -226,7 +225,7 @@ def test_xlsx_return_sheet_and_formula_neutralising(tmp_path: Path) -> None:
 
     assert inert("=1+2") == "'=1+2" and inert("@SUM(A1)") == "'@SUM(A1)" and inert("ok") == "ok"
     data = build_report_data(demo_plan(), as_of=AS_OF, changes=FakeDiff(),
-                             validation=FakeValidation(FakeFinding("c", "error", "=cmd|' /C calc'!A0")))
+                             validation=findings(finding("c", "error", "=cmd|' /C calc'!A0")))
     path = write_report(data, format="xlsx", output=tmp_path / "r.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["Summary", "Return", "Outstanding", "Changes", "Data quality", "Notes"]
@@ -247,10 +246,11 @@ def test_xlsx_return_sheet_and_formula_neutralising(tmp_path: Path) -> None:
 def test_docx_structure(tmp_path: Path) -> None:
     from docx import Document
 
-    data = build_report_data(demo_plan(), as_of=AS_OF, validation=FakeValidation(FakeFinding("c", "error", "x")))
+    data = build_report_data(demo_plan(), as_of=AS_OF, validation=findings(finding("c", "error", "x")))
     path = write_report(data, format="docx", output=tmp_path / "r.docx")
     doc = Document(str(path))
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    styled = [(p.style.name if p.style is not None else "", p.text) for p in doc.paragraphs]
+    headings = [(style, text) for style, text in styled if style.startswith(("Heading", "Title"))]
     assert ("Heading 1", "Headline figures") in headings
     assert ("Heading 2", "Recommendation 7: Crime recording") in headings
     assert ("Heading 1", "Data-quality annex") in headings
@@ -363,7 +363,7 @@ def _pdf_text(path: Path, tmp_path: Path) -> str:
 def test_libreoffice_opens_the_report(tmp_path: Path, fmt: str) -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice not installed")
-    data = build_report_data(demo_plan(), as_of=AS_OF, validation=FakeValidation(FakeFinding("c", "error", "x")))
+    data = build_report_data(demo_plan(), as_of=AS_OF, validation=findings(finding("c", "error", "x")))
     text = _pdf_text(write_report(data, format=fmt, output=tmp_path / f"r.{fmt}"), tmp_path)
     assert "Northshire Police" in text
     assert "Recommendation 7" in text
@@ -393,8 +393,8 @@ def test_chromium_renders_the_public_page(tmp_path: Path) -> None:
 
 
 def _render_text(data: object, fmt: str) -> str:
-    from sheetsync.report_md import render_markdown
     from sheetsync.report_data import ReportData
+    from sheetsync.report_md import render_markdown
 
     assert isinstance(data, ReportData) and fmt == "md"
     return render_markdown(data)

@@ -302,7 +302,7 @@ def sample_plan() -> Plan:
                 Action(id="14.1", evidence="Victim needs assessments are always completed", owner="PS Brown",
                        status="Action Complete", date_raw="Nov-24"),  # misplaced under 13
                 Action(id="13.2", evidence=rec13.evidence[1].text, owners=["A", "B"], status="BAU",
-                       extra={"Board": "=1+1"}),
+                       extra={"Board": "=1+1", "Status": "a second status column"}),
             ]),
             Recommendation(number="L1", text="Local: stalking awareness week", deadline=date(2025, 6, 1), actions=[
                 Action(id="L1.1", evidence="Run the week", owner="Comms", update="+44 leaflet printed",
@@ -318,13 +318,15 @@ def test_plan_round_trip(tmp_path: Path) -> None:
     assert ws["A1"].value == "Northshire Police Stalking Action Plan"
     assert [ws[f"C{r}"].value for r in (3, 4, 5)] == ["Northshire Police", "ACC Jo Bloggs", "DCI A. Smith"]
     headings = [c.value for c in ws[HEADING_ROW] if c.value is not None]
-    assert headings == [*(c.heading for c in COLUMNS), "RAG", "Board"]  # extras after the national columns
+    # A force's own columns come after the national ones; one that repeats a national heading is renamed.
+    assert headings == [*(c.heading for c in COLUMNS), "RAG", "Board", "Status (2)"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + 3)]
+    assert rows[2][11] == "a second status column"
     assert [r[2] for r in rows] == ["13.1", "14.1", "13.2", "L1.1"]  # plan order, misplaced row kept
     assert rows[0][:2] == ["13", catalogue().get("13").text]  # type: ignore[union-attr]
     assert rows[3][:2] == ["L1", "Local: stalking awareness week"]
     assert rows[0][4:] == ["DI Green", "Training written.", datetime(2025, 3, 1), "In Progress 50%",
-                           "SPO guide v2", "Amber", "March"]
+                           "SPO guide v2", "Amber", "March", None]
     assert rows[1][4:8] == ["PS Brown", None, "Nov-24", "Action Complete"]
     assert rows[2][4] == "A / B" and rows[2][7] == "BAU" and rows[2][10] == "=1+1"
     assert ws.cell(FIRST_ROW + 2, 11).data_type == "s"  # text, not a formula
@@ -373,7 +375,7 @@ def test_text_is_written_as_text_and_survives(owner: str, update: str, evidence:
         f"{layout.columns['evidence']}{layout.first_row}": evidence,
         f"{layout.columns['supporting_documents']}{layout.first_row}": owner,
         f"{layout.columns['rec_text']}{layout.first_row}": update,
-        f"{layout.columns['Notes']}{layout.first_row}": extra,
+        f"{layout.extra_columns['Notes']}{layout.first_row}": extra,
         layout.header_cells["force"]: force,
     }
     ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))[PLAN_SHEET]

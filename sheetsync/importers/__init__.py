@@ -60,8 +60,7 @@ def import_plan(source: Path | str | bytes | os.PathLike[str], *, format: str | 
     fmt = format or _detect(data, name, report)
     report.format = fmt
     if fmt in ("text", "markdown", "html", "csv") and len(data) > MAX_TEXT_BYTES:
-        raise UnreadableFileError(f"is {len(data) / 1e6:.0f} MB, over the {MAX_TEXT_BYTES / 1e6:.0f} MB limit "
-                                  "for a text plan", path=name, hint="Check this is the right file")
+        raise _too_big(len(data), name)
     if fmt == "xlsx" and path is not None:
         direct = _via_reader(path, report)
         if direct is not None:
@@ -106,14 +105,28 @@ def _is_path_text(source: str) -> bool:
 
 
 def _load_source(source: Path | str | bytes | os.PathLike[str]) -> tuple[bytes, str | None, Path | None]:
-    from sheetsync.safety import MAX_FILE_BYTES, read_limited
+    from sheetsync.safety import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, read_limited
 
     if isinstance(source, bytes):
         return source, None, None
     if isinstance(source, str) and not _is_path_text(source):
         return source.encode("utf-8"), None, None
     path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES and path.is_file():
+            with path.open("rb") as handle:
+                head = handle.read(8)
+            if not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+                raise _too_big(size, path)  # refused on its size alone: nothing is read or parsed
+    except OSError:
+        pass  # read_limited says what is wrong with the path
     return read_limited(path, limit=MAX_FILE_BYTES), str(path), path
+
+
+def _too_big(size: int, name: object) -> UnreadableFileError:
+    return UnreadableFileError(f"is {size / 2**20:.0f} MB, over the {MAX_TEXT_BYTES // 2**20} MB limit for a "
+                               "plan as text, a web page or CSV", path=name, hint="Check this is the right file")
 
 
 def _detect(data: bytes, name: str | None, report: ImportReport) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from sheetsync.catalogue import catalogue
 from sheetsync.columns import match_header_label
-from sheetsync.errors import UnreadableFileError
+from sheetsync.errors import UnreadableFileError, UnsupportedFormatError
 from sheetsync.model import Action, Plan, Recommendation, split_owners
 
 # A published plan is tens of kilobytes; a saved web page a few megabytes. Text-like sources (text, Markdown,
@@ -195,7 +195,7 @@ def decode_text(data: bytes, *, path: object = None) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
-            raise UnreadableFileError("is binary data, not text", path=path, hint=ACCEPTED_HINT) from None
+            raise UnsupportedFormatError("is binary data, not text", path=path, hint=ACCEPTED_HINT) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -203,8 +203,8 @@ def decode_text(data: bytes, *, path: object = None) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        raise UnreadableFileError("is neither UTF-8 nor Windows-1252 text (binary data?)", path=path,
-                                  hint=ACCEPTED_HINT) from None
+        raise UnsupportedFormatError("is binary data (neither UTF-8 nor Windows-1252 text)", path=path,
+                                     hint=ACCEPTED_HINT) from None
 
 
 ACCEPTED_HINT = (

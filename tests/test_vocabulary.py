@@ -1,0 +1,92 @@
+"""The status vocabulary: what people type, mapped and explained, or refused with a suggestion."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sheetsync.vocabulary import DEFAULT_STATUSES, SYNONYMS, Vocabulary, normalise
+
+CANONICAL = [s.name for s in DEFAULT_STATUSES]
+
+
+@pytest.mark.parametrize(("typed", "status", "progress", "how"), [
+    ("Action Complete", "Action Complete", None, "exact"),
+    ("action complete ", "Action Complete", None, "case-or-spacing"),
+    ("IN  PROGRESS", "In Progress", None, "case-or-spacing"),
+    ("In Progress 50%", "In Progress", 50, "percentage"),
+    ("In progress 60%", "In Progress", 60, "percentage"),
+    ("In Progress (25 %)", "In Progress", 25, "percentage"),
+    ("Complete", "Action Complete", None, "synonym"),
+    ("Completed", "Action Complete", None, "synonym"),
+    ("Done", "Action Complete", None, "synonym"),
+    ("Closed", "Action Complete", None, "synonym"),
+    ("Ongoing", "In Progress", None, "synonym"),
+    ("Underway", "In Progress", None, "synonym"),
+    ("Being progressed", "In Progress", None, "synonym"),
+    ("WIP", "In Progress", None, "synonym"),
+    ("Business as usual", "BAU", None, "synonym"),
+    ("N/A", "Not Applicable", None, "synonym"),
+    ("Not yet started", "Not Started", None, "synonym"),
+    ("Awaiting allocation", "Not Started", None, "synonym"),
+])
+def test_accepted(typed: str, status: str, progress: int | None, how: str) -> None:
+    match = normalise(typed)
+    assert (match.status, match.progress, match.how) == (status, progress, how)
+
+
+@pytest.mark.parametrize(("typed", "how", "suggestion"), [
+    ("Compelte", "typo", "Action Complete"),
+    ("Action Compelte", "typo", "Action Complete"),
+    ("In Prgress", "typo", "In Progress"),
+    ("Green", "rag", None),
+    ("Amber", "rag", None),
+    ("RAG: Red", "rag", None),
+    ("We accept this recommendation and we partially comply", "prose", "In Progress"),
+    ("In Progress 150%", "bad-percentage", "In Progress"),
+    ("   ", "empty", None),
+    ("xyzzy", "unknown", None),
+])
+def test_refused(typed: str, how: str, suggestion: str | None) -> None:
+    match = normalise(typed)
+    assert match.status is None and match.how == how and match.suggestion == suggestion
+
+
+def test_force_extends_vocabulary() -> None:
+    vocab = Vocabulary.from_list([*CANONICAL, "At Risk"])
+    assert vocab.normalise("at risk").status == "At Risk"
+    assert vocab.normalise("Done").status == "Action Complete"
+    assert vocab.get("At Risk") is not None and not vocab.is_done("At Risk")
+    assert vocab.is_done("BAU")
+
+
+def test_replaced_vocabulary_drops_synonyms_to_missing_words() -> None:
+    vocab = Vocabulary.from_list(["Open", "Closed"])
+    assert vocab.normalise("closed").status == "Closed"
+    assert vocab.normalise("Complete").status is None
+
+
+def test_synonyms_point_at_canonical_statuses() -> None:
+    assert set(SYNONYMS.values()) <= set(CANONICAL)
+
+
+@given(st.text(max_size=60))
+def test_normalise_never_crashes_and_is_consistent(text: str) -> None:
+    match = normalise(text)
+    assert match.status is None or match.status in CANONICAL
+    assert (match.status is not None) == (match.how in {"exact", "case-or-spacing", "percentage", "synonym"})
+    if match.progress is not None:
+        assert 0 <= match.progress <= 100
+
+
+@given(st.sampled_from(CANONICAL), st.sampled_from(["", " ", "  ", "\t", "\u00a0"]), st.booleans())
+def test_case_and_spacing_variants_map_back(status: str, pad: str, upper: bool) -> None:
+    typed = pad + (status.upper() if upper else status.lower()) + pad
+    assert normalise(typed).status == status
+
+
+@given(st.integers(0, 100))
+def test_any_valid_percentage(p: int) -> None:
+    match = normalise(f"In Progress {p}%")
+    assert (match.status, match.progress) == ("In Progress", p)
