@@ -40,6 +40,9 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = False,
                              hint="Choose a folder you can write to") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output should get the usual permissions
     try:
         yield tmp
         if not overwrite and target.exists():

@@ -39,8 +39,10 @@ MARKING = re.compile(r"^(?:official(?:[\s\-–:]+sensitive)?|restricted|secret|p
                      r"unclassified)(?:\s*[\-–:]\s*[a-z ]+)?$", re.IGNORECASE)
 FURNITURE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|continued(?: overleaf)?|\(continued\))$",
                        re.IGNORECASE)
-ACTION_ID = re.compile(r"^\s*(\d{1,3}\s*\.\s*\d{1,3}[a-z]?)(?=\s|$|[:\-–)])\s*[:\-–)]?\s*(.*)$", re.DOTALL)
-REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?(\d{1,3}[a-z]?)\s*[.:)]?\s*$",
+ACTION_ID = re.compile(r"^\s*([a-z]{0,3}\d{1,3}\s*\.\s*\d{1,3}[a-z]?)(?=\s|$|[:\-–)])\s*[:\-–)]?\s*(.*)$",
+                       re.DOTALL | re.IGNORECASE)
+# "7", "Rec 7", "Recommendation 7.", and a force's own local numbers ("L1", "29a")
+REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?([a-z]{0,3}\d{1,3}[a-z]?)\s*[.:)]?\s*$",
                         re.IGNORECASE)
 _TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|tr|table|a)\b[^>]*>",
                   re.IGNORECASE)
@@ -545,7 +547,7 @@ def _rec_number(value: Value) -> str | None:
     if isinstance(value, int | float):
         return str(int(value)) if float(value).is_integer() else None
     match = REC_NUMBER.match(clean_text(value) or "")
-    return match.group(1).lower() if match else None
+    return match.group(1) if match else None
 
 
 def _split_id(id_raw: Value, ev_raw: Value) -> tuple[str | None, str | None, str | None]:
@@ -598,6 +600,14 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
 def _read_header_block(grid: Grid, head_index: int, plan: Plan) -> None:
     """Title, Force, Executive Lead, Operational Lead and a marking, from the rows above the headings."""
     sheet = grid.sheet
+    merged_end: dict[tuple[int, int], int] = {}  # (sheet row, grid col) of a merged range's start -> its last col
+    for ref in grid.merged:
+        first, _, last = ref.partition(":")
+        try:
+            (r1, c1), (_r2, c2) = parse_a1(first), parse_a1(last or first)
+        except ValueError:
+            continue
+        merged_end[(r1, c1 - grid.first_col)] = c2 - grid.first_col
     for index, row in enumerate(grid.rows[:head_index]):
         sheet_row = grid.first_row + index
         col = 0
@@ -618,7 +628,7 @@ def _read_header_block(grid: Grid, head_index: int, plan: Plan) -> None:
                             answer, at = clean_text(row[nxt]), nxt
                             break
                     else:
-                        at = col + 1
+                        at = merged_end.get((sheet_row, col), col) + 1
                 setattr(plan, field_name, answer)
                 plan.header_cells[field_name] = f"{sheet}!{a1(sheet_row, at + grid.first_col)}"
                 col = at + 1

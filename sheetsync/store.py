@@ -556,7 +556,8 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     if version > len(MIGRATIONS):
         raise StoreError(f"was written by a newer sheetsync (store schema {version}; this one knows up to "
                          f"{len(MIGRATIONS)})", path=path, hint="Upgrade sheetsync")
-    conn.execute("PRAGMA synchronous = FULL")
+    # WAL + NORMAL: consistent after any crash; a power cut may lose the newest snapshot, never corrupt the chain.
+    conn.execute("PRAGMA synchronous = NORMAL")
     if version < len(MIGRATIONS):
         _migrate(conn)
     conn.execute("PRAGMA foreign_keys = ON")

@@ -5,6 +5,9 @@ builder run on a plan made from the catalogue; importers use it to write what th
 (`xlsm.py`) passes a VBA project and buttons. Headings, statuses and recommendations come from `columns.py`,
 `vocabulary.py` and the catalogue: nothing here retypes them. Every user value is written with `write_string`,
 so text such as "=HYPERLINK(...)" stays text and never becomes a formula.
+
+The output is byte-for-byte repeatable. Regenerate the committed blank template after editing the catalogue,
+columns or vocabulary: `python -m sheetsync template -o workbook_template.xlsx --overwrite`.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from import_helpers import FIXTURES, by_id
+
 from sheetsync.importers import import_plan
 from sheetsync.model import Action
-
-from import_helpers import FIXTURES, by_id
 
 
 def _a(plan_ids: dict[str, tuple[str, object]], action_id: str) -> Action:

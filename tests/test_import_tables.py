@@ -6,11 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
+from import_helpers import FIXTURES, by_id
 
 from sheetsync.importers import import_plan
 from sheetsync.model import Action
-
-from import_helpers import FIXTURES, by_id
 
 
 def _a(plan_ids: dict[str, tuple[str, object]], action_id: str) -> Action:

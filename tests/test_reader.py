@@ -262,3 +262,13 @@ def test_fast_construction_equals_validated_models(tmp_path: Path) -> None:
     assert again.canonical() == plan.canonical()
     for (_, ours), (_, theirs) in zip(plan.actions(), again.actions(), strict=True):
         assert ours == theirs
+
+
+def test_local_recommendation_is_its_own(tmp_path: Path) -> None:
+    rows = catalogue_rows()[:3]
+    rows.append(["L1", "Local: a stalking champion in every neighbourhood team.", "L1.1", "Champions named",
+                 "Insp Lee", "Twelve champions trained.", date(2025, 2, 1), "Action Complete", None])
+    plan = read_plan(write_grid(tmp_path / "p.xlsx", rows))
+    local = plan.recommendations[-1]
+    assert local.number == "L1" and local.deadline is None
+    assert [a.id for a in local.actions] == ["L1.1"]

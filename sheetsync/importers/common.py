@@ -286,6 +286,7 @@ _TITLE = re.compile(r"stalking\b.*\baction\s+plan|action\s+plan\b.*\bstalking|su
 _TITLE_FORCE = re.compile(r"^\s*(?P<name>.+?)\s*(?P<police>police\s+)?(?:stalking|super[- ]?complaint)\b",
                           re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^[\[\(<]?\s*(?:the\s+)?force\s*['’]?s?\s*[\]\)>]?$", re.IGNORECASE)
+_NAMED_FORCE = re.compile(r"((?:[A-Z][a-z][\w'’&.-]*\s+){1,4}?)(?:Constabulary|Police Service|Police)\b")
 _FORCE_WORDS = re.compile(r"\b(?:police|constabulary|police service|police force)$", re.IGNORECASE)
 
 
@@ -297,14 +298,19 @@ def force_from_title(title: str) -> str | None:
     """"Northshire Police Stalking Action Plan: …" -> "Northshire Police"; None for the template's placeholder
     ("Force Police Stalking Action Plan")."""
     match = _TITLE_FORCE.match(title)
-    if not match:
-        return None
-    name = match.group("name").strip(" -–:,")
-    if not name or _PLACEHOLDER.match(name) or len(name) > 60:
-        return None
-    if _FORCE_WORDS.search(name):
-        return name
-    return f"{name} Police" if match.group("police") else None
+    if match:
+        name = match.group("name").strip(" -–—:,|")
+        if not name or _PLACEHOLDER.match(name) or name.casefold() in ("police", "constabulary", "the police"):
+            return None
+        if len(name) <= 60 and _FORCE_WORDS.search(name):
+            return name
+        if len(name) <= 40 and match.group("police"):
+            return f"{name} Police"
+    # "Stalking super-complaint: Larkshire Constabulary action plan": a capitalised name ending in a force word.
+    found = _NAMED_FORCE.search(title)
+    if found and not _PLACEHOLDER.match(found.group(1).strip()):
+        return found.group(0).strip()
+    return None
 
 
 def header_field(cells: list[str]) -> tuple[str, str] | None:
@@ -314,14 +320,12 @@ def header_field(cells: list[str]) -> tuple[str, str] | None:
     if not filled:
         return None
     first = filled[0]
-    if len(first) > 60:
-        return None
-    key = match_header_label(first)
+    key = match_header_label(first) if len(first) <= 60 else None
     if key is not None:
         value = " ".join(filled[1:]).strip()
         return (key, value) if value else None
     label, colon, value = first.partition(":")
-    if colon and value.strip():
+    if colon and value.strip() and len(label) <= 60:
         key = match_header_label(label)
         if key is not None:
             return key, " ".join([value.strip(), *filled[1:]]).strip()

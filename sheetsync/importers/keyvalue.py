@@ -136,6 +136,7 @@ class _Reader:
         self.pending: tuple[int, str | None, list[str]] | None = None  # a recommendation waiting for its blocks
         self.last_was_rec = False
         self.current_from_text = False
+        self.await_id: int | None = None  # line of a "Recommendation:" label whose id is on the next line
 
     # -- lines -----------------------------------------------------------------------------------------------
     def line(self, no: int, cells: list[str]) -> None:
@@ -144,6 +145,13 @@ class _Reader:
             self.report.clean("blank-lines-dropped", no)
             return
         text = " ".join(filled)
+        if self.await_id is not None:
+            label_line, self.await_id = self.await_id, None
+            parts = split_id(text)
+            if len(filled) == 1 and parts is not None and not parts[1]:
+                self._open(label_line, parts[0])
+                return
+            self.report.skip(label_line, "Recommendation:", "a 'Recommendation:' label with no evidence id after it")
         marking = marking_of(text)
         if marking:
             self.builder.marking(marking, no)
@@ -183,6 +191,10 @@ class _Reader:
         key, value = _split_key(filled)
         if key != "id" or value is None:
             return False
+        if not value:
+            self._flush()
+            self.await_id = no
+            return True
         parts = split_id(value)
         if parts is None or parts[1]:
             number = rec_number(value)
@@ -315,15 +327,22 @@ def read_blocks(doc: Document, report: ImportReport, *, prose: bool, shape: str)
 
 
 def candidate(doc: Document) -> bool:
-    return any(_looks_like_start(line) for line in doc.lines)
+    lines = [[c.strip() for c in line.cells if c.strip()] for line in doc.lines]
+    lines = [filled for filled in lines if filled]
+    return any(_looks_like_start(filled, lines[i + 1] if i + 1 < len(lines) else [])
+               for i, filled in enumerate(lines))
 
 
-def _looks_like_start(line: Line) -> bool:
-    filled = [c.strip() for c in line.cells if c.strip()]
-    if not filled or len(filled) > 3:
+def _looks_like_start(filled: list[str], following: list[str]) -> bool:
+    if len(filled) > 3:
         return False
     key, value = _split_key(filled)
-    return key == "id" and value is not None and bool(split_id(value)) and not split_id(value)[1]  # type: ignore[index]
+    if key != "id" or value is None:
+        return False
+    if not value and len(following) == 1:
+        value = following[0]
+    parts = split_id(value)
+    return parts is not None and not parts[1]
 
 
 def parse(doc: Document, report: ImportReport) -> Plan:

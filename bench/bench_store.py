@@ -1,0 +1,146 @@
+"""Snapshot store speed and size: one snapshot of a 200-row plan, and 1,000 snapshots with small changes.
+
+Run: .venv/bin/python bench/bench_store.py [--count 1000]. Prints medians and sizes (benchmarks, not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sheetsync import store  # noqa: E402
+from sheetsync.model import Action, Plan, Recommendation  # noqa: E402
+
+WORDS = ("the force has reviewed stalking training for all officers and staff with a new policy on risk "
+         "assessment victims code protection orders multi agency working will be completed by march audit "
+         "of crime recording decisions dedicated stalking coordinator screening investigation quality").split()
+STATUSES = ("In Progress", "Action Complete", "BAU", "Not Started")
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def build_plan(rows: int, *, seed: int = 1) -> Plan:
+    """A plan of `rows` evidence requirements under 15 recommendations, with realistic text lengths."""
+    rng = random.Random(seed)
+    per, extra = divmod(rows, 15)
+    recs = []
+    for index in range(15):
+        count = per + (1 if index < extra else 0)
+        actions = [Action(id=f"{index + 1}.{n + 1}", evidence=_text(rng, 30), owner=f"DCI {rng.choice(WORDS).title()}",
+                          update=_text(rng, 70), status=rng.choice(STATUSES)) for n in range(count)]
+        recs.append(Recommendation(number=str(index + 1), text=_text(rng, 60), actions=actions))
+    return Plan(title="Force Police Stalking Action Plan", force="Exampleshire Police",
+                executive_lead="ACC Jo Bloggs", operational_lead="DCI Ray Smith", recommendations=recs)
+
+
+def workbook(plan: Plan) -> bytes:
+    """The plan as the real template writes it (xlsxwriter underneath)."""
+    try:
+        from sheetsync.template import workbook_bytes
+
+        return workbook_bytes(plan)
+    except ImportError:
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet("Action Plan")
+        for row, (rec, action) in enumerate(plan.actions()):
+            sheet.write_row(row, 0, [rec.number, rec.text, action.id, action.evidence, action.owner, action.update,
+                                     "", action.status])
+        book.close()
+        return buffer.getvalue()
+
+
+def small_change(plan: Plan, rng: random.Random, step: int) -> None:
+    _, action = rng.choice(plan.actions())
+    if step % 3 == 0:
+        action.status = rng.choice(STATUSES)
+    action.update = (action.update or "") + f" Update {step}: " + _text(rng, 8)
+
+
+def store_size(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=200)
+    args = parser.parse_args()
+    store.summarise_validation = lambda plan: None  # type: ignore[assignment]  # validation is benchmarked apart
+    rng = random.Random(7)
+    plan = build_plan(args.rows)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ActionPlan.xlsx"
+        db = Path(folder) / "snapshots.db"
+        data = workbook(plan)
+        print(f"{args.rows}-row plan: workbook {len(data) / 1e3:.1f} kB, canonical JSON "
+              f"{len(plan.canonical_json(indent=None)) / 1e3:.1f} kB")
+
+        snapshot_ms, unchanged_ms, naive = [], [], 0
+        for step in range(args.count):
+            small_change(plan, rng, step)
+            data = workbook(plan)
+            naive += len(zlib.compress(data, 6)) + len(zlib.compress(plan.canonical_json(indent=None).encode(), 6))
+            start = time.perf_counter()
+            result = store.snapshot_plan(plan, data, source=path, store=db)
+            snapshot_ms.append((time.perf_counter() - start) * 1000)
+            assert result.saved, result
+            if step < 20:
+                start = time.perf_counter()
+                assert not store.snapshot_plan(plan, data, source=path, store=db).saved
+                unchanged_ms.append((time.perf_counter() - start) * 1000)
+            if step + 1 in (1, 10, 100, args.count):
+                print(f"  after {step + 1:>5} snapshots: store {store_size(db) / 1e6:6.2f} MB "
+                      f"(each whole, zlib: {naive / 1e6:6.2f} MB)")
+
+        print(f"snapshot_plan, {args.rows} rows, changed: median {statistics.median(snapshot_ms):.1f} ms "
+              f"(first {snapshot_ms[0]:.1f} ms, p90 {sorted(snapshot_ms)[int(len(snapshot_ms) * 0.9)]:.1f} ms); "
+              f"target <= 100 ms")
+        print(f"snapshot_plan, unchanged: median {statistics.median(unchanged_ms):.1f} ms")
+        size = store_size(db)
+        print(f"{args.count} snapshots: store {size / 1e6:.2f} MB vs {naive / 1e6:.2f} MB storing each workbook "
+              f"and JSON whole with zlib (ratio {naive / size:.1f}x); target <= 20 MB")
+
+        start = time.perf_counter()
+        verified = store.verify(store=db)
+        print(f"verify {verified.snapshots} snapshots: {time.perf_counter() - start:.2f} s, ok={verified.ok}")
+
+        try:
+            from sheetsync.reader import read_plan_bytes  # noqa: F401
+            from sheetsync.validation import validate  # noqa: F401
+        except ImportError:
+            return
+        del store.summarise_validation  # back to the real one (reads + validates, like the CLI)
+        import importlib
+
+        importlib.reload(store)
+        full = []
+        for step in range(15):
+            small_change(plan, rng, step)
+            path.write_bytes(workbook(plan))
+            start = time.perf_counter()
+            store.snapshot(path, store=db)
+            full.append((time.perf_counter() - start) * 1000)
+        print(f"snapshot(path) incl. reading and validating the workbook: median {statistics.median(full):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
