@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_store import STATUSES, build_plan  # noqa: E402
+from bench_store import STATUSES, build_plan
 
-from sheetsync.diff import diff_plans, format_diff  # noqa: E402
-from sheetsync.model import Plan  # noqa: E402
+from sheetsync.diff import diff_plans, format_diff
+from sheetsync.model import Plan
 
 COLUMNS = ["id", "recommendation", "evidence", "owner", "update", "date", "status", "supporting_documents"]
 

@@ -35,15 +35,16 @@ AS_OF = date(2025, 3, 1)
 HEADINGS = ["Rec. No.", "Recommendation:", "Evidence requirements of progress/completion:", None,
             "Recommendation Owner:", "Force Update:", "Date", "Status", "Supporting Documents"]
 STATUSES = ["In Progress", "Action Complete", "BAU", "Not Started", "In Progress 50%", "action complete"]
-WORDS = ("stalking victims officers training policy review referral SPOC audit safeguarding niche partners ISAC "
+WORDS_TEXT = ("stalking victims officers training policy review referral SPOC audit safeguarding niche partners ISAC "
          "screening risk assessment supervisors investigation guidance board profile data intelligence MAPPA "
          "orders breaches team unit report process monthly delivered completed agreed published shared new "
-         "local national force area contact centre support service meeting quarter improve record").split()
+         "local national force area contact centre support service meeting quarter improve record")
+WORDS = WORDS_TEXT.split()
 OWNERS = ["DI Sam Patel", "DCI Tom Reed", "Gemma Ryan", "Kieran Maher / Raymond Smillie", "Chief Constables", ""]
 
 
 def make_rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
-    """`n` evidence rows: the national 39 first, then local recommendations of 10 rows each, a few defects."""
+    """`n` evidence rows: the national 39 first, then local recommendations of 100 rows each, a few defects."""
     rnd = random.Random(seed)
     rows: list[dict[str, Any]] = []
     cat = catalogue()
@@ -55,7 +56,7 @@ def make_rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
             number, text, action_id, evidence = rec.number, rec.text, ev.id, ev.text or ""
             first = ev.id == rec.evidence[0].id
         else:
-            index = (len(rows) - len(national)) % 10
+            index = (len(rows) - len(national)) % 100
             if index == 0:
                 local_rec += 1
             number, text = str(local_rec), f"By 27 March 2025, local recommendation {local_rec}."
@@ -107,7 +108,7 @@ def write_xlsx(rows: list[dict[str, Any]], path: Path) -> None:
     book.close()
 
 
-SCHEMA = {
+SCHEMA: dict[str, Any] = {
     "fields": [
         {"name": "rec_number", "type": "string"},
         {"name": "rec_text", "type": "string"},
@@ -144,11 +145,11 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def cold(cmd: list[str], runs: int) -> float:
+def cold(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
     times = []
     for _ in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=ROOT)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
         times.append(time.perf_counter() - start)
     return statistics.median(times[1:])
 
@@ -161,11 +162,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
+    frictionless: Any
     try:
         import frictionless
     except ImportError:
         frictionless = None
         print("note: frictionless is not installed (.venv/bin/pip install frictionless); its lines are skipped")
+    read_plan: Any
     try:
         from sheetsync.reader import read_plan
     except ImportError:
@@ -178,7 +181,7 @@ def main() -> None:
         schema_path.write_text(json.dumps(SCHEMA), encoding="utf-8")
         print(f"Python {sys.version.split()[0]}, {runs} runs each, medians; as-of {AS_OF}")
         for n in (200, 10_000):
-            rows = make_rows(n)
+            rows = rows_n = make_rows(n)
             xlsx, csv_path = tmp / f"plan{n}.xlsx", tmp / f"plan{n}.csv"
             write_xlsx(rows, xlsx)
             write_csv(rows, csv_path)
@@ -186,15 +189,24 @@ def main() -> None:
             report = validate(plan, as_of=AS_OF)
             print(f"\n{n} rows ({report.summary['error']} errors, {report.summary['warning']} warnings, "
                   f"{report.summary['info']} notes)")
-            t_validate = median_time(lambda plan=plan: validate(plan, as_of=AS_OF), runs)
+            def run_validate(plan: Plan = plan) -> object:
+                return validate(plan, as_of=AS_OF)
+
+            t_validate = median_time(run_validate, runs)
             print(f"  (a) sheetsync validate(), plan in memory      {ms(t_validate)}")
             if read_plan is not None:
-                t_read = median_time(lambda xlsx=xlsx: validate(read_plan(xlsx), as_of=AS_OF), runs)
+                def run_read(xlsx: Path = xlsx) -> object:
+                    return validate(read_plan(xlsx), as_of=AS_OF)
+
+                t_read = median_time(run_read, runs)
                 print(f"  (b) sheetsync read_plan + validate            {ms(t_read)}")
             if frictionless is not None:
-                def fl(csv_path: Path = csv_path) -> object:
-                    schema = frictionless.Schema.from_descriptor(str(schema_path))
-                    return frictionless.Resource(str(csv_path), schema=schema).validate()
+                def fl(csv_path: Path = csv_path, rows_n: list[dict[str, Any]] = rows_n) -> Any:
+                    schema = frictionless.Schema.from_descriptor(SCHEMA)
+                    resource = frictionless.Resource(csv_path.name, basepath=str(tmp), schema=schema)
+                    report = resource.validate()
+                    assert report.stats["tasks"] == 1 and report.tasks[0].stats.get("rows") == len(rows_n), report
+                    return report
 
                 t_fl = median_time(fl, max(3, runs // 2) if n > 1000 else runs)
                 print(f"  (d) frictionless validate, in-process (CSV)   {ms(t_fl)}   "
@@ -209,7 +221,7 @@ def main() -> None:
                     t_cli = cold([sys.executable, "-c", "import sheetsync.validation"], runs)
                     print(f"  (c) cold import of sheetsync.validation (proxy){ms(t_cli)}")
                 if fl_cli:
-                    t_fl_cli = cold([fl_cli, "validate", str(csv_path), "--schema", str(schema_path)], runs)
+                    t_fl_cli = cold([fl_cli, "validate", csv_path.name, "--schema", schema_path.name], runs, cwd=tmp)
                     print(f"  (c) cold `frictionless validate` (CSV+schema)  {ms(t_fl_cli)}   "
                           f"sheetsync is {t_fl_cli / t_cli:5.1f}x faster")
     finally:

@@ -49,8 +49,11 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
     from matplotlib.ticker import MaxNLocator
 
     labels = [label for label, _ in rows] or ["(none)"]
-    height = 1.2 + 0.34 * len(labels)
-    fig = Figure(figsize=(8.0, height), dpi=150)
+    top_in, bottom_in = 0.45, 1.15  # title above; axis label and legend below (inches)
+    height = top_in + bottom_in + 0.3 * len(labels)
+    fig = Figure(figsize=(8.0, height), dpi=120)
+    # Fixed margins instead of tight_layout: tight_layout draws the whole figure once more just to measure it.
+    fig.subplots_adjust(left=0.1, right=0.97, top=1 - top_in / height, bottom=bottom_in / height)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     positions = list(range(len(labels)))
@@ -72,10 +75,10 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
         ax.spines[side].set_visible(False)
     ax.set_title("Evidence requirements by status, per recommendation", fontsize=10, loc="left")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / height), ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.55 / (height - top_in - bottom_in)), ncol=3,
+                  fontsize=8, frameon=False)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    fig.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 

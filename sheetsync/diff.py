@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import operator
 import re
 from collections import Counter
 from typing import Literal
@@ -36,7 +37,7 @@ ACTION_FIELDS: tuple[tuple[str, str], ...] = (
     ("hidden", "hidden"),
 )
 WORDY_FIELDS = frozenset({"evidence", "update", "supporting_documents", "text"})
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+")
 
 
 class WordOp(BaseModel):
@@ -187,6 +188,8 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         if before is None:
             result.added.append(_ref(key, rec, action))
             continue
+        if before[0].number == rec.number and _signature(before[1]) == _signature(action):
+            continue
         changes = _action_changes(before[0], before[1], rec, action)
         if changes:
             result.changed.append(ActionChange(key=key, id=action.id, recommendation=rec.number, changes=changes))
@@ -198,12 +201,14 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 
 def keyed_actions(plan: Plan) -> dict[str, tuple[Recommendation, Action]]:
     """Every action under a stable key: its id, or "id#n" for the n-th repeat of an id (plan order)."""
-    seen: Counter[str] = Counter()
     keyed: dict[str, tuple[Recommendation, Action]] = {}
+    repeats: dict[str, int] = {}
     for rec in plan.recommendations:
         for action in rec.actions:
-            seen[action.id] += 1
-            key = action.id if seen[action.id] == 1 else f"{action.id}#{seen[action.id]}"
+            key = action.id
+            if key in keyed:
+                repeats[key] = repeats.get(key, 1) + 1
+                key = f"{key}#{repeats[key]}"
             keyed[key] = (rec, action)
     return keyed
 
@@ -221,6 +226,11 @@ def status_text(action: Action) -> str | None:
     if status and action.progress is not None and "%" not in status:
         return f"{status} {action.progress}%"
     return status
+
+
+# Everything `_action_changes` looks at (and the raw spellings, which it then ignores): a C-speed equality test.
+_signature = operator.attrgetter("status", "progress", "owner", "date", "evidence", "update", "supporting_documents",
+                                 "hidden", "extra", "status_raw", "date_raw")
 
 
 def _action_changes(old_rec: Recommendation, old: Action, new_rec: Recommendation, new: Action) -> list[FieldChange]:
@@ -262,12 +272,23 @@ def _change(field: str, old: str | None, new: str | None) -> FieldChange:
 
 
 def word_diff(old: str, new: str) -> list[WordOp]:
-    """A word-level diff (whitespace kept with the words, so joining gives back either text)."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    """A word-level diff: words are compared, and each step carries the text up to the next word (whitespace
+    included), so joining the steps' `old` (or `new`) texts gives back the old (or new) text exactly."""
+    a_words, a_cuts = _words(old)
+    b_words, b_cuts = _words(new)
     ops: list[WordOp] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        ops.append(WordOp(op=tag, old="".join(a[i1:i2]), new="".join(b[j1:j2])))
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes():
+        ops.append(WordOp(op=tag, old=old[a_cuts[i1]:a_cuts[i2]], new=new[b_cuts[j1]:b_cuts[j2]]))
+    if not ops and (old or new):  # whitespace only on either side
+        ops.append(WordOp(op="replace", old=old, new=new))
     return ops
+
+
+def _words(text: str) -> tuple[list[str], list[int]]:
+    """The words of `text` and where each step starts (the first at 0, one past the last at len(text))."""
+    matches = list(_TOKENS.finditer(text))
+    cuts = [0, *(m.start() for m in matches[1:]), len(text)]
+    return [m.group() for m in matches], cuts
 
 
 def _ref(key: str, rec: Recommendation, action: Action) -> ActionRef:

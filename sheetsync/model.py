@@ -14,8 +14,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# Splits "Kieran Maher/Raymond Smillie", "Gemma Ryan and Gail Russell", "A, B & C" into names.
-_OWNER_SPLIT = re.compile(r"\s*(?:/|,|&|;|\band\b|\n)\s*", re.IGNORECASE)
+# Owners are split on "/", ",", "&", ";" and line breaks always, and on "and" only between two names
+# ("Gemma Ryan and Gail Russell"), never inside a role ("Head of Learning and Development").
+_OWNER_SPLIT = re.compile(r"\s*(?:/|,|&|;|\n)\s*")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_PAREN_AND = re.compile(r"\(\s*and\s+([^)]*)\)", re.IGNORECASE)
+
+
+def _name_like(text: str) -> bool:
+    words = text.strip(" .()").split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def split_owners(owner: str | None) -> list[str]:
@@ -23,10 +31,14 @@ def split_owners(owner: str | None) -> list[str]:
     if not owner:
         return []
     names: list[str] = []
-    for part in _OWNER_SPLIT.split(owner):
-        name = part.strip(" .()")
-        if name and name not in names:
-            names.append(name)
+    for part in _OWNER_SPLIT.split(_PAREN_AND.sub(r"/ \1", owner)):
+        pieces = _AND.split(part)
+        if len(pieces) > 1 and not all(_name_like(p) and len(p.split()) >= 2 for p in pieces):
+            pieces = [part]
+        for piece in pieces:
+            name = piece.strip(" .()")
+            if name and name not in names:
+                names.append(name)
     return names
 
 

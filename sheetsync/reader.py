@@ -17,14 +17,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from sheetsync.columns import Field, heading_key, match_header_label, match_heading
-from sheetsync.dates import parse_date
+from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
+from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners
 from sheetsync.safety import check_workbook, read_limited
@@ -288,12 +289,23 @@ def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None
 # ---------------------------------------------------------------------------------------------------- grid -> plan
 
 
+@cache
+def _exact_headings() -> frozenset[str]:
+    return frozenset(heading_key(name) for col in COLUMNS for name in (col.heading, *col.aliases))
+
+
 def find_header_row(grid: Grid) -> tuple[int, int] | None:
     """(index into grid.rows, score) of the heading row, or None. A heading row names at least three of the
     national columns, including the evidence (or rec number) and one of owner, update or status."""
     best: tuple[int, int] | None = None
+    exact = _exact_headings()
     for index, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
-        fields = {match_heading(v) for v in row if isinstance(v, str) and v.strip() and len(v) < 80}
+        texts = [v for v in row if isinstance(v, str) and 0 < len(v) < 80 and not v.isspace()]
+        # Cheap first: a heading row has at least two headings spelt as some plan spells them. Only then are
+        # its other cells matched fuzzily ("Recomendation"), which costs a difflib search each.
+        if sum(heading_key(v) in exact for v in texts) < 2:
+            continue
+        fields = {match_heading(v) for v in texts}
         fields.discard(None)
         if len(fields) < 3 or not fields & {"evidence", "action_id", "rec_number"}:
             continue
@@ -331,11 +343,38 @@ def _column_map(grid: Grid, header: list[Value], data: list[list[Value]]) -> tup
         else:
             extra[text if text not in extra else f"{text} ({col_letter(col + grid.first_col)})"] = col
     if updates:
-        # Several update columns ("Initial response", "March 2025 update"): the newest (last) is the update.
-        fields["update"] = updates[-1][0]
-        for col, text in updates[:-1]:
-            extra[text if text not in extra else f"{text} ({col_letter(col + grid.first_col)})"] = col
+        # Several update columns ("Initial response", "March 2025 update"): the template's own "Force Update:"
+        # wins; otherwise the newest by the date in its heading, otherwise the last. The others are kept.
+        chosen = _newest_update(updates)
+        fields["update"] = chosen
+        for col, text in updates:
+            if col != chosen:
+                extra[text if text not in extra else f"{text} ({col_letter(col + grid.first_col)})"] = col
     return fields, extra, unlabelled
+
+
+_HEADING_DATE = re.compile(r"([a-z]{3,9})\.?\s+(\d{4})|(\d{1,2})[/.](\d{2,4})|\b(20\d\d)\b", re.IGNORECASE)
+
+
+def _newest_update(updates: list[tuple[int, str]]) -> int:
+    """The column of the current update among several update columns."""
+    national = heading_key(column("update").heading)
+    for col, text in updates:
+        if heading_key(text) == national:
+            return col
+    dated: list[tuple[tuple[int, int], int]] = []
+    for col, text in updates:
+        match = _HEADING_DATE.search(text)
+        if match is None:
+            continue
+        month_name, year, month_number, year2, year_only = match.groups()
+        if month_name and MONTHS.get(month_name[:3].casefold()):
+            dated.append(((int(year), MONTHS[month_name[:3].casefold()]), col))
+        elif month_number:
+            dated.append(((int(year2) % 100 + 2000, int(month_number)), col))
+        elif year_only:
+            dated.append(((int(year_only), 0), col))
+    return max(dated)[1] if dated else updates[-1][0]
 
 
 def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[str] | None = None,
@@ -387,6 +426,11 @@ class _RowReader:
         width = max([len(header), *(len(r) for r in self.data[:200]), *(c + 1 for c in self.fields.values())])
         self.letters = [col_letter(c + grid.first_col) for c in range(width + 1)]
         self.input_cols = [(name, col) for name, col in self.fields.items() if name not in ("rec_number", "rec_text")]
+        self.col_specs = [("id" if name == "action_id" else name, name, col, self.letter(col))
+                          for name, col in self.input_cols]
+        self.extra_specs = [(heading, col, f"{grid.sheet}!{self.letter(col)}")
+                            for heading, col in self.extra_cols.items()]
+        self.owners_cache: dict[str | None, list[str]] = {}
         self.status_cache: dict[str, Any] = {}
         self.date_cache: dict[Any, Any] = {}
 
@@ -474,12 +518,12 @@ class _RowReader:
         n = len(row)
         values: dict[str, Value] = {}
         cells: dict[str, str] = {}
-        for name, col in self.input_cols:
-            address = f"{self.letter(col)}{sheet_row}"
-            key = "id" if name == "action_id" else name
+        uncalculated = grid.uncalculated
+        for key, name, col, letter in self.col_specs:
+            address = f"{letter}{sheet_row}"
             cells[key] = f"{sheet}!{address}"
             value = row[col] if col < n else None
-            if grid.uncalculated and address in grid.uncalculated:
+            if uncalculated and address in uncalculated:
                 notes.append(ReadNote(kind="formula-not-calculated", sheet=sheet, cell=address, field=key,
                                       action=action_id, recommendation=rec.number,
                                       message="holds a formula that has never been calculated"))
@@ -520,14 +564,17 @@ class _RowReader:
         if match is None:
             match = self.status_cache[status_raw or ""] = self.vocab.normalise(status_raw)
         extra: dict[str, str] = {}
-        for heading, col in self.extra_cols.items():
-            cells[heading] = f"{sheet}!{self.letter(col)}{sheet_row}"
+        for heading, col, prefix in self.extra_specs:
+            cells[heading] = f"{prefix}{sheet_row}"
             extra_text = clean_text(row[col]) if col < n else None
             if extra_text is not None:
                 extra[heading] = extra_text
         owner = text["owner"]
+        owners = self.owners_cache.get(owner)
+        if owners is None:
+            owners = self.owners_cache[owner] = split_owners(owner)
         return _construct(Action, {
-            "id": action_id, "evidence": evidence, "owner": owner, "owners": split_owners(owner),
+            "id": action_id, "evidence": evidence, "owner": owner, "owners": list(owners),
             "update": text["update"], "date": date_parse.date,
             "date_raw": date_parse.raw if date_parse.how != "empty" else None,
             "status": match.status, "status_raw": status_raw, "progress": match.progress,

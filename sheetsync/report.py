@@ -138,9 +138,26 @@ def _load(plan: Plan | str | os.PathLike[str], plan_path: Path | None, *, snapsh
         return load_plan(plan_path, snapshot, store=store)
     if isinstance(plan, Plan):
         return plan
+    return _read_cached(Path(plan))
+
+
+_LAST_READ: dict[tuple[str, int, int], Plan] = {}
+
+
+def _read_cached(path: Path) -> Plan:
+    """read_plan, remembering the last workbook read (keyed on its path, size and modification time), so that
+    writing several formats in one process reads the workbook once."""
     from sheetsync.reader import read_plan
 
-    return read_plan(Path(plan))
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return read_plan(path)  # let the reader word the error
+    if key not in _LAST_READ:
+        _LAST_READ.clear()
+        _LAST_READ[key] = read_plan(path)
+    return _LAST_READ[key]
 
 
 def _snapshot_date(plan_path: Path, snapshot_id: str, store: str | os.PathLike[str] | None) -> date | None:

@@ -412,6 +412,7 @@ _RANKS = (r"(?:Det(?:ective)?\.?\s+)?(?:Ch(?:ief)?\.?\s+)?(?:Supt|Superintendent
           r"Prof)\.?")
 _RANK_RE = re.compile(rf"^(?:{_RANKS}\s+)+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*")
 # Forenames that are also everyday words: never removed on their own (a surname or full name still is).
 _COMMON_WORDS = frozenset("""
 may june april august will mark grace hope faith joy rose bill sue frank john ray dawn summer sky jack rob
@@ -448,8 +449,8 @@ class NameScrubber:
                 continue
             # "Kieran Maher Stalking Lead": the person is the words that are not job-title words.
             words = [w for w in bare.split() if _WORD.search(w) and w.casefold() not in _ROLE_WORDS]
-            if not words:
-                continue
+            if not words or (len(words) == 1 and not _NAME_WORD.fullmatch(words[0])):
+                continue  # "ViSOR", "WACRO", "justice": a system or a stray word, not somebody's name
             patterns.add(r"\s+".join(re.escape(w) for w in words))
             surname, first = words[-1], words[0]
             if len(words) >= 2:

@@ -182,6 +182,9 @@ class _Checker:
         self.vocab = vocabulary
         self.ignored = ignored
         self.cat = catalogue()
+        self.cat_recs = {rec.number: rec for rec in self.cat.recommendations}
+        self.cat_evidence = {ev.id: ev for rec in self.cat.recommendations for ev in rec.evidence}
+        self._owner_default: dict[str, bool] = {}
         self.findings: list[tuple[tuple[int, int], Finding]] = []
         self.order = (-1, 0)
         self.rec: Recommendation | None = None
@@ -212,6 +215,12 @@ class _Checker:
             recommendation=rec_number, action=action_id, field=field,
             value=None if value is None else _short(str(value), 300), message=message, suggestion=suggestion)
         self.findings.append((self.order, finding))
+
+    def is_owner_default(self, owner: str) -> bool:
+        known = self._owner_default.get(owner)
+        if known is None:
+            known = self._owner_default[owner] = self.cat.is_owner_default(owner)
+        return known
 
     def status(self, raw: str) -> StatusMatch:
         match = self._status_cache.get(raw)
@@ -276,7 +285,7 @@ class _Checker:
     # Recommendation ---------------------------------------------------------------------------------------
     def check_recommendation(self, rec: Recommendation) -> CatalogueRecommendation | None:
         number = str(rec.number).strip()
-        cat_rec = self.cat.get(number)
+        cat_rec = self.cat_recs.get(number)
         if cat_rec is None:
             if number.isdigit():
                 self.add("unknown-recommendation", f"Recommendation {number} is not one of the national "
@@ -349,7 +358,7 @@ class _Checker:
         if action.hidden:
             self.add("hidden-row", f"{action_id or 'This row'} is in a hidden row: its data counts but nobody "
                      "sees it. Unhide the row or delete it.", action=action)
-        cat_ev = self.cat.evidence(action_id) if action_id else None
+        cat_ev = self.cat_evidence.get(action_id) if action_id else None
         self.check_evidence(action, action_id, cat_ev.text if cat_ev else None)
         self.check_owner(action)
         definition = self.check_status(action)
@@ -371,7 +380,7 @@ class _Checker:
                 self.add("history-in-cell", f"{label}'s update keeps earlier updates inside the cell ('… UPDATE: "
                          "…'); keep only the latest and let snapshots keep the history.", action=action,
                          field="update", value=update)
-            reason = truncation_reason(update, words=_words(action.evidence))
+            reason = truncation_reason(update, context=action.evidence)
             if reason:
                 self.add("truncated-text", f"{label}'s update looks cut off: {reason}.", action=action,
                          field="update", value=update)
@@ -403,7 +412,7 @@ class _Checker:
             self.add("misplaced-action", f"{trimmed} sits under recommendation {rec.number}; its number says it "
                      f"belongs to recommendation {prefix}.", action=action, field="id", value=trimmed,
                      suggestion=f"move it under recommendation {prefix}")
-        if self.cat.get(prefix) is not None and self.cat.evidence(trimmed) is None:
+        if prefix in self.cat_recs and trimmed not in self.cat_evidence:
             self.add("unknown-action", f"{trimmed} is not one of the national evidence requirements of "
                      f"recommendation {prefix}; it is treated as a local action.", action=action, field="id",
                      value=trimmed)
@@ -418,6 +427,8 @@ class _Checker:
                          action=action, field="evidence", value=text, suggestion=national)
             return
         assert text is not None
+        if text == national:
+            return
         key = _text_key(text)
         if national is not None and key != _text_key(national):
             other = _evidence_by_text().get(key)
@@ -435,7 +446,7 @@ class _Checker:
         if _blank(action.owner):
             self.add("missing-owner", f"{label} has no owner; name the person or team responsible.",
                      action=action, field="owner", value=action.owner)
-        elif self.cat.is_owner_default(action.owner):
+        elif self.is_owner_default(str(action.owner)):
             self.add("owner-unassigned", f"{label}'s owner is still '{' '.join(str(action.owner).split())}', the "
                      "template's addressee: nobody owns it. Name a person or team.", action=action, field="owner",
                      value=action.owner)
@@ -503,7 +514,7 @@ class _Checker:
                       label: str, definition: StatusDef | None) -> None:
         if definition is None or definition.done:
             return
-        home = self.cat.get(label.partition(".")[0]) or cat_rec
+        home = self.cat_recs.get(label.partition(".")[0]) or cat_rec
         deadline = home.deadline if home else rec.deadline
         if deadline is not None and deadline < self.as_of:
             self.add("overdue", f"{label} is '{definition.name}' and its deadline ({_fmt(deadline)}) has passed.",
@@ -641,10 +652,6 @@ def _impossible(match: re.Match[str]) -> bool:
     except ValueError:
         return True
     return False
-
-
-def _words(text: str | None) -> list[str]:
-    return re.findall(r"[A-Za-z]{3,}", text or "")
 
 
 _EVIDENCE_BY_TEXT: dict[str, str] = {}

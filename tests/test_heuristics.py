@@ -314,9 +314,10 @@ def test_history_markers() -> None:
 def test_truncation_against_national_wording() -> None:
     national = "Victim needs assessments are always completed."
     assert truncation_reason("Victim needs assessments are always completed", full=national) is None
-    assert truncation_reason("While any necessary system changes are pending, chief constables should",
-                             full="While any necessary system changes are pending, chief constables should put "
-                                  "alternative measures in place.") == "it is only the beginning of the national wording"
+    reason = truncation_reason("While any necessary system changes are pending, chief constables should",
+                               full="While any necessary system changes are pending, chief constables should put "
+                                    "alternative measures in place.")
+    assert reason == "it is only the beginning of the national wording"
     # The catalogue's own text ends without a full stop: not truncated.
     text = "This could, for example, be the submission of intelligence reports"
     assert truncation_reason(text, full=text) is None

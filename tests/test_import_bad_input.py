@@ -101,3 +101,14 @@ def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
 def test_forced_format_that_does_not_fit_is_refused() -> None:
     with pytest.raises(NoPlanFoundError):
         import_plan("just a sentence\nand another", format="markdown")
+
+
+@pytest.mark.parametrize("member", ["word/document.xml", "xl/workbook.xml"])
+def test_damaged_office_package_is_refused(member: str) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(member, "<not-closed")
+    with pytest.raises(SheetsyncError) as info:
+        import_plan(buffer.getvalue())
+    assert "\n" not in str(info.value)

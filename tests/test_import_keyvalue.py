@@ -106,3 +106,22 @@ def test_narrative_page_is_refused_naming_the_shapes() -> None:
         import_plan(FIXTURES / "narrative.html")
     message = str(info.value)
     assert "narrative.html" in message and "key/value" in message and "tab-separated" in message
+
+
+def test_website_definition_lists_with_ids_on_the_next_line() -> None:
+    plan, report = import_plan(FIXTURES / "larkshire_website_dl.html")
+    assert report.shape == "key-value"
+    assert plan.force == "Larkshire Constabulary"  # named inside the title
+    assert plan.executive_lead == "Deputy Chief Constable Neil Arkwright"
+    assert [(r.number, [a.id for a in r.actions]) for r in plan.recommendations] == [("16", ["16.1"]),
+                                                                                    ("18", ["18.3"])]
+    assert plan.recommendations[0].text is not None and plan.recommendations[0].text.startswith("By 27 March")
+    ids = by_id(plan)
+    a161 = _a(ids, "16.1")
+    assert a161.evidence is None and a161.owner == "OPCC Head of Commissioning"
+    assert a161.update == "Joint commissioning review with the OPCC reported in February.\nNew ISAC service from April."
+    a183 = _a(ids, "18.3")
+    assert (a183.date, a183.date_raw, a183.status, a183.status_raw) == (None, "TBC", None, "Amber")
+    assert any("TBC" in w for w in report.warnings) and any("Amber" in w for w in report.warnings)
+    assert report.unused == []
+    assert "Hide this page" not in (a161.update or "") + (a183.supporting_documents or "")

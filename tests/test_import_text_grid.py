@@ -173,3 +173,17 @@ def test_text_grid_never_crashes(text: str) -> None:
     except SheetsyncError:
         return
     assert report.evidence_rows == len(plan.actions()) > 0
+
+
+def test_excel_copy_with_quoted_multiline_cells_and_a_local_recommendation() -> None:
+    plan, report = import_plan(FIXTURES / "eastmarch_excel_copy.txt")
+    assert plan.force == "Eastmarch Police" and plan.title == "Eastmarch Police Stalking Action Plan"
+    ids = by_id(plan)
+    a203 = _action(ids, "20.3")
+    assert a203.update == 'Online safety page drafted.\nAwaiting sign-off by the "Digital Board" on 3 March.'
+    assert (a203.date, a203.status, a203.progress) == (date(2025, 3, 3), "In Progress", 25)
+    assert _action(ids, "20.4").update == "Tech-safety kits issued to every PPU.\nUPDATE: 40 kits issued."
+    assert _action(ids, "20.4").supporting_documents == "Kit register"
+    local = plan.recommendations[-1]
+    assert (local.number, local.deadline, [a.id for a in local.actions]) == ("30", None, ["30.1"])
+    assert next(c for c in report.cleaned if c.kind == "quoted-cells-joined").lines == [4]

@@ -38,3 +38,13 @@ def test_split_ref() -> None:
     assert split_ref("Action Plan!G26") == ("Action Plan", "G26")
     assert split_ref("It's!mine!B2") == ("It's!mine", "B2")
     assert split_ref(None) == (None, None)
+
+
+@pytest.mark.parametrize(("owner", "names"), [
+    ("Head of Learning and Development", ["Head of Learning and Development"]),
+    ("Kimberley Sach and Learning and Development", ["Kimberley Sach and Learning and Development"]),
+    ("DS Mark Ellery and DI Priya Nandra", ["DS Mark Ellery", "DI Priya Nandra"]),
+    ("CCs, PCCs and their mayor equivalents", ["CCs", "PCCs and their mayor equivalents"]),
+])
+def test_and_splits_only_between_names(owner: str, names: list[str]) -> None:
+    assert split_owners(owner) == names

@@ -272,3 +272,20 @@ def test_local_recommendation_is_its_own(tmp_path: Path) -> None:
     local = plan.recommendations[-1]
     assert local.number == "L1" and local.deadline is None
     assert [a.id for a in local.actions] == ["L1.1"]
+
+
+def test_national_update_column_beats_earlier_dated_ones(tmp_path: Path) -> None:
+    headings = [*NATIONAL_HEADINGS, "Initial action plan response"]
+    rows = [[*r, "Earlier text"] for r in catalogue_rows()[:2]]
+    plan = read_plan(write_grid(tmp_path / "p.xlsx", rows, headings=headings))
+    action = plan.recommendations[0].actions[0]
+    assert action.update == "Work is under way and on track. (7.1)"
+    assert action.extra == {"Initial action plan response": "Earlier text"}
+
+
+def test_newest_dated_update_column_wins_whatever_the_order(tmp_path: Path) -> None:
+    headings = ["Rec No.", "Recommendation", "Sub recommendation", "Owner", "March 2025 update",
+                "November 2024 update"]
+    rows = [[7, "text", "7.1 Processes", "DI A", "Newer", "Older"]]
+    action = read_plan(write_grid(tmp_path / "p.xlsx", rows, headings=headings)).recommendations[0].actions[0]
+    assert action.update == "Newer" and action.extra == {"November 2024 update": "Older"}

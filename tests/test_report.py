@@ -153,6 +153,9 @@ def test_scrubber_removes_names_in_their_usual_forms() -> None:
         assert name not in out, out
     assert "Head of Public Protection signed off in May." in out
     assert NAME_REMOVED in out
+    systems = NameScrubber(["ViSOR", "WACRO", "justice", "Smith"])
+    assert systems("Checked ViSOR and WACRO for justice; Smith agreed.") == (
+        f"Checked ViSOR and WACRO for justice; {NAME_REMOVED} agreed.")
 
 
 def test_roles_are_kept_and_people_are_not() -> None:

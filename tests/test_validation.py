@@ -335,7 +335,7 @@ def test_duplicate_update_names_the_other_action() -> None:
 
 def test_truncated_update() -> None:
     plan = full_plan()
-    action_of(plan, "18.1").update = "BTP have allocated a stalking SPOC. The IRT team will also assist with reviews and"
+    action_of(plan, "18.1").update = "BTP allocated a stalking SPOC. The IRT team will also assist with reviews and"
     assert codes(validate(plan, as_of=AS_OF), "18.1") == ["truncated-text"]
 
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 
 from sheetsync.errors import NoPlanFoundError, OutputExistsError, UnreadableFileError, UnsupportedFormatError
 from sheetsync.importers import csv, docx, html, keyvalue, markdown, prose, tables, text, text_grid, xlsx
-from sheetsync.importers.common import ACCEPTED_HINT, MAX_TEXT_BYTES, Document, ImportReport, decode_text, looks_binary
+from sheetsync.importers.common import ACCEPTED_HINT, MAX_TEXT_BYTES, Document, decode_text, looks_binary
+from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
 FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (text, markdown, html, csv, docx, xlsx)}
@@ -163,6 +164,7 @@ def _detect(data: bytes, name: str | None, report: ImportReport) -> str:
     decoded, _ = decode_text(data[:200000], path=name) if len(data) > 200000 else decode_text(data, path=name)
     if looks_binary(decoded):
         raise UnsupportedFormatError("is binary data, not a plan", path=name, hint=ACCEPTED_HINT)
+    decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     for fmt in ("html", "markdown", "csv"):
         if suffix in FORMATS[fmt].SUFFIXES:
             return fmt

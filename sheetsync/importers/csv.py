@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv as _csv
 import io
 
-from sheetsync.importers.common import Document, ImportReport, Line, Table
+from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.report import ImportReport
 
 NAME = "csv"
 SUFFIXES = (".csv",)
@@ -17,9 +18,9 @@ def sniff(text: str) -> bool:
     head = text[:20000]
     try:
         dialect = _csv.Sniffer().sniff(head, delimiters=",;")
+        rows = list(_csv.reader(io.StringIO(head), dialect))[:20]
     except _csv.Error:
         return False
-    rows = list(_csv.reader(io.StringIO(head), dialect))[:20]
     return any(column_map(row) for row in rows)
 
 

@@ -12,7 +12,8 @@ import io
 from typing import Any
 
 from sheetsync.errors import UnreadableFileError
-from sheetsync.importers.common import Document, ImportReport, Line, Table
+from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.report import ImportReport
 
 NAME = "docx"
 SUFFIXES = (".docx", ".docm")

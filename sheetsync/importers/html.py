@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from sheetsync.errors import NoPlanFoundError
-from sheetsync.importers.common import _ENTITY, Document, ImportReport, Line, Table, normalise_space
+from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space
+from sheetsync.importers.report import ImportReport
 
 NAME = "html"
 SUFFIXES = (".html", ".htm", ".xhtml")

@@ -19,13 +19,10 @@ from functools import cache
 
 from sheetsync.catalogue import catalogue
 from sheetsync.columns import match_heading
+from sheetsync.importers.build import PlanBuilder, Row
 from sheetsync.importers.common import (
     CellCleaner,
     Document,
-    ImportReport,
-    Line,
-    PlanBuilder,
-    Row,
     header_field,
     is_page_furniture,
     is_title,
@@ -33,6 +30,7 @@ from sheetsync.importers.common import (
     rec_number,
     split_id,
 )
+from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
 NAME = "key-value"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sheetsync.importers.common import Document, ImportReport, Line, Table
+from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.report import ImportReport
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")

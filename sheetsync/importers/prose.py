@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from sheetsync.importers.common import Document, ImportReport
+from sheetsync.importers.common import Document
 from sheetsync.importers.keyvalue import _prose_start, read_blocks
+from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
 NAME = "labelled-prose"

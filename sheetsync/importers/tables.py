@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sheetsync.columns import match_heading
+from sheetsync.importers.build import PlanBuilder, Row
 from sheetsync.importers.common import (
     CellCleaner,
     Document,
-    ImportReport,
     Line,
-    PlanBuilder,
-    Row,
     Table,
     header_field,
     is_page_furniture,
@@ -34,6 +32,7 @@ from sheetsync.importers.common import (
     split_id,
 )
 from sheetsync.importers.keyvalue import rec_candidate
+from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
 NAME = "table"
@@ -109,14 +108,14 @@ def parse(doc: Document, report: ImportReport) -> Plan:
     clean = CellCleaner(report)
     for line in doc.lines:
         if not line.in_table:
-            _loose(line, [clean(c, line.no) for c in line.cells], builder, report, before=True)
+            _loose(line, [clean(c, line.no) for c in line.cells], builder, report, paragraph=True)
     cmap: ColumnMap | None = None
     for table in doc.tables:
         cmap = _table(table, cmap, builder, clean, report)
     return builder.finish(shape=NAME)
 
 
-def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportReport, *, before: bool) -> bool:
+def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportReport, *, paragraph: bool) -> bool:
     """Title, header fields, marking and page furniture outside the grid; True when the line was one."""
     text = " ".join(c for c in cells if c)
     if not text:
@@ -135,7 +134,7 @@ def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportRep
     if is_title(text) and builder.plan.title is None:
         builder.title(text)
         return True
-    if not line.in_table and before:
+    if paragraph:
         # Prose around the table (a web page's paragraphs): not part of the grid, not worth one line each.
         report.clean("text-outside-tables-ignored", line.no, "paragraphs outside the plan's table")
         return True
@@ -155,13 +154,13 @@ def _table(table: Table, cmap: ColumnMap | None, builder: PlanBuilder, clean: Ce
     if own is None:
         if cmap is None or not rows or max(len(c) for _, c in rows) != cmap.width:
             for line, cells in rows:
-                if any(cells) and not _loose(line, cells, builder, report, before=False):
+                if any(cells) and not _loose(line, cells, builder, report, paragraph=False):
                     report.skip(line.no, line.text, "a table row outside the plan grid")
             return cmap
         report.clean("tables-continued", rows[0][0].no, "tables without headings read with the previous headings")
     else:
         for line, cells in rows[: start - 1]:
-            if any(cells) and not _loose(line, cells, builder, report, before=False):
+            if any(cells) and not _loose(line, cells, builder, report, paragraph=False):
                 report.skip(line.no, line.text, "a row above the grid's headings")
         cmap = own
     for line, cells in rows[start:]:

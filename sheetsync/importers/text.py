@@ -1,11 +1,18 @@
-"""The `text` format: a plan pasted or saved as plain text (any of shapes 1-3)."""
+"""The `text` format: a plan pasted or saved as plain text (any of shapes 1-3).
+
+Lines split on tabs. A cell copied from Excel that holds line breaks arrives wrapped in double quotes over several
+lines (`"first line<LF>second line"`, inner quotes doubled); such cells are joined back into one cell when the
+closing quote is found within a few lines, and counted in the report. Anything else is left exactly as it came.
+"""
 
 from __future__ import annotations
 
-from sheetsync.importers.common import Document, ImportReport, Line
+from sheetsync.importers.common import Document, Line
+from sheetsync.importers.report import ImportReport
 
 NAME = "text"
 SUFFIXES = (".txt", ".tsv", ".text")
+_MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
 
 
 def sniff(text: str) -> bool:
@@ -13,4 +20,67 @@ def sniff(text: str) -> bool:
 
 
 def load(text: str, report: ImportReport) -> Document:
-    return Document(lines=[Line(no=i, cells=raw.split("\t")) for i, raw in enumerate(text.split("\n"), start=1)])
+    raw = text.split("\n")
+    doc = Document()
+    i = 0
+    while i < len(raw):
+        if '"' in raw[i]:
+            joined = _quoted_row(raw, i)
+            if joined is not None:
+                cells, used = joined
+                if used > 1:
+                    report.clean("quoted-cells-joined", i + 1,
+                                 "cells with line breaks (quoted by Excel) joined back into one cell")
+                doc.lines.append(Line(no=i + 1, cells=cells))
+                i += used
+                continue
+        doc.lines.append(Line(no=i + 1, cells=raw[i].split("\t")))
+        i += 1
+    return doc
+
+
+def _quoted_row(raw: list[str], start: int) -> tuple[list[str], int] | None:
+    """The cells of the row starting at raw[start] read with Excel's quoting, and how many lines it used; None
+    when no cell in it is a well-formed quoted cell (the line is then split plainly)."""
+    buf = raw[start]
+    used = 1
+    cells: list[str] = []
+    pos = 0
+    quoted_any = False
+    while True:
+        if pos < len(buf) and buf[pos] == '"':
+            j = pos + 1
+            value: list[str] = []
+            while True:
+                if j >= len(buf):
+                    if used >= _MAX_JOINED_LINES or start + used >= len(raw):
+                        return None
+                    buf += "\n" + raw[start + used]
+                    used += 1
+                    continue
+                ch = buf[j]
+                if ch == '"':
+                    if j + 1 < len(buf) and buf[j + 1] == '"':
+                        value.append('"')
+                        j += 2
+                        continue
+                    if j + 1 == len(buf) or buf[j + 1] == "\t":
+                        break
+                    return None  # a quote inside an unquoted-looking cell: not Excel's quoting
+                value.append(ch)
+                j += 1
+            cells.append("".join(value))
+            quoted_any = True
+            pos = j + 1
+        else:
+            end = buf.find("\t", pos)
+            end = len(buf) if end == -1 else end
+            cells.append(buf[pos:end])
+            pos = end
+        if pos >= len(buf):
+            break
+        pos += 1  # the tab
+        if pos == len(buf):
+            cells.append("")
+            break
+    return (cells, used) if quoted_any else None

@@ -9,13 +9,11 @@ and counted.
 from __future__ import annotations
 
 from sheetsync.columns import match_heading
+from sheetsync.importers.build import PlanBuilder, Row
 from sheetsync.importers.common import (
     CellCleaner,
     Document,
-    ImportReport,
     Line,
-    PlanBuilder,
-    Row,
     drop_trailing_empty,
     header_field,
     is_page_furniture,
@@ -24,6 +22,7 @@ from sheetsync.importers.common import (
     rec_number,
     split_id,
 )
+from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
 NAME = "text-grid"

@@ -9,7 +9,8 @@ import io
 from datetime import date, datetime, time
 
 from sheetsync.errors import UnreadableFileError
-from sheetsync.importers.common import Document, ImportReport, Line, Table
+from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.report import ImportReport
 
 NAME = "xlsx"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
