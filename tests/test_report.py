@@ -401,3 +401,20 @@ def _render_text(data: object, fmt: str) -> str:
 
     assert isinstance(data, ReportData) and fmt == "md"
     return render_markdown(data)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_html_colours_meet_contrast_minimum(tmp_path: Path) -> None:
+    data = build_report_data(demo_plan(), as_of=AS_OF, public=True)
+    page = write_report(data, format="html", output=tmp_path / "p.html").read_text(encoding="utf-8")
+    pairs = re.findall(r"\.rag-\w+ \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}", page)
+    muted = re.search(r"--muted: (#[0-9a-f]{6})", page)
+    assert len(pairs) == 3 and muted
+    for background, text in [*pairs, ("#ffffff", muted.group(1)), ("#f3f2f1", "#0b0c0c")]:
+        light, dark = sorted((_luminance(background), _luminance(text)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (background, text)
