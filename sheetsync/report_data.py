@@ -233,8 +233,13 @@ def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validati
     marking = (plan.protective_marking or "OFFICIAL").strip() or "OFFICIAL"
     force = (plan.force or "").strip() or "Force not named"
     title = "Police Stalking Action Plan: progress update"
-    period_text = (f"{long_date(period_start)} to {long_date(as_of)} (since the last return)" if period_start
-                   else f"Position as on {long_date(as_of)}")
+    if period_start is None:
+        period_text = f"Position as on {long_date(as_of)}"
+    elif period_start <= as_of:
+        period_text = f"{long_date(period_start)} to {long_date(as_of)} (since the last return)"
+    else:  # reporting as on a day before the last return was recorded (a re-run of an old return)
+        period_text = (f"Position as on {long_date(as_of)}; compared with the last return, recorded on "
+                       f"{long_date(period_start)}")
     notes = [RAG_RULE, STATUS_RULE, PERCENT_RULE, OVERDUE_RULE]
     if public:
         notes.append("This is the public version: names of officers and staff are removed and statuses are "

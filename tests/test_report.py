@@ -339,7 +339,11 @@ def test_since_a_snapshot_reports_changes_and_period(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert result.changes and result.changes >= 39
     assert "## Changes since the last return" in text and "Action Complete" in text
-    assert "(since the last return)" in text and "to 10 April 2025" in text
+    # the snapshot was recorded today, after the as-of date: no backwards period, say what was compared
+    assert f"recorded on {date.today().day} {date.today():%B %Y}" in text and "to 10 April 2025" not in text
+    later = tmp_path / "later.md"
+    render_report(plan, format="md", output=later, as_of=date.today(), since=str(taken.id), store=store)
+    assert "(since the last return)" in later.read_text(encoding="utf-8")
     old = tmp_path / "old.md"
     render_report(plan, format="md", output=old, as_of=AS_OF, snapshot=str(taken.id), store=store)
     assert "100%" not in old.read_text(encoding="utf-8")
