@@ -261,6 +261,20 @@ def report(plan: Path, fmt: str, output: Path, as_of: date | None, since: str | 
     sys.exit(1 if result.has_errors else 0)
 
 
+@cli.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The national table: .csv or .xlsx (a 'Plans' sheet and a 'By force' sheet).")
+@as_of_option
+@force_option
+@handle_errors
+def collate(plans: tuple[Path, ...], output: Path, as_of: date | None, overwrite: bool) -> None:
+    """Combine many forces' plan workbooks into one table (for national collators and analysts)."""
+    from sheetsync.frames import write_collation
+
+    click.echo(write_collation(plans, output, as_of=as_of, overwrite=overwrite))
+
+
 @cli.group()
 def excel() -> None:
     """The Excel front end: build the macro-enabled workbook, point xlwings at this Python."""

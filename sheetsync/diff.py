@@ -100,10 +100,21 @@ class PlanDiff(BaseModel):
     def summary_line(self) -> str:
         """'4 actions moved to Action Complete, 1 new owner, 2 updates changed, 1 action added'."""
         parts: list[str] = []
-        moved = Counter(change.new or "no status" for c in self.changed for change in c.changes
-                        if change.field == "status")
+        moved: Counter[str] = Counter()
+        progressed = 0
+        for c in self.changed:
+            for change in c.changes:
+                if change.field != "status":
+                    continue
+                before, after = _without_percent(change.old), _without_percent(change.new)
+                if before == after:
+                    progressed += 1  # "In Progress" -> "In Progress 60%": progress, not a move
+                else:
+                    moved[after or "no status"] += 1
         for status, count in sorted(moved.items(), key=lambda item: (-item[1], item[0])):
             parts.append(f"{_n(count, 'action')} moved to {status}")
+        if progressed:
+            parts.append(f"{progressed} {'progress figure' if progressed == 1 else 'progress figures'} changed")
         counts = Counter(change.field for c in self.changed for change in c.changes if change.field != "status")
         phrases = {
             "owner": ("new owner", "new owners"),
@@ -220,9 +231,17 @@ def _recs_by_number(plan: Plan) -> dict[str, Recommendation]:
     return found
 
 
+def _without_percent(status: str | None) -> str | None:
+    return _PERCENT_SUFFIX.sub("", status) if status else status
+
+
+_PERCENT_SUFFIX = re.compile(r"\s+\d{1,3}%$")
+
+
 def status_text(action: Action) -> str | None:
-    """The status as a reader sees it: canonical name (or what was typed), with its percentage."""
-    status = action.status or action.status_raw
+    """The status as a reader sees it: canonical name (or what was typed, marked unrecognised), with its
+    percentage."""
+    status = action.status or (f"'{action.status_raw}' (not a recognised status)" if action.status_raw else None)
     if status and action.progress is not None and "%" not in status:
         return f"{status} {action.progress}%"
     return status

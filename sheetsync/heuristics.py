@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 # --- history appended inside one cell ("… UPDATE: …", "Mar 25 update - …", "12/03/25: …") -----------------
@@ -33,9 +33,11 @@ def history_markers(text: str | None) -> list[int]:
     """Start offsets of the dated/"UPDATE:" sections appended inside one cell (empty when none)."""
     if not text:
         return []
-    lower = text.casefold()
-    starts = [m.start() for m in _HISTORY.finditer(text)] if "update" in lower else []
-    stamps = [m.start() for m in _DATE_STAMP.finditer(text)] if any(c in text for c in ":-–—") else []
+    starts = [m.start() for m in _HISTORY.finditer(text)] if "update" in text.casefold() else []
+    if ":" in text or "-" in text or "–" in text or "—" in text:
+        stamps = [m.start() for m in _DATE_STAMP.finditer(text)]
+    else:
+        return sorted(s for s in set(starts) if s > 0 or len(starts) > 1) if starts else []
     # One date stamp at the very start is just a dated update; more than one (or one later on) is history.
     if len(stamps) > 1 or (stamps and stamps[0] > 0):
         starts.extend(s for s in stamps if s > 0)
@@ -124,6 +126,8 @@ _PENDING: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
     (frozenset(triggers), re.compile(pattern, re.IGNORECASE))
     for triggers, pattern in zip(_TRIGGERS, _PENDING_PATTERNS, strict=True))
 _TRIGGER_WORDS: tuple[str, ...] = tuple(sorted({t for triggers in _TRIGGERS for t in triggers}))
+# Any trigger word at all, in one scan: most updates have none, and then no pattern needs to run.
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for t in sorted(_TRIGGER_WORDS, key=len, reverse=True)))
 # A phrase that describes an ongoing routine or a finished state right before the match.
 _NOT_PENDING_BEFORE = re.compile(r"(?:continues?|continued|no\s+longer|already|routinely)\s+(?:\w+\s+){0,1}$",
                                  re.IGNORECASE)
@@ -137,8 +141,18 @@ def pending_phrase(text: str | None) -> str | None:
     """
     if not text or not text.strip():
         return None
-    latest = latest_section(text)
+    # A trigger word absent from the whole cell is absent from its latest section too (casefold maps each
+    # character on its own), so most cells stop here without looking for history markers.
+    if _ANY_TRIGGER.search(text.casefold()) is None:
+        return None
+    return pending_in_latest(latest_section(text))
+
+
+def pending_in_latest(latest: str) -> str | None:
+    """`pending_phrase` on a text that is already the latest section (validation finds the markers once)."""
     lower = latest.casefold()
+    if _ANY_TRIGGER.search(lower) is None:
+        return None
     present = {trigger for trigger in _TRIGGER_WORDS if trigger in lower}
     if not present:
         return None
@@ -180,6 +194,7 @@ _DANGLING_WORDS = frozenset(_DANGLING_TEXT.split())
 _EXPORT_LIMITS = frozenset({255, 256, 1000, 1024, 2000, 2048, 4000, 4095, 4096, 8000, 8192, 32767})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _END_PUNCT = tuple(".!?)]\"'’”")
+_END_CHARS = frozenset(_END_PUNCT)
 _OPEN_END = tuple(",:;/&-–—•(")
 
 
@@ -220,11 +235,17 @@ def truncation_reason(text: str | None, *, full: str | None = None, context: str
     """
     if text is None:
         return None
+    if full is None:
+        # Without a national wording to compare with, a text ending on a full stop (the usual case) is done
+        # with: the whitespace-normalised text below ends on the same character.
+        end = text.rstrip()
+        if not end or end[-1] in _END_CHARS:
+            return None
     clean = " ".join(text.split())
     if not clean:
         return None
     if full is not None:
-        mine, reference = _TOKEN.findall(clean.casefold()), _TOKEN.findall(full.casefold())
+        mine, reference = _TOKEN.findall(clean.casefold()), _full_tokens(full)
         if mine == reference:
             return None
         if len(mine) >= 4 and len(reference) > len(mine) and reference[: len(mine)] == mine:
@@ -258,6 +279,12 @@ def truncation_reason(text: str | None, *, full: str | None = None, context: str
         ):
             return f"it ends mid-word ('{last}')"
     return None
+
+
+@lru_cache(maxsize=256)
+def _full_tokens(full: str) -> list[str]:
+    """The words of a national wording (a few dozen distinct texts, compared with every row)."""
+    return _TOKEN.findall(full.casefold())
 
 
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "al", "ment", "ments")
@@ -302,53 +329,131 @@ def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6, contai
     at least a third of the shorter text (a long paragraph pasted into another update). Candidates come from
     hashing each text's sentences, opening and ending, so 10,000 rows compare only the pairs that share one.
     """
-    tokens: list[list[str]] = []
-    buckets: dict[int, list[int]] = defaultdict(list)
+    found = duplicate_matches(texts, jaccard=jaccard, containment=containment, passage=passage)
+    return {index: found.matches(index) for index in found.indexes(ordered=False)}
+
+
+class DuplicateMatches:
+    """The result of `duplicate_matches`: near copies found pair by pair, plus mass copies kept as groups.
+
+    More than `_COMMON_BUCKET` identical texts are kept as one group, not as every pair of it, so a plan with
+    thousands of identical updates costs time and memory in proportion to its rows, not their square.
+    """
+
+    __slots__ = ("_groups", "_pairs")
+
+    def __init__(self, pairs: dict[int, dict[int, Similar]], groups: dict[int, tuple[list[int], int]]) -> None:
+        self._pairs = pairs
+        self._groups = groups  # index -> (the sorted indexes of its identical texts, its number of words)
+
+    def indexes(self, *, ordered: bool = True) -> list[int]:
+        """The indexes that have at least one match: in order, or mass copies first and then as found."""
+        found = list(dict.fromkeys([*self._groups, *self._pairs]))
+        return sorted(found) if ordered else found
+
+    def count(self, index: int) -> int:
+        """How many other texts match this one."""
+        group = self._groups.get(index)
+        return len(self._pairs.get(index, ())) + (len(group[0]) - 1 if group else 0)
+
+    def matches(self, index: int, limit: int | None = None) -> list[Similar]:
+        """The matches of one index, ordered by the other index (at most `limit` of them)."""
+        found = dict(self._pairs.get(index, {}))
+        group = self._groups.get(index)
+        if group is not None:
+            members, words = group
+            for other in members if limit is None else members[: limit + 1]:
+                if other != index:
+                    found.setdefault(other, Similar(other, 1.0, 1.0, words))
+        ordered = sorted(found.values())
+        return ordered if limit is None else ordered[:limit]
+
+
+def _add(buckets: dict[str, int], extra: dict[str, list[int]], key: str, index: int) -> None:
+    first = buckets.setdefault(key, index)
+    if first != index:
+        members = extra.get(key)
+        if members is None:
+            extra[key] = [first, index]
+        elif members[-1] != index:
+            members.append(index)
+
+
+def duplicate_matches(texts: Sequence[str | None], *, jaccard: float = 0.6, containment: float = 0.8,
+                      passage: int = 30) -> DuplicateMatches:
+    """`near_duplicates` in a compact form (see `DuplicateMatches`): what validation uses."""
+    # Each text long enough to compare, as its words joined by single spaces (None when too short).
+    norms: list[str | None] = [None] * len(texts)
+    # Candidate keys: the whole text and each of its sentences share one namespace (a sentence pasted as a
+    # whole update is a copy); the opening and the ending ten words have their own.
+    whole: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    tails: dict[str, int] = {}
+    whole_extra: dict[str, list[int]] = {}
+    head_extra: dict[str, list[int]] = {}
+    tail_extra: dict[str, list[int]] = {}
+    marks = _SENTENCE_MARKS
     for index, text in enumerate(texts):
-        marked = text.casefold().translate(_SENTENCE_MARKS) if text else ""
-        words = marked.replace("\x00", " ").split()
-        tokens.append(words)
-        if len(words) < MIN_WORDS:
+        if not text:
             continue
-        keys = {hash(tuple(words)), hash(("head", *words[:10])), hash(("tail", *words[-10:]))}
-        sentences = marked.split("\x00")
-        if len(sentences) > 2 or (len(sentences) == 2 and sentences[1].strip()):
-            for sentence in sentences:
-                sentence_words = sentence.split()
-                if len(sentence_words) >= 6:
-                    keys.add(hash(tuple(sentence_words)))
-        for key in keys:
-            buckets[key].append(index)
+        marked = text.casefold().translate(marks)
+        if "\x00" not in marked:
+            words = marked.split()
+            if len(words) < MIN_WORDS:
+                continue
+            norm = " ".join(words)
+            _add(whole, whole_extra, norm, index)
+        else:
+            words = marked.replace("\x00", " ").split()
+            if len(words) < MIN_WORDS:
+                continue
+            norm = " ".join(words)
+            _add(whole, whole_extra, norm, index)
+            sentences = marked.split("\x00")
+            if len(sentences) > 2 or sentences[1].strip():
+                for sentence in sentences:
+                    sentence_words = sentence.split()
+                    if len(sentence_words) >= 6:
+                        _add(whole, whole_extra, " ".join(sentence_words), index)
+        norms[index] = norm
+        if len(words) <= 10:
+            _add(heads, head_extra, norm, index)
+            _add(tails, tail_extra, norm, index)
+        else:
+            _add(heads, head_extra, " ".join(words[:10]), index)
+            _add(tails, tail_extra, " ".join(words[-10:]), index)
 
     pairs: set[tuple[int, int]] = set()
-    exact_groups: list[list[int]] = []
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        if len(members) > _COMMON_BUCKET:
-            # Boilerplate shared by many rows; keep only whole-text copies among them.
-            by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
-            for index in members:
-                by_text[tuple(tokens[index])].append(index)
-            exact_groups.extend(group for group in by_text.values() if len(group) > 1)
-            continue
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                pairs.add((a, b))
+    groups: dict[int, tuple[list[int], int]] = {}
+    for extra in (whole_extra, head_extra, tail_extra):
+        for members in extra.values():
+            if len(members) > _COMMON_BUCKET:
+                # Boilerplate shared by many rows; keep only whole-text copies among them.
+                by_text: dict[str | None, list[int]] = defaultdict(list)
+                for index in members:
+                    by_text[norms[index]].append(index)
+                for norm_text, group in by_text.items():
+                    if len(group) > _COMMON_BUCKET:
+                        if group[0] not in groups:
+                            entry = (group, len(str(norm_text).split(" ")))
+                            for index in group:
+                                groups[index] = entry
+                    elif len(group) > 1:
+                        pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    pairs.add((a, b))
 
     result: dict[int, dict[int, Similar]] = defaultdict(dict)
-    for group in exact_groups:
-        if len(group) > _COMMON_BUCKET:
-            for a in group:
-                for b in group:
-                    if a != b:
-                        result[a][b] = Similar(b, 1.0, 1.0, len(tokens[a]))
-        else:
-            pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
     shingles: dict[int, frozenset[int]] = {}
     for a, b in sorted(pairs):
-        sa = shingles.get(a) or shingles.setdefault(a, _shingles(tokens[a]))
-        sb = shingles.get(b) or shingles.setdefault(b, _shingles(tokens[b]))
+        sa = shingles.get(a)
+        if sa is None:
+            sa = shingles[a] = _shingles(str(norms[a]).split(" "))
+        sb = shingles.get(b)
+        if sb is None:
+            sb = shingles[b] = _shingles(str(norms[b]).split(" "))
         common = len(sa & sb)
         if not common:
             continue
@@ -359,7 +464,8 @@ def near_duplicates(texts: Sequence[str | None], *, jaccard: float = 0.6, contai
                 or (common >= passage and contained >= 1 / 3)):
             result[a][b] = Similar(b, round(jac, 2), round(contained, 2), common)
             result[b][a] = Similar(a, round(jac, 2), round(contained, 2), common)
-    return {k: sorted(v.values()) for k, v in result.items()}
+    return DuplicateMatches(dict(result), groups)
 
 
-__all__ = ["Similar", "history_markers", "latest_section", "near_duplicates", "pending_phrase", "truncation_reason"]
+__all__ = ["DuplicateMatches", "Similar", "duplicate_matches", "history_markers", "latest_section", "near_duplicates",
+           "pending_in_latest", "pending_phrase", "truncation_reason"]

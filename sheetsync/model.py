@@ -6,9 +6,9 @@ This module imports nothing of sheetsync's own; every other module speaks in the
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
-import datetime as _dt
 from datetime import date
 from typing import Any, Literal
 

@@ -76,7 +76,15 @@ def test_progress_is_part_of_the_status() -> None:
     new = make_plan()
     new.recommendations[1].actions[0].progress = 75
     diff = diff_plans(make_plan(), new)
-    assert diff.summary_line() == "1 action moved to In Progress 75%"
+    assert diff.summary_line() == "1 progress figure changed"
+    assert [(c.old, c.new) for a in diff.changed for c in a.changes] == [("In Progress 50%", "In Progress 75%")]
+
+
+def test_unrecognised_status_is_named_as_such() -> None:
+    new = make_plan()
+    action = new.recommendations[1].actions[0]
+    action.status, action.status_raw, action.progress = None, "Compelte", None
+    assert diff_plans(make_plan(), new).summary_line() == "1 action moved to 'Compelte' (not a recognised status)"
 
 
 def test_header_and_recommendation_text_changes() -> None:

@@ -1,0 +1,102 @@
+"""Plans as pandas DataFrames, for analysts and for the national collators who combine forty-odd plans.
+
+`plan_frame(plan)` gives one row per evidence requirement in the national column order; `collate(paths)` reads
+many plan workbooks into one frame with a `force` and `source` column, so counts by force, status and
+recommendation are one `groupby` away. pandas is imported here only, never on the Excel button's path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from os import PathLike
+from typing import TYPE_CHECKING
+
+from sheetsync.model import Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FRAME_COLUMNS = ["force", "recommendation", "deadline", "action", "evidence", "owner", "update", "date", "status",
+                 "status_raw", "progress", "supporting_documents", "done", "overdue", "hidden", "source"]
+
+
+def plan_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
+    """One row per evidence requirement; `done` counts Action Complete, BAU and Not Applicable, `overdue` is a
+    started-or-not deadline passed at `as_of` (default today) without being done."""
+    import pandas as pd
+
+    from sheetsync.vocabulary import Vocabulary, default_vocabulary
+
+    vocab = Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
+    today = as_of or date.today()
+    rows = []
+    for rec, action in plan.actions():
+        done = vocab.is_done(action.status)
+        rows.append({
+            "force": plan.force, "recommendation": rec.number, "deadline": rec.deadline, "action": action.id,
+            "evidence": action.evidence, "owner": action.owner, "update": action.update, "date": action.date,
+            "status": action.status, "status_raw": action.status_raw, "progress": action.progress,
+            "supporting_documents": action.supporting_documents, "done": done,
+            "overdue": bool(rec.deadline and rec.deadline < today and not done), "hidden": action.hidden,
+            "source": plan.source,
+        })
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    return frame.astype({"progress": "Int64", "done": bool, "overdue": bool, "hidden": bool})
+
+
+def collate(paths: Iterable[str | PathLike[str]], *, as_of: date | None = None) -> pd.DataFrame:
+    """Read every plan workbook in `paths` into one frame (the national view)."""
+    import pandas as pd
+
+    from sheetsync.reader import read_plan
+
+    frames = [plan_frame(read_plan(path), as_of=as_of) for path in paths]
+    if not frames:
+        return pd.DataFrame(columns=FRAME_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def summary_by_force(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per force: evidence requirements, how many done, percentage done, overdue, without status."""
+    grouped = frame.groupby("force", dropna=False)
+    result = grouped.agg(requirements=("action", "size"), done=("done", "sum"), overdue=("overdue", "sum"),
+                         without_status=("status", lambda s: int(s.isna().sum())))
+    result["percent_done"] = (100 * result["done"] // result["requirements"]).astype(int)
+    return result.reset_index()
+
+
+__all__ = ["FRAME_COLUMNS", "collate", "plan_frame", "summary_by_force"]
+
+
+def write_collation(paths: Iterable[str | PathLike[str]], output: str | PathLike[str], *, as_of: date | None = None,
+                    overwrite: bool = False) -> str:
+    """`sheetsync collate`: the national table as CSV or Excel (formula-like text neutralised); one line back."""
+    from pathlib import Path
+
+    from sheetsync.errors import ConfigError
+    from sheetsync.files import atomic_output
+
+    out = Path(output)
+    paths = list(paths)
+    frame = collate(paths, as_of=as_of)
+    by_force = summary_by_force(frame)
+    safe = frame.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+    suffix = out.suffix.casefold()
+    if suffix not in (".csv", ".xlsx"):
+        raise ConfigError(f"cannot write '{out.suffix or out.name}'", path=out, hint="Name a .csv or .xlsx file")
+    with atomic_output(out, overwrite=overwrite, protect=tuple(paths)) as tmp:
+        if suffix == ".csv":
+            safe.to_csv(tmp, index=False)
+        else:
+            with pd_excel_writer(tmp) as writer:
+                safe.to_excel(writer, sheet_name="Plans", index=False)
+                by_force.to_excel(writer, sheet_name="By force", index=False)
+    return f"wrote {out}: {len(paths)} plans, {len(frame)} evidence requirements"
+
+
+def pd_excel_writer(path: str | PathLike[str]) -> pd.ExcelWriter:
+    import pandas as pd
+
+    # XlsxWriter writes strings as strings (never as formulas) with this option.
+    return pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}})
