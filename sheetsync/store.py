@@ -6,6 +6,13 @@ snapshot is made only when the plan's content changed. Every snapshot records th
 chain for the whole store), and its own hash covers all its fields, so `verify` finds any edited, removed or
 reordered snapshot and any damaged chunk.
 
+Exact bytes and content: a workbook's zip members are kept uncompressed and deflated again on restore, so its
+exact bytes depend on the zlib that does it. Since store schema 2 each snapshot also records the content hash of
+every part (`packing.content_parts`: each member's uncompressed content, bytes kept as they are) and the zlib that
+took it. `restore` writes the exact bytes when this Python rebuilds them; when its zlib deflates differently it
+writes the workbook with the same members, order and content (every part checked), and says so. `verify` checks
+content (what tampering would change) by default, and rebuilds every workbook's exact bytes only when `deep`.
+
 Where: `.sheetsync/snapshots.db` in the workbook's folder, unless `store=` (`--store`) or SHEETSYNC_STORE says
 otherwise. One store holds several plans; a plan is the workbook's file name without extension (case-blind, so
 ActionPlan.xlsx and ActionPlan.xlsm are one plan) together with the force named in it.
@@ -27,6 +34,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,12 +101,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX snapshots_plan ON snapshots (plan_key, id);
     """,
+    # 1 -> 2: the content hash of every workbook part and the zlib that took the snapshot, as zlib-compressed
+    # JSON {"v", "zlib", "parts"} (see packing.Part); NULL for snapshots taken before.
+    """
+    ALTER TABLE snapshots ADD COLUMN workbook_parts BLOB
+    """,
 ]
 
 # The fields a snapshot's row_hash covers (manifests by their sha256), in a fixed order.
 _HASHED = ("id", "plan_key", "created_at", "who", "machine", "version", "message", "source", "force", "actions",
            "plan_hash", "plan_manifest", "workbook_hash", "workbook_size", "workbook_manifest", "validation",
-           "prev_hash")
+           "prev_hash", "workbook_parts")
+# Covered only when not NULL, so that snapshots from before the column was added keep their hashes.
+_HASHED_IF_SET = frozenset({"workbook_parts"})
 _INFO_COLUMNS = ("id, plan_key, created_at, who, machine, version, message, source, force, actions, plan_hash, "
                  "workbook_hash, workbook_size, validation")
 
@@ -182,12 +197,14 @@ class Problem(BaseModel):
 
 class VerifyResult(BaseModel):
     store: str
+    deep: bool = False  # every workbook's exact bytes were rebuilt too
     snapshots: int = 0
     plans: int = 0
     plan_snapshots: int | None = None  # of the plan asked about, when one was
     head_id: int | None = None
     head_hash: str | None = None
-    problems: list[Problem] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)  # damage or tampering: exit 1
+    notes: list[Problem] = Field(default_factory=list)  # worth knowing, nothing wrong (content verified)
 
     @property
     def ok(self) -> bool:
@@ -197,10 +214,29 @@ class VerifyResult(BaseModel):
         what = f"{_n(self.snapshots, 'snapshot')} of {_n(self.plans, 'plan')}"
         if self.ok:
             head = f"; newest: snapshot {self.head_id}, hash {self.head_hash[:12]}" if self.head_hash else ""
-            return f"{self.store}: {what}; hash chain and every stored hash verified{head}"
-        lines = [f"{self.store}: {_n(len(self.problems), 'problem')} in {what}:"]
-        lines.extend(f"  {problem.describe()}" for problem in self.problems)
+            checked = ("every workbook rebuilt to its exact bytes or its content verified part by part" if self.deep
+                       else "every workbook's content verified part by part (--deep also rebuilds exact bytes)")
+            lines = [f"{self.store}: {what}; hash chain and every stored hash verified, {checked}{head}"]
+        else:
+            lines = [f"{self.store}: {_n(len(self.problems), 'problem')} in {what}:"]
+            lines.extend(f"  {problem.describe()}" for problem in self.problems)
+        lines.extend(f"  note: {line}" for line in _grouped(self.notes))
         return "\n".join(lines)
+
+
+class RestoreResult(BaseModel):
+    """What `restore_snapshot` wrote: the exact bytes, or (another zlib) a workbook with identical contents."""
+
+    snapshot_id: int
+    path: Path
+    exact: bool
+    zlib_here: str
+    zlib_then: str | None = None  # the zlib that took the snapshot (None: not recorded, before store schema 2)
+    parts_checked: int = 0
+    note: str | None = None
+
+    def describe(self) -> str:
+        return f"wrote {self.path}" + (f"\n{self.note}" if self.note else "")
 
 
 # --- where the store is, and which plan a workbook is -------------------------------------------------------
@@ -306,6 +342,7 @@ def snapshot_plan(plan: Plan, workbook_bytes: bytes, *, source: str | os.PathLik
             validation_summary = summarise_validation(plan)
         plan_pack = packing.pack_text(canonical)
         book_pack = packing.pack_workbook(workbook_bytes)
+        parts = _parts_manifest(book_pack)
         chunks = {_sha(chunk): chunk for chunk in (*plan_pack.chunks, *book_pack.chunks)}
         present = _blob_ids(conn, chunks)
         fresh = [(digest, len(chunk), zlib.compress(chunk, _BLOB_LEVEL))
@@ -343,6 +380,7 @@ def snapshot_plan(plan: Plan, workbook_bytes: bytes, *, source: str | os.PathLik
                 "workbook_manifest": _manifest(book_pack, ids),
                 "validation": validation_summary.model_dump_json() if validation_summary else None,
                 "prev_hash": head["row_hash"] if head else GENESIS,
+                "workbook_parts": parts,
             }
             row["row_hash"] = _row_hash(row)
             _pause_for_tests()
@@ -437,20 +475,54 @@ def diff_snapshots(plan_path: str | os.PathLike[str], from_id: int | str | None 
 
 def restore(plan_path: str | os.PathLike[str], snapshot_id: int | str, *, output: str | os.PathLike[str],
             store: str | os.PathLike[str] | None = None, overwrite: bool = False) -> Path:
-    """Write the exact workbook bytes of a snapshot to a new file (never over the plan itself)."""
+    """Write a snapshot's workbook to a new file (never over the plan itself); the path written. See
+    `restore_snapshot`, which also says whether the bytes are exact or the contents identical."""
+    return restore_snapshot(plan_path, snapshot_id, output=output, store=store, overwrite=overwrite).path
+
+
+def restore_snapshot(plan_path: str | os.PathLike[str], snapshot_id: int | str, *, output: str | os.PathLike[str],
+                     store: str | os.PathLike[str] | None = None, overwrite: bool = False) -> RestoreResult:
+    """Write a snapshot's workbook to a new file (never over the plan itself).
+
+    The exact bytes snapshotted when this Python's zlib rebuilds them (checked against the file's SHA-256). When
+    it deflates differently: the workbook with the same members, in the same order, with the same content (every
+    part checked against its recorded hash), whose compressed bytes differ; `.exact` is False and `.note` says
+    why. Refuses (StoreError, naming the part) only when content itself fails its hash: damage or tampering.
+    """
     path = Path(plan_path)
     with _connection(_existing_store(path, store), create=False) as conn:
         row = _find_snapshot(conn, path, snapshot_id)
-        data = _workbook_of(conn, row)
-    return write_bytes_atomic(output, data, overwrite=overwrite, protect=(path,))
+        try:
+            segments, contents = _fetch(conn, row["workbook_manifest"])
+        except (KeyError, ValueError, TypeError, zlib.error) as exc:
+            raise StoreError(f"snapshot {row['id']}'s workbook refers to missing or damaged chunks", path=None,
+                             hint="Run 'sheetsync verify' for details") from exc
+        rebuilt = _rebuild_workbook(row, segments, contents)
+    if rebuilt.problem is not None:
+        raise StoreError(f"snapshot {row['id']}'s {rebuilt.problem}; it was not restored",
+                         hint="Run 'sheetsync verify' for details")
+    assert rebuilt.data is not None
+    written = write_bytes_atomic(output, rebuilt.data, overwrite=overwrite, protect=(path,))
+    return RestoreResult(snapshot_id=row["id"], path=written, exact=rebuilt.exact,
+                         zlib_here=zlib.ZLIB_RUNTIME_VERSION, zlib_then=rebuilt.zlib_then,
+                         parts_checked=rebuilt.parts_checked,
+                         note=None if rebuilt.exact else f"restored snapshot {row['id']}: {rebuilt.note}")
 
 
-def verify(plan_path: str | os.PathLike[str] | None = None, *, store: str | os.PathLike[str] | None = None
-           ) -> VerifyResult:
-    """Check the whole store: the hash chain, every row's hash, every chunk's hash, every plan and workbook hash."""
+def verify(plan_path: str | os.PathLike[str] | None = None, *, store: str | os.PathLike[str] | None = None,
+           deep: bool = False) -> VerifyResult:
+    """Check the whole store: the hash chain, every row's hash, every chunk's hash, every plan's hash, and every
+    workbook's content.
+
+    A workbook's content is every part's recorded SHA-256 (its members uncompressed, bytes kept as they are; the
+    zip headers are in the row-hashed manifest), which proves it intact whatever zlib this Python has, and costs no
+    deflating. `deep` also rebuilds every workbook's exact bytes and checks the file's SHA-256; where this zlib
+    deflates differently but the content is verified, that is a note, not a problem. Snapshots from before store
+    schema 2 have no part hashes: their exact bytes are always rebuilt, as the only proof there is.
+    """
     store_path = _existing_store(plan_path, store)
     with _connection(store_path, create=False) as conn:
-        result = VerifyResult(store=str(store_path))
+        result = VerifyResult(store=str(store_path), deep=deep)
         contents: dict[int, bytes] = {}
         for blob in conn.execute("SELECT id, hash, size, data FROM blobs ORDER BY id"):
             try:
@@ -463,6 +535,7 @@ def verify(plan_path: str | os.PathLike[str] | None = None, *, store: str | os.P
             contents[blob["id"]] = content
         previous: tuple[int, str] | None = None
         plans: set[str] = set()
+        cache: dict[tuple[int, ...], str] = {}
         for row in conn.execute("SELECT * FROM snapshots ORDER BY id"):
             sid = row["id"]
             plans.add(row["plan_key"])
@@ -476,17 +549,31 @@ def verify(plan_path: str | os.PathLike[str] | None = None, *, store: str | os.P
             if _row_hash(row) != row["row_hash"]:
                 result.problems.append(Problem(snapshot_id=sid, message="its fields were altered after it was saved "
                                                                        "(they no longer match its hash)"))
-            for what, manifest, digest in (("plan JSON", "plan_manifest", "plan_hash"),
-                                           ("workbook", "workbook_manifest", "workbook_hash")):
-                try:
-                    ok = _sha(_assemble(row[manifest], contents)) == row[digest]
-                except (KeyError, ValueError, TypeError, zlib.error):
-                    result.problems.append(Problem(snapshot_id=sid, message=f"its {what} refers to missing or "
-                                                                           "unreadable chunks"))
-                    continue
-                if not ok:
-                    result.problems.append(Problem(snapshot_id=sid, message=f"its {what} does not match its hash"))
             previous = (sid, row["row_hash"])
+            try:
+                ok = _sha(_assemble(row["plan_manifest"], contents)) == row["plan_hash"]
+            except (KeyError, ValueError, TypeError, zlib.error):
+                result.problems.append(Problem(snapshot_id=sid, message="its plan JSON refers to missing or "
+                                                                       "unreadable chunks"))
+            else:
+                if not ok:
+                    result.problems.append(Problem(snapshot_id=sid, message="its plan JSON does not match its hash"))
+            try:
+                segments = _segments(row["workbook_manifest"])
+                parts = _parts_of(row)
+            except (KeyError, ValueError, TypeError, zlib.error):
+                result.problems.append(Problem(snapshot_id=sid, message="its workbook manifest is unreadable"))
+                continue
+            if parts is not None and not deep:
+                failures = packing.part_failures(segments, contents, parts["parts"], cache)
+                if failures:
+                    result.problems.append(Problem(snapshot_id=sid, message=_failed_parts(failures)))
+                continue
+            rebuilt = _rebuild_workbook(row, segments, contents, cache=cache)
+            if rebuilt.problem is not None:
+                result.problems.append(Problem(snapshot_id=sid, message=f"its {rebuilt.problem}"))
+            elif rebuilt.note is not None:
+                result.notes.append(Problem(snapshot_id=sid, message=rebuilt.note))
         result.plans = len(plans)
         if previous:
             result.head_id, result.head_hash = previous
@@ -635,6 +722,8 @@ def _row_hash(row: Mapping[str, Any] | sqlite3.Row) -> str:
     fields: dict[str, Any] = {}
     for name in _HASHED:
         value = row[name]
+        if value is None and name in _HASHED_IF_SET:
+            continue
         fields[name] = f"sha256:{_sha(value)}" if isinstance(value, bytes) else value
     text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return _sha(text.encode("utf-8"))
@@ -695,8 +784,97 @@ def _content(conn: sqlite3.Connection, row: sqlite3.Row, manifest: str, digest: 
     return data
 
 
-def _workbook_of(conn: sqlite3.Connection, row: sqlite3.Row) -> bytes:
-    return _content(conn, row, "workbook_manifest", "workbook_hash", "workbook")
+def _parts_manifest(packed: packing.Packed) -> bytes:
+    body = {"v": 1, "zlib": packing.zlib_params(), "parts": packing.content_parts(packed)}
+    return zlib.compress(json.dumps(body, separators=(",", ":")).encode("utf-8"), 9)
+
+
+def _parts_of(row: sqlite3.Row) -> dict[str, Any] | None:
+    """The snapshot's part hashes and zlib (None: taken before store schema 2)."""
+    raw = row["workbook_parts"]
+    if raw is None:
+        return None
+    body: dict[str, Any] = json.loads(zlib.decompress(raw))
+    if not isinstance(body.get("parts"), list):
+        raise ValueError("no parts in the parts manifest")
+    return body
+
+
+def _failed_parts(failures: list[str]) -> str:
+    shown = ", ".join(failures[:5]) + (f" and {len(failures) - 5} more" if len(failures) > 5 else "")
+    return (f"workbook is damaged or was altered: {shown} {'does' if len(failures) == 1 else 'do'} not match "
+            "the recorded content hash")
+
+
+@dataclass
+class _Rebuilt:
+    data: bytes | None = None
+    exact: bool = False
+    problem: str | None = None  # damage or tampering (the content, or the exact bytes when nothing else proves it)
+    note: str | None = None  # the content is verified but the exact bytes could not be rebuilt here
+    zlib_then: str | None = None
+    parts_checked: int = 0
+
+
+def _rebuild_workbook(row: sqlite3.Row, segments: list[packing.Segment], contents: Mapping[int, bytes], *,
+                      cache: dict[tuple[int, ...], str] | None = None) -> _Rebuilt:
+    """The snapshot's workbook: its exact bytes when this zlib rebuilds them, else (part hashes recorded and every
+    part's content verified) the content-identical zip; else a problem saying what failed."""
+    try:
+        parts = _parts_of(row)
+        zlib_then = (parts["zlib"].get("runtime") if parts is not None else
+                     json.loads(zlib.decompress(row["workbook_manifest"])).get("zlib"))
+        built = packing.pieces(segments, contents)
+    except (KeyError, ValueError, TypeError, AttributeError, zlib.error):
+        return _Rebuilt(problem="workbook refers to missing or damaged chunks")
+    data = b"".join(built)
+    here = zlib.ZLIB_RUNTIME_VERSION
+    if _sha(data) == row["workbook_hash"]:
+        return _Rebuilt(data=data, exact=True, zlib_then=zlib_then)
+    if parts is None:
+        why = (f"; it was stored with zlib {zlib_then} and this Python has zlib {here}, which may deflate "
+               "differently (it was taken before sheetsync recorded content hashes, so only a Python with that "
+               "zlib can check it)" if zlib_then != here else "")
+        return _Rebuilt(problem=f"workbook does not match its recorded hash{why}", zlib_then=zlib_then)
+    failures = packing.part_failures(segments, contents, parts["parts"], cache)
+    if failures:
+        return _Rebuilt(problem=_failed_parts(failures), zlib_then=zlib_then)
+    if _row_hash(row) != row["row_hash"]:  # the part hashes are the proof now: they must be the ones recorded
+        return _Rebuilt(problem="fields were altered after it was saved (they no longer match its hash)",
+                        zlib_then=zlib_then)
+    try:
+        relinked = packing.relink(segments, built, parts["parts"])
+    except ValueError as exc:
+        return _Rebuilt(problem=f"workbook's content is intact (every part checked) but this Python's zlib ({here}) "
+                                f"deflates differently from the one that took it ({zlib_then}) and its zip could "
+                                f"not be re-linked ({exc}); restore it with a Python that has zlib {zlib_then}",
+                        zlib_then=zlib_then)
+    differs = (f"differs from the one that took the snapshot ({zlib_then})" if zlib_then != here else
+               f"deflates differently from the one that took the snapshot (also reporting {zlib_then})")
+    note = ("contents identical to what was snapshotted (every part checked); the file's compressed bytes differ "
+            f"because this Python's zlib ({here}) {differs}")
+    return _Rebuilt(data=relinked, exact=False, note=note, zlib_then=zlib_then, parts_checked=len(parts["parts"]))
+
+
+def _grouped(notes: list[Problem]) -> list[str]:
+    """Notes with the same message on one line: 'snapshots 1-40, 42 (41): message'."""
+    by_message: dict[str, list[int]] = {}
+    for note in notes:
+        by_message.setdefault(note.message, []).append(note.snapshot_id or 0)
+    lines = []
+    for message, ids in by_message.items():
+        if len(ids) == 1:
+            lines.append(f"snapshot {ids[0]}: {message}")
+            continue
+        runs: list[list[int]] = []
+        for sid in sorted(ids):
+            if runs and sid == runs[-1][-1] + 1:
+                runs[-1].append(sid)
+            else:
+                runs.append([sid])
+        spans = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+        lines.append(f"snapshots {spans} ({len(ids)}): {message}")
+    return lines
 
 
 def _plan_of(conn: sqlite3.Connection, row: sqlite3.Row, path: Path) -> Plan:
@@ -796,7 +974,7 @@ def _n(count: int, noun: str) -> str:
 
 
 __all__ = [
-    "MIGRATIONS", "Problem", "SnapshotInfo", "SnapshotResult", "ValidationSummary", "VerifyResult", "diff_snapshots",
-    "format_history", "history", "load_plan", "plan_key", "read_workbook", "resolve_store", "restore", "snapshot",
-    "snapshot_plan", "summarise_validation", "verify",
+    "MIGRATIONS", "Problem", "RestoreResult", "SnapshotInfo", "SnapshotResult", "ValidationSummary", "VerifyResult",
+    "diff_snapshots", "format_history", "history", "load_plan", "plan_key", "read_workbook", "resolve_store", "restore",
+    "restore_snapshot", "snapshot", "snapshot_plan", "summarise_validation", "verify",
 ]

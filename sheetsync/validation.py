@@ -57,7 +57,7 @@ from pydantic import BaseModel, Field
 
 from sheetsync.catalogue import CatalogueRecommendation, catalogue
 from sheetsync.errors import ConfigError
-from sheetsync.heuristics import history_markers, near_duplicates, pending_phrase, truncation_reason
+from sheetsync.heuristics import duplicate_matches, history_markers, pending_in_latest, truncation_reason
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, Severity, split_ref
 from sheetsync.vocabulary import StatusDef, StatusMatch, Vocabulary, default_vocabulary
 
@@ -184,11 +184,19 @@ class _Checker:
         self.cat = catalogue()
         self.cat_recs = {rec.number: rec for rec in self.cat.recommendations}
         self.cat_evidence = {ev.id: ev for rec in self.cat.recommendations for ev in rec.evidence}
+        self.cat_deadlines = {number: rec.deadline for number, rec in self.cat_recs.items()}
+        self.published = self.cat.report.published
         self._owner_default: dict[str, bool] = {}
         self.findings: list[tuple[tuple[int, int], Finding]] = []
         self.order = (-1, 0)
         self.rec: Recommendation | None = None
         self._status_cache: dict[str, StatusMatch] = {}
+        # Per distinct value within this run: a plan repeats its statuses, owners and local evidence texts.
+        self._status_defs: dict[str | None, StatusDef | None] = {}
+        self._owner_kind: dict[str | None, str] = {}
+        self._evidence_cache: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
+        self.present_ids: set[str] = set()
+        self.present_prefixes: set[str] = set()
 
     # Findings -------------------------------------------------------------------------------------------
     def add(self, code: str, message: str, *, action: Action | None = None, rec: Recommendation | None = None,
@@ -222,6 +230,12 @@ class _Checker:
             known = self._owner_default[owner] = self.cat.is_owner_default(owner)
         return known
 
+    def definition(self, name: str | None) -> StatusDef | None:
+        if name in self._status_defs:
+            return self._status_defs[name]
+        found = self._status_defs[name] = self.vocab.get(name)
+        return found
+
     def status(self, raw: str) -> StatusMatch:
         match = self._status_cache.get(raw)
         if match is None:
@@ -233,28 +247,37 @@ class _Checker:
         plan = self.plan
         self.check_header()
         self.check_notes()
-        actions = plan.actions()
-        if not actions:
+        has_actions = any(rec.actions for rec in plan.recommendations)
+        if not has_actions:
             self.add("empty-plan", "The plan has no evidence requirements; fill in the grid (one row per "
                      "evidence requirement) or check that the right sheet was read.")
         seen: dict[str, Action] = {}
         updates: list[str | None] = []
-        located: list[tuple[int, int, Recommendation, Action]] = []
+        # Where each update sits: index into plan.recommendations, and the row's index under it.
+        rec_of: list[int] = []
+        row_of: list[int] = []
         undated: list[tuple[tuple[int, int], Recommendation, Action]] = []
+        with_update = 0
         for r_index, rec in enumerate(plan.recommendations):
             self.order = (r_index, -1)
             self.rec = rec
             cat_rec = self.check_recommendation(rec)
+            number = str(rec.number).strip()
+            fallback_deadline = cat_rec.deadline if cat_rec is not None else rec.deadline
             for a_index, action in enumerate(rec.actions):
                 self.order = (r_index, a_index)
-                if self.check_action(rec, cat_rec, action, seen):
+                update = action.update
+                if self.check_action(rec, cat_rec, action, seen, number, fallback_deadline):
                     undated.append((self.order, rec, action))
-                updates.append(action.update)
-                located.append((r_index, a_index, rec, action))
+                if update is not None and str(update).strip():
+                    with_update += 1
+                updates.append(update)
+                rec_of.append(r_index)
+                row_of.append(a_index)
         self.rec = None
-        self.check_missing_dates(undated, sum(1 for u in updates if not _blank(u)))
-        self.check_duplicate_updates(updates, located)
-        if actions:
+        self.check_missing_dates(undated, with_update)
+        self.check_duplicate_updates(updates, rec_of, row_of)
+        if has_actions:
             self.order = (len(plan.recommendations), 0)
             self.check_completeness()
         self.findings.sort(key=lambda item: item[0])
@@ -352,9 +375,9 @@ class _Checker:
 
     # Action -----------------------------------------------------------------------------------------------
     def check_action(self, rec: Recommendation, cat_rec: CatalogueRecommendation | None, action: Action,
-                     seen: dict[str, Action]) -> bool:
+                     seen: dict[str, Action], number: str, fallback_deadline: date | None) -> bool:
         """Run the row rules; True when the row has an update but no date (decided plan-wide later)."""
-        action_id = self.check_id(rec, action, seen)
+        action_id = self.check_id(rec, action, seen, number)
         if action.hidden:
             self.add("hidden-row", f"{action_id or 'This row'} is in a hidden row: its data counts but nobody "
                      "sees it. Unhide the row or delete it.", action=action)
@@ -364,19 +387,21 @@ class _Checker:
         definition = self.check_status(action)
         update = action.update
         label = action_id or repr(action.id)
-        if _blank(update):
+        blank_update = update is None or not str(update).strip()
+        if blank_update:
             if definition is not None and (definition.started or definition.done):
                 self.add("missing-update", f"{label} is '{definition.name}' but has no update; say what was done.",
                          action=action, field="update", value=update)
         else:
             assert update is not None
+            markers = history_markers(update)
             if definition is not None and definition.done and definition.started:
-                phrase = pending_phrase(update)
+                phrase = pending_in_latest(update[markers[-1]:] if markers else update)
                 if phrase:
                     self.add("pending-language", f"{label} is '{definition.name}' but its update says "
                              f"'{phrase}': work still to do? Change the status or update the text.",
                              action=action, field="update", value=update, suggestion="In Progress")
-            if history_markers(update):
+            if markers:
                 self.add("history-in-cell", f"{label}'s update keeps earlier updates inside the cell ('… UPDATE: "
                          "…'); keep only the latest and let snapshots keep the history.", action=action,
                          field="update", value=update)
@@ -385,12 +410,16 @@ class _Checker:
                 self.add("truncated-text", f"{label}'s update looks cut off: {reason}.", action=action,
                          field="update", value=update)
         self.check_date(action, label)
-        self.check_overdue(rec, cat_rec, action, label, definition)
-        return not _blank(update) and action.date is None and _blank(action.date_raw)
+        if definition is not None and not definition.done:
+            self.check_overdue(action, label, definition, fallback_deadline)
+        return not blank_update and action.date is None and _blank(action.date_raw)
 
-    def check_id(self, rec: Recommendation, action: Action, seen: dict[str, Action]) -> str | None:
+    def check_id(self, rec: Recommendation, action: Action, seen: dict[str, Action], number: str) -> str | None:
         raw = action.id if isinstance(action.id, str) else str(action.id)
         trimmed = raw.strip()
+        self.present_ids.add(trimmed)
+        prefix = trimmed.partition(".")[0]
+        self.present_prefixes.add(prefix)
         if not _ID.match(trimmed):
             what = _trim_description(raw)
             leading = _LEADING_ID.match(trimmed)
@@ -407,8 +436,7 @@ class _Checker:
                      "keep one row per evidence requirement.", action=action, field="id", value=trimmed)
         else:
             seen[trimmed] = action
-        prefix = trimmed.partition(".")[0]
-        if prefix != str(rec.number).strip():
+        if prefix != number:
             self.add("misplaced-action", f"{trimmed} sits under recommendation {rec.number}; its number says it "
                      f"belongs to recommendation {prefix}.", action=action, field="id", value=trimmed,
                      suggestion=f"move it under recommendation {prefix}")
@@ -429,32 +457,48 @@ class _Checker:
         assert text is not None
         if text == national:
             return
-        key = _text_key(text)
-        if national is not None and key != _text_key(national):
-            other = _evidence_by_text().get(key)
-            if other and other != action_id:
-                self.add("evidence-mismatch", f"{label}'s evidence text is the national text of {other}; rows "
-                         "swapped or pasted into the wrong place?", action=action, field="evidence",
-                         value=text, suggestion=national)
-        reason = truncation_reason(_TAGS.sub(" ", text), full=national)
+        cached = self._evidence_cache.get((text, national))
+        if cached is None:
+            other: str | None = None
+            if national is not None:
+                key = _text_key(text)
+                if key != _text_key(national):
+                    other = _evidence_by_text().get(key)
+            cached = self._evidence_cache[(text, national)] = (
+                other, truncation_reason(_TAGS.sub(" ", text), full=national))
+        other, reason = cached
+        if other and other != action_id:
+            self.add("evidence-mismatch", f"{label}'s evidence text is the national text of {other}; rows "
+                     "swapped or pasted into the wrong place?", action=action, field="evidence",
+                     value=text, suggestion=national)
         if reason:
             self.add("truncated-text", f"{label}'s evidence text looks cut off: {reason}.", action=action,
                      field="evidence", value=text, suggestion=national)
 
     def check_owner(self, action: Action) -> None:
+        owner = action.owner
+        kind = self._owner_kind.get(owner)
+        if kind is None:
+            kind = self._owner_kind[owner] = (
+                "missing" if _blank(owner) else "default" if self.is_owner_default(str(owner)) else "")
+        if not kind:
+            return
         label = action.id.strip() or repr(action.id)
-        if _blank(action.owner):
+        if kind == "missing":
             self.add("missing-owner", f"{label} has no owner; name the person or team responsible.",
                      action=action, field="owner", value=action.owner)
-        elif self.is_owner_default(str(action.owner)):
+        else:
             self.add("owner-unassigned", f"{label}'s owner is still '{' '.join(str(action.owner).split())}', the "
                      "template's addressee: nobody owns it. Name a person or team.", action=action, field="owner",
                      value=action.owner)
 
     def check_status(self, action: Action) -> StatusDef | None:
-        label = action.id.strip() or repr(action.id)
         raw = action.status_raw if action.status_raw is not None else action.status
         match = self.status("" if raw is None else str(raw))
+        if match.how == "exact" and action.progress is None:
+            # The list's own word and no percentage (most rows): nothing to report.
+            return self.definition(match.status)
+        label = action.id.strip() or repr(action.id)
         shown = " ".join(str(raw).split()) if raw is not None else ""
         if match.how == "empty":
             self.add("missing-status", f"{label} has no status; choose one from the list "
@@ -463,7 +507,7 @@ class _Checker:
         if match.how == "bad-percentage":
             self.add("bad-progress", f"{label} status '{shown}' has a percentage outside 0–100.", action=action,
                      field="status", value=raw, suggestion=match.suggestion)
-            return self.vocab.get(match.suggestion)
+            return self.definition(match.suggestion)
         if not match.ok:
             why = {"rag": f"'{shown}' is a RAG colour, a rating of a status rather than a status",
                    "prose": f"'{_short(shown, 50)}' reads as prose; put the words in the update and pick a status",
@@ -473,7 +517,7 @@ class _Checker:
             self.add("unknown-status", f"{label} {why}{hint}", action=action, field="status", value=raw,
                      suggestion=match.suggestion)
             return None
-        definition = self.vocab.get(match.status)
+        definition = self.definition(match.status)
         if not match.canonical_as_typed:
             canonical = match.status if match.progress is None else f"{match.status} {match.progress}%"
             self.add("status-not-canonical", f"{label} status '{shown}' means '{canonical}'; write it as the list "
@@ -489,7 +533,7 @@ class _Checker:
         return definition
 
     def check_date(self, action: Action, label: str) -> None:
-        published = self.cat.report.published
+        published = self.published
         if action.date is not None:
             if action.date > self.as_of:
                 self.add("bad-date", f"{label}'s date {action.date:%d/%m/%Y} is after {self.as_of:%d/%m/%Y}; an "
@@ -510,12 +554,9 @@ class _Checker:
             self.add("bad-date", f"{label}'s date '{raw}' {why}; write it as DD/MM/YYYY.", action=action,
                      field="date", value=raw)
 
-    def check_overdue(self, rec: Recommendation, cat_rec: CatalogueRecommendation | None, action: Action,
-                      label: str, definition: StatusDef | None) -> None:
-        if definition is None or definition.done:
-            return
-        home = self.cat_recs.get(label.partition(".")[0]) or cat_rec
-        deadline = home.deadline if home else rec.deadline
+    def check_overdue(self, action: Action, label: str, definition: StatusDef, fallback: date | None) -> None:
+        """`fallback`: the deadline of the recommendation the row sits under (national, else its own)."""
+        deadline = self.cat_deadlines.get(label.partition(".")[0], fallback)
         if deadline is not None and deadline < self.as_of:
             self.add("overdue", f"{label} is '{definition.name}' and its deadline ({_fmt(deadline)}) has passed.",
                      action=action, field="status", value=action.status_raw or action.status)
@@ -539,19 +580,27 @@ class _Checker:
             self.add("missing-date", f"{label} has an update but no date; add the date of the update.",
                      action=action, field="date")
 
-    def check_duplicate_updates(self, updates: list[str | None],
-                                located: list[tuple[int, int, Recommendation, Action]]) -> None:
+    def check_duplicate_updates(self, updates: list[str | None], rec_of: list[int], row_of: list[int]) -> None:
         if "duplicate-update" in self.ignored:
             return
-        for index, matches in sorted(near_duplicates(updates).items()):
-            r_index, a_index, rec, action = located[index]
+        recs = self.plan.recommendations
+
+        def located(index: int) -> tuple[int, int, Recommendation, Action]:
+            rec = recs[rec_of[index]]
+            return rec_of[index], row_of[index], rec, rec.actions[row_of[index]]
+
+        found = duplicate_matches(updates)
+        for index in found.indexes():
+            matches = found.matches(index, limit=3)
+            total = found.count(index)
+            r_index, a_index, rec, action = located(index)
             self.order = (r_index, a_index)
             self.rec = rec
             label = action.id.strip() or repr(action.id)
             mine = _text_key(action.update)
             names = []
             for match in matches[:3]:
-                other = located[match.other][3]
+                other = located(match.other)[3]
                 name = f"{other.id.strip()}'s" + (f" ({other.cells['update']})" if other.cells.get("update") else "")
                 theirs = _text_key(other.update)
                 if theirs == mine:
@@ -564,14 +613,14 @@ class _Checker:
                                  f"({round(max(match.jaccard, match.containment) * 100)}% shared wording)")
                 else:
                     names.append(f"repeats a passage of about {match.shared + 2} words from {name}")
-            more = f", and {len(matches) - 3} more" if len(matches) > 3 else ""
+            more = f", and {total - 3} more" if total > 3 else ""
             self.add("duplicate-update", f"{label}'s update {'; '.join(names)}{more}: each evidence requirement "
                      "needs its own update.", action=action, field="update", value=action.update)
 
     def check_completeness(self) -> None:
         present_recs = {str(rec.number).strip() for rec in self.plan.recommendations}
-        present_ids = {a.id.strip() for _, a in self.plan.actions()}
-        prefixes = {i.partition(".")[0] for i in present_ids}
+        present_ids = self.present_ids
+        prefixes = self.present_prefixes
         for cat_rec in self.cat.recommendations:
             if cat_rec.number not in present_recs and cat_rec.number not in prefixes:
                 self.add("missing-recommendation", f"Recommendation {cat_rec.number} ({cat_rec.about}) is missing; "

@@ -1,0 +1,33 @@
+"""The README stays true: its commands exist, its code table is the validator's, CI runs its test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sheetsync.cli import cli
+from sheetsync.validation import SEVERITY
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_code_is_in_the_readme_with_its_severity() -> None:
+    for code, severity in SEVERITY.items():
+        row = re.search(rf"^\| {re.escape(code)} \| ([^|]+) \|", README, re.MULTILINE)
+        assert row is not None, code
+        assert severity in row.group(1), (code, row.group(1))
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 tasks.py test" in ci and "python3 tasks.py test" in README
+    assert "python3 tasks.py demo" in README
+
+
+def test_every_command_in_the_readme_exists() -> None:
+    for command in sorted(set(re.findall(r"^sheetsync ([a-z]+)", README, re.MULTILINE))):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
