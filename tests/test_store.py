@@ -625,7 +625,7 @@ def test_another_zlib_restores_identical_contents_and_verify_notes_it(tmp_path: 
     assert not same.exact and same.note is not None and "deflates differently" in same.note
 
     # A real tamper still fails, by default and with --deep, and restore refuses naming the part.
-    _tamper_chunk_of(store.resolve_store(path, None), b"Evidence 2.")
+    _tamper_chunk_of(store.resolve_store(path, None), b'"evidence": "Evidence 2.')  # the member, not the JSON
     for deep_check in (False, True):
         bad = store.verify(path, deep=deep_check)
         assert not bad.ok
