@@ -79,10 +79,19 @@ def store_size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
 
 
+def _parts_size(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        total: int | None = conn.execute("SELECT sum(length(workbook_parts)) FROM snapshots").fetchone()[0]
+    return total or 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--no-deep", action="store_true", help="Skip timing verify --deep (slow).")
     args = parser.parse_args()
     store.summarise_validation = lambda plan: None  # validation is benchmarked apart
     rng = random.Random(7)
@@ -122,7 +131,15 @@ def main() -> None:
 
         start = time.perf_counter()
         verified = store.verify(store=db)
-        print(f"verify {verified.snapshots} snapshots: {time.perf_counter() - start:.2f} s, ok={verified.ok}")
+        print(f"verify {verified.snapshots} snapshots (content, part by part): {time.perf_counter() - start:.2f} s, "
+              f"ok={verified.ok}")
+        if not args.no_deep:
+            start = time.perf_counter()
+            verified = store.verify(store=db, deep=True)
+            print(f"verify --deep {verified.snapshots} snapshots (rebuilds exact bytes): "
+                  f"{time.perf_counter() - start:.2f} s, ok={verified.ok}, notes={len(verified.notes)}")
+        parts = _parts_size(db)
+        print(f"part hashes (schema 2): {parts / 1e3:.1f} kB in all, {parts / max(1, args.count):.0f} B a snapshot")
 
         try:
             from sheetsync.reader import read_plan_bytes  # noqa: F401

@@ -570,7 +570,9 @@ def verify(plan_path: str | os.PathLike[str] | None = None, *, store: str | os.P
                     result.problems.append(Problem(snapshot_id=sid, message=_failed_parts(failures)))
                 continue
             rebuilt = _rebuild_workbook(row, segments, contents, cache=cache)
-            if rebuilt.problem is not None:
+            if rebuilt.problem is not None and rebuilt.content_ok:  # intact, but restore here cannot write it
+                result.notes.append(Problem(snapshot_id=sid, message=rebuilt.problem))
+            elif rebuilt.problem is not None:
                 result.problems.append(Problem(snapshot_id=sid, message=f"its {rebuilt.problem}"))
             elif rebuilt.note is not None:
                 result.notes.append(Problem(snapshot_id=sid, message=rebuilt.note))
@@ -812,6 +814,7 @@ class _Rebuilt:
     exact: bool = False
     problem: str | None = None  # damage or tampering (the content, or the exact bytes when nothing else proves it)
     note: str | None = None  # the content is verified but the exact bytes could not be rebuilt here
+    content_ok: bool = False  # every part's content verified (a `problem` then is not damage: restore cannot write it)
     zlib_then: str | None = None
     parts_checked: int = 0
 
@@ -848,7 +851,7 @@ def _rebuild_workbook(row: sqlite3.Row, segments: list[packing.Segment], content
         return _Rebuilt(problem=f"workbook's content is intact (every part checked) but this Python's zlib ({here}) "
                                 f"deflates differently from the one that took it ({zlib_then}) and its zip could "
                                 f"not be re-linked ({exc}); restore it with a Python that has zlib {zlib_then}",
-                        zlib_then=zlib_then)
+                        zlib_then=zlib_then, content_ok=True)
     differs = (f"differs from the one that took the snapshot ({zlib_then})" if zlib_then != here else
                f"deflates differently from the one that took the snapshot (also reporting {zlib_then})")
     note = ("contents identical to what was snapshotted (every part checked); the file's compressed bytes differ "

@@ -28,6 +28,6 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_every_command_in_the_readme_exists() -> None:
-    for command in sorted(set(re.findall(r"^sheetsync ([a-z]+)", README, re.MULTILINE))):
+    for command in sorted(set(re.findall(r"^sheetsync ([a-z]+) ", README, re.MULTILINE))):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0, (command, result.output)

@@ -625,7 +625,7 @@ def test_another_zlib_restores_identical_contents_and_verify_notes_it(tmp_path: 
     assert not same.exact and same.note is not None and "deflates differently" in same.note
 
     # A real tamper still fails, by default and with --deep, and restore refuses naming the part.
-    _tamper_chunk_of(store.resolve_store(path, None), b'"evidence": "Evidence 2.')  # the member, not the JSON
+    _tamper_chunk_of(store.resolve_store(path, None), b'"Evidence 2.1",\n')  # the member, not the JSON
     for deep_check in (False, True):
         bad = store.verify(path, deep=deep_check)
         assert not bad.ok
@@ -729,9 +729,33 @@ def test_cli_restore_and_verify_on_another_zlib(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code == 0 and "note: snapshot 1: contents identical" in result.output, result.output
     assert json.loads(runner.invoke(cli, ["verify", str(path), "--deep", "--json"]).output)["notes"]
 
-    _tamper_chunk_of(store.resolve_store(path, None), b"Evidence 1.")
+    _tamper_chunk_of(store.resolve_store(path, None), b"<t>Evidence 1.1</t>")
     for args in (["verify", str(path)], ["verify", str(path), "--deep"]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 1 and "damaged or was altered: part xl/" in result.output, result.output
     result = runner.invoke(cli, ["restore", str(path), "1", "-o", str(tmp_path / "no.xlsx")])
     assert result.exit_code == 2 and "damaged or was altered: part xl/" in result.output, result.output
+
+
+def test_a_zip_that_cannot_be_relinked_is_refused_by_restore_but_not_called_damage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ActionPlan.xlsx"
+    save(path, make_plan())
+    other_zlib(monkeypatch)
+
+    def cannot(*args: object) -> bytes:
+        raise ValueError("a zip64 archive")
+
+    monkeypatch.setattr(packing, "relink", cannot)
+    with pytest.raises(StoreError, match=r"content is intact \(every part checked\).*a zip64 archive.*restore it "
+                                         r"with a Python that has zlib"):
+        store.restore_snapshot(path, 1, output=tmp_path / "out.xlsx")
+    result = store.verify(path, deep=True)
+    assert result.ok and "a zip64 archive" in result.notes[0].message, result.describe()
+
+
+def test_verify_groups_the_same_note_over_many_snapshots() -> None:
+    notes = [store.Problem(snapshot_id=sid, message="bytes differ") for sid in (1, 2, 3, 5, 7, 8)]
+    result = store.VerifyResult(store="s.db", snapshots=8, plans=1, notes=notes)
+    assert result.ok
+    assert result.describe().splitlines()[1] == "  note: snapshots 1-3, 5, 7-8 (6): bytes differ"
