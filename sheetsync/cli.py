@@ -159,14 +159,15 @@ def import_(source: Path, output: Path, source_format: str | None, as_json: bool
 @click.option("--who", default=None, help="Who is taking it (default: your login name).")
 @store_option
 @click.option("--require-valid", is_flag=True, help="Refuse to snapshot a plan that has validation errors.")
+@as_of_option
 @json_option
 @handle_errors
 def snapshot(plan: Path, message: str | None, who: str | None, store: Path | None, require_valid: bool,
-             as_json: bool) -> None:
+             as_of: date | None, as_json: bool) -> None:
     """Record the workbook as it is now in the snapshot store."""
     from sheetsync.store import snapshot as take_snapshot
 
-    result = take_snapshot(plan, message=message, who=who, store=store, require_valid=require_valid)
+    result = take_snapshot(plan, message=message, who=who, store=store, require_valid=require_valid, as_of=as_of)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:

@@ -54,7 +54,7 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
         yield f"import          {source.name} -> {workbook}: {result.report.headline()}"
         report = validate(read_plan(workbook), as_of=as_of)
         yield f"validate        {format_findings(report, 'text').strip().splitlines()[-1]}"
-        taken = snapshot(workbook, message=message, who="demo", store=store)
+        taken = snapshot(workbook, message=message, who="demo", store=store, as_of=as_of)
         first_id = first_id if first_id is not None else taken.id
         yield f"snapshot        {taken.describe()}"
 

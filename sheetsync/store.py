@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
-import importlib
 import json
 import os
 import platform
@@ -35,7 +34,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,31 +285,27 @@ def _parse_workbook(data: bytes, path: Path) -> Plan:
     return read_plan_bytes(data, source=path)
 
 
-def summarise_validation(plan: Plan) -> ValidationSummary | None:
-    """The plan's validation counts, or None when this installation has no validator."""
-    try:
-        validate = importlib.import_module("sheetsync.validation").validate
-    except ImportError:
-        return None
-    return ValidationSummary.from_report(validate(plan))
+def summarise_validation(plan: Plan, *, as_of: date | None = None) -> ValidationSummary:
+    """The plan's validation counts, judged as on `as_of` (default today)."""
+    from sheetsync.validation import validate
+
+    return ValidationSummary.from_report(validate(plan, as_of=as_of))
 
 
 # --- commands -------------------------------------------------------------------------------------------------
 
 
 def snapshot(plan_path: str | os.PathLike[str], *, message: str | None = None, who: str | None = None,
-             store: str | os.PathLike[str] | None = None, require_valid: bool = False) -> SnapshotResult:
-    """Record the workbook as it is now (a new snapshot only if the plan's content changed)."""
+             store: str | os.PathLike[str] | None = None, require_valid: bool = False,
+             as_of: date | None = None) -> SnapshotResult:
+    """Record the workbook as it is now (a new snapshot only if the plan's content changed). Its validation
+    counts are judged as on `as_of` (default today)."""
     path = Path(plan_path)
     data, plan = read_workbook(path)
-    summary = summarise_validation(plan)
-    if require_valid:
-        if summary is None:
-            raise SheetsyncError("cannot be checked: this installation has no validator", path=path,
-                                 hint="Snapshot without --require-valid")
-        if summary.errors:
-            raise SheetsyncError(f"has {_n(summary.errors, 'validation error')}; no snapshot taken", path=path,
-                                 hint=f"Run 'sheetsync validate {path}' to see them, fix them, then snapshot again")
+    summary = summarise_validation(plan, as_of=as_of)
+    if require_valid and summary.errors:
+        raise SheetsyncError(f"has {_n(summary.errors, 'validation error')}; no snapshot taken", path=path,
+                             hint=f"Run 'sheetsync validate {path}' to see them, fix them, then snapshot again")
     return snapshot_plan(plan, data, source=path, message=message, who=who, store=store,
                          validation_summary=summary)
 

@@ -49,7 +49,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(store.STORE_ENV, raising=False)
     monkeypatch.delenv(store.PAUSE_ENV, raising=False)
     monkeypatch.setenv(store.TIMEOUT_ENV, "5")
-    monkeypatch.setattr(store, "summarise_validation", lambda plan: store.ValidationSummary(errors=1, warnings=2))
+    monkeypatch.setattr(store, "summarise_validation", lambda plan, **_: store.ValidationSummary(errors=1, warnings=2))
 
 
 @pytest.fixture()
@@ -108,7 +108,7 @@ def test_snapshot_then_unchanged_then_changed(tmp_path: Path) -> None:
 
 
 def test_validation_not_available_is_recorded_as_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "summarise_validation", lambda plan: None)
+    monkeypatch.setattr(store, "summarise_validation", lambda plan, **_: None)
     result = save(tmp_path / "p.xlsx", make_plan())
     assert result.describe() == "snapshot 1 saved (6 actions; not validated)"
     assert store.history(tmp_path / "p.xlsx")[0].validation is None
@@ -364,7 +364,7 @@ import sys
 sys.path.insert(0, {tests!r})
 from test_store import make_plan, fake_workbook
 from sheetsync import store
-store.summarise_validation = lambda plan: None
+store.summarise_validation = lambda plan, **_: None
 tag, count, db = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 for i in range(count):
     plan = make_plan(update=f"{{tag}} {{i}}")
