@@ -613,11 +613,10 @@ def _row_number(a1: str) -> int:
 
 
 def column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """1 -> "A": the reader's implementation, imported when first needed."""
+    from sheetsync.reader import col_letter
+
+    return col_letter(col)
 
 
 def parse_a1(a1: str) -> tuple[int, int]:

@@ -162,6 +162,18 @@ class ReportData(BaseModel):
     notes: list[str]
     chart_alt: str
 
+    def cover(self) -> list[tuple[str, str]]:
+        """The cover's (label, value) rows, in the order every format prints them (no names when public)."""
+        rows = [("Force", self.force)]
+        if not self.public:
+            rows += [("Executive lead", self.executive_lead or "Not named"),
+                     ("Operational lead", self.operational_lead or "Not named")]
+        rows += [("Position as on", long_date(self.as_of)), ("Period covered", self.period_text),
+                 ("Protective marking", self.marking)]
+        if self.snapshot:
+            rows.append(("Snapshot", self.snapshot))
+        return rows
+
     def headline(self) -> list[tuple[str, str]]:
         """The headline figures as (label, value) pairs, in the order every format prints them."""
         return [

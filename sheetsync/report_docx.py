@@ -52,14 +52,7 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
 
     # Cover
     doc.add_heading(_x(f"{data.title}: {data.force}"), level=0)
-    cover = [("Force", data.force)]
-    if not data.public:
-        cover += [("Executive lead", data.executive_lead or "Not named"),
-                  ("Operational lead", data.operational_lead or "Not named")]
-    cover += [("Position as on", long_date(data.as_of)), ("Period covered", data.period_text),
-              ("Protective marking", data.marking)]
-    if data.snapshot:
-        cover.append(("Snapshot", data.snapshot))
+    cover = data.cover()
     _table(doc, ["Item", "Detail"], [list(pair) for pair in cover], widths=[5, 12], header=False)
     if data.banner:
         banner = doc.add_paragraph()

@@ -31,14 +31,7 @@ def _action_cells(row: ActionRow) -> list[str]:
 
 def render_markdown(data: ReportData) -> str:
     out: list[str] = [f"**{md(data.marking)}**", "", f"# {md(data.title)}: {md(data.force)}", ""]
-    cover = [("Force", data.force)]
-    if not data.public:
-        cover += [("Executive lead", data.executive_lead or "Not named"),
-                  ("Operational lead", data.operational_lead or "Not named")]
-    cover += [("Position as on", long_date(data.as_of)), ("Period covered", data.period_text),
-              ("Protective marking", data.marking)]
-    if data.snapshot:
-        cover.append(("Snapshot", data.snapshot))
+    cover = data.cover()
     out += [f"- **{label}:** {md(value)}" for label, value in cover] + [""]
     if data.banner:
         out += [f"> **Warning:** {md(data.banner)}", ""]

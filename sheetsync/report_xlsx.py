@@ -103,14 +103,7 @@ def _summary(ws: Any, data: ReportData, chart_png: bytes, f: _Formats) -> None:
     ws.set_column(1, 1, 44, f.wrap)
     ws.write_string(0, 0, inert(f"{data.title}: {data.force}"), f.title)
     row = 2
-    cover = [("Force", data.force)]
-    if not data.public:
-        cover += [("Executive lead", data.executive_lead or "Not named"),
-                  ("Operational lead", data.operational_lead or "Not named")]
-    cover += [("Position as on", long_date(data.as_of)), ("Period covered", data.period_text),
-              ("Protective marking", data.marking)]
-    if data.snapshot:
-        cover.append(("Snapshot", data.snapshot))
+    cover = data.cover()
     for label, value in cover:
         ws.write_string(row, 0, label, f.bold)
         ws.write_string(row, 1, inert(value), f.wrap)
