@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync.columns import COLUMNS
-from sheetsync.report_data import ReportData, long_date
+from sheetsync.report_data import ReportData
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RAG_FORMAT = {"Red": {"bg_color": "#B10E1E", "font_color": "#FFFFFF"},
