@@ -4,7 +4,8 @@
 
 Prints medians (and ratios) for (a) validate() of an already-read Plan, (b) read_plan + validate in-process,
 (c) a cold `python -m sheetsync validate` process against the `frictionless validate` CLI on the same rows as
-CSV with a Table Schema, (d) frictionless in-process on the same rows. Benchmarks, not tests: nothing asserts.
+CSV with a Table Schema, (d) frictionless in-process on the same rows, (e) the fastest cold import of the validation
+module. Benchmarks, not tests: nothing asserts.
 """
 
 from __future__ import annotations
@@ -154,6 +155,16 @@ def cold(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
     return statistics.median(times[1:])
 
 
+def min_time(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
+    """The fastest of `runs` cold processes: start-up cost without the machine's noise on top."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
@@ -212,6 +223,8 @@ def main() -> None:
                 print(f"  (d) frictionless validate, in-process (CSV)   {ms(t_fl)}   "
                       f"sheetsync (a) is {t_fl / t_validate:5.1f}x faster")
             if n == 200:
+                t_import = min_time([sys.executable, "-c", "import sheetsync.validation"], runs)
+                print(f"  (e) cold `import sheetsync.validation`, min  {ms(t_import)}")
                 fl_cli = shutil.which("frictionless", path=str(Path(sys.executable).parent))
                 if read_plan is not None:
                     t_cli = cold([sys.executable, "-m", "sheetsync", "validate", str(xlsx), "--as-of",

@@ -7,12 +7,11 @@ them once and computes deadlines from the report's publication date and the dead
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
-from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class DeadlineRule(BaseModel):
@@ -53,6 +52,10 @@ class Catalogue(BaseModel):
     placeholder_titles: list[str]
     owner_defaults: list[str]
     recommendations: list[CatalogueRecommendation]
+    # Lookups built on first use (the catalogue is loaded once and not changed afterwards).
+    _numbers: dict[str, CatalogueRecommendation] | None = PrivateAttr(default=None)
+    _evidence: dict[str, EvidenceRequirement] | None = PrivateAttr(default=None)
+    _defaults: frozenset[str] | None = PrivateAttr(default=None)
 
     def get(self, number: str) -> CatalogueRecommendation | None:
         """The catalogue recommendation with this number ("7"), or None for a local one."""
@@ -62,7 +65,14 @@ class Catalogue(BaseModel):
         rec = self.get(action_id.partition(".")[0])
         if rec is None:
             return None
-        return next((ev for ev in rec.evidence if ev.id == action_id), None)
+        if self._evidence is None:
+            # The first requirement with each id, as the search this replaces found it.
+            found: dict[str, EvidenceRequirement] = {}
+            for each in self._by_number().values():
+                for ev in each.evidence:
+                    found.setdefault(f"{each.number}\x00{ev.id}", ev)
+            self._evidence = found
+        return self._evidence.get(f"{rec.number}\x00{action_id}")
 
     def numbers(self) -> list[str]:
         return [rec.number for rec in self.recommendations]
@@ -73,18 +83,35 @@ class Catalogue(BaseModel):
     def rule_date(self, rule: str) -> date:
         """The date a deadline rule ("56d", "6m", "12m") gives from the publication date."""
         spec = self.deadline_rules[rule]
-        result: date = self.report.published + relativedelta(days=spec.days, months=spec.months)
-        return result
+        return add_months_days(self.report.published, months=spec.months, days=spec.days)
 
     def is_owner_default(self, owner: str | None) -> bool:
         """True when an owner cell still holds an addressee ("Chief Constables"): nobody owns the action."""
         if not owner:
             return False
         norm = " ".join(owner.split()).casefold().rstrip(".")
-        return norm in {d.casefold() for d in self.owner_defaults}
+        if self._defaults is None:
+            self._defaults = frozenset(d.casefold() for d in self.owner_defaults)
+        return norm in self._defaults
 
     def _by_number(self) -> dict[str, CatalogueRecommendation]:
-        return {rec.number: rec for rec in self.recommendations}
+        if self._numbers is None:
+            numbers: dict[str, CatalogueRecommendation] = {}
+            for rec in self.recommendations:
+                numbers[rec.number] = rec  # the last of a repeated number, as the dict this replaces kept
+            self._numbers = numbers
+        return self._numbers
+
+
+def add_months_days(start: date, *, months: int = 0, days: int = 0) -> date:
+    """`start` plus whole months (the day kept, or the month's last day when it has fewer), then days: what
+    dateutil's relativedelta(months=…, days=…) gives, without importing dateutil on the validate path."""
+    if months:
+        year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+        month += 1
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        start = date(year, month, min(start.day, (following - timedelta(days=1)).day))
+    return start + timedelta(days=days)
 
 
 @cache

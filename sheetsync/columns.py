@@ -6,26 +6,28 @@ and the report's Return sheet find and name columns through `match_heading` and 
 
 from __future__ import annotations
 
-import difflib
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 Field = Literal[
     "rec_number", "rec_text", "action_id", "evidence", "owner", "update", "date", "status", "supporting_documents"
 ]
 
 
-class Column(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """One grid column. A constant table, so a frozen dataclass: no pydantic model to build at import."""
 
     field: Field
     heading: str  # as the national template writes it
     aliases: tuple[str, ...] = ()  # other headings seen in real plans (compared case- and punctuation-blind)
     width: float = 14  # template column width, in characters
     input: bool = False  # filled in by the force (unlocked in the template)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "width", float(self.width))  # 7 -> 7.0, as the pydantic model gave
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -100,6 +102,8 @@ def match_heading(text: str) -> Field | None:
         return table[key]
     if _DATED_UPDATE.match(key) or key.endswith(" update") or key.startswith("update "):
         return "update"
+    import difflib  # only for a heading matching no name exactly
+
     close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.86)
     return table[close[0]] if close else None
 

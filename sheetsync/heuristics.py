@@ -61,12 +61,11 @@ _PARTICIPLES = (
     r"revised|rewritten|incorporated|mapped|identified|undertaken|carried\s+out|conducted|approved|"
     r"available|in\s+place|launched|live|ready)"
 )
-_BAU_CYCLE = re.compile(
+_BAU_CYCLE_SOURCE = (
     r"\s*(?:annually|yearly|quarterly|monthly|weekly|daily|every|each|regularly|periodically|routinely|"
     r"on\s+an?\s+(?:annual|regular|ongoing|rolling|monthly|quarterly|case)|as\s+(?:and\s+when|required|needed|"
     r"necessary|part\s+of\s+(?:the\s+)?(?:normal|routine|annual|regular|business|usual|standard))|"
-    r"at\s+(?:all\s+times|every|each)|24/7|when\s+(?:required|needed|necessary))",
-    re.IGNORECASE,
+    r"at\s+(?:all\s+times|every|each)|24/7|when\s+(?:required|needed|necessary))"
 )
 _PENDING_PATTERNS: tuple[str, ...] = (
     r"\b(?:is|are|am|were|was)\s+(?:now\s+|also\s+)?going\s+to\b",
@@ -122,13 +121,29 @@ _TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("will",), ("will", "shall", "intend", "plan", "aim", "hope"), ("the end of", "the next"), ("next",),
     ("with a view",), ("capacity",), ("currently", "now "),
 )
-_PENDING: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
-    (frozenset(triggers), re.compile(pattern, re.IGNORECASE))
-    for triggers, pattern in zip(_TRIGGERS, _PENDING_PATTERNS, strict=True))
+# The patterns are compiled on first use, each on its own: compiling all of them costs more than importing this
+# module otherwise does, and most plans need only a few (a cell without a trigger word needs none).
+_PENDING: tuple[tuple[int, frozenset[str]], ...] = tuple(
+    (index, frozenset(triggers)) for index, triggers in enumerate(_TRIGGERS))
+assert len(_TRIGGERS) == len(_PENDING_PATTERNS)
 _TRIGGER_WORDS: tuple[str, ...] = tuple(sorted({t for triggers in _TRIGGERS for t in triggers}))
 # A phrase that describes an ongoing routine or a finished state right before the match.
-_NOT_PENDING_BEFORE = re.compile(r"(?:continues?|continued|no\s+longer|already|routinely)\s+(?:\w+\s+){0,1}$",
-                                 re.IGNORECASE)
+_NOT_PENDING_BEFORE_SOURCE = r"(?:continues?|continued|no\s+longer|already|routinely)\s+(?:\w+\s+){0,1}$"
+
+
+@cache
+def _pending_pattern(index: int) -> re.Pattern[str]:
+    return re.compile(_PENDING_PATTERNS[index], re.IGNORECASE)
+
+
+@cache
+def _not_pending_before() -> re.Pattern[str]:
+    return re.compile(_NOT_PENDING_BEFORE_SOURCE, re.IGNORECASE)
+
+
+@cache
+def _bau_cycle() -> re.Pattern[str]:
+    return re.compile(_BAU_CYCLE_SOURCE, re.IGNORECASE)
 
 
 def pending_phrase(text: str | None) -> str | None:
@@ -150,14 +165,14 @@ def pending_in_latest(latest: str) -> str | None:
     if not present:
         return None
     best: tuple[int, str] | None = None
-    for triggers, pattern in _PENDING:
+    for index, triggers in _PENDING:
         if present.isdisjoint(triggers):
             continue
-        for match in pattern.finditer(latest):
+        for match in _pending_pattern(index).finditer(latest):
             if best is not None and match.start() >= best[0]:
                 break
             before = latest[max(0, match.start() - 30):match.start()]
-            if _NOT_PENDING_BEFORE.search(before) or _BAU_CYCLE.match(latest, match.end()):
+            if _not_pending_before().search(before) or _bau_cycle().match(latest, match.end()):
                 continue
             best = (match.start(), " ".join(match.group(0).split()))
             break

@@ -45,8 +45,6 @@ model, the vocabulary, the catalogue and the text heuristics (no pandas, no rich
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -55,7 +53,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from sheetsync.catalogue import CatalogueRecommendation, catalogue
+from sheetsync.catalogue import CatalogueRecommendation, add_months_days, catalogue
 from sheetsync.errors import ConfigError
 from sheetsync.heuristics import duplicate_matches, history_markers, pending_in_latest, truncation_reason
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, Severity, split_ref
@@ -193,6 +191,7 @@ class _Checker:
         self._status_cache: dict[str, StatusMatch] = {}
         # Per distinct value within this run: a plan repeats its statuses, owners and local evidence texts.
         self._status_defs: dict[str | None, StatusDef | None] = {}
+        self._plain_status: dict[str | None, StatusDef] = {}  # raw status -> its definition, nothing to report
         self._owner_kind: dict[str | None, str] = {}
         self._evidence_cache: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
         self.present_ids: set[str] = set()
@@ -365,26 +364,47 @@ class _Checker:
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if n is None:
             return None
-        from dateutil.relativedelta import relativedelta
-
         unit = found.group("unit").casefold().rstrip("s")
-        delta = {"day": relativedelta(days=n), "week": relativedelta(weeks=n), "month": relativedelta(months=n),
-                 "year": relativedelta(years=n)}[unit]
-        result: date = self.cat.report.published + delta
-        return result
+        # What dateutil's relativedelta gives (a year is twelve months; a week seven days), without importing it.
+        months, days = {"day": (0, n), "week": (0, 7 * n), "month": (n, 0), "year": (12 * n, 0)}[unit]
+        return add_months_days(self.cat.report.published, months=months, days=days)
 
     # Action -----------------------------------------------------------------------------------------------
     def check_action(self, rec: Recommendation, cat_rec: CatalogueRecommendation | None, action: Action,
                      seen: dict[str, Action], number: str, fallback_deadline: date | None) -> bool:
-        """Run the row rules; True when the row has an update but no date (decided plan-wide later)."""
-        action_id = self.check_id(rec, action, seen, number)
+        """Run the row rules; True when the row has an update but no date (decided plan-wide later).
+
+        Each rule first takes a fast path for the usual clean row (a plain id, the list's own status word, an
+        owner and evidence text already judged in this run); anything else goes to the rule's full method.
+        """
+        raw_id = action.id
+        trimmed = raw_id.strip() if isinstance(raw_id, str) else None
+        action_id: str | None
+        if (trimmed is not None and trimmed == raw_id and trimmed not in seen and _ID.match(trimmed)
+                and trimmed.partition(".")[0] == number
+                and (number not in self.cat_recs or trimmed in self.cat_evidence)):
+            seen[trimmed] = action
+            self.present_ids.add(trimmed)
+            self.present_prefixes.add(number)
+            action_id = trimmed
+        else:
+            action_id = self.check_id(rec, action, seen, number)
         if action.hidden:
             self.add("hidden-row", f"{action_id or 'This row'} is in a hidden row: its data counts but nobody "
                      "sees it. Unhide the row or delete it.", action=action)
         cat_ev = self.cat_evidence.get(action_id) if action_id else None
-        self.check_evidence(action, action_id, cat_ev.text if cat_ev else None)
-        self.check_owner(action)
-        definition = self.check_status(action)
+        national = cat_ev.text if cat_ev else None
+        evidence = action.evidence
+        if evidence != national:
+            judged = self._evidence_cache.get((evidence, national)) if evidence is not None else None
+            if judged is None or judged[0] or judged[1]:
+                self.check_evidence(action, action_id, national)
+        if self._owner_kind.get(action.owner) != "":
+            self.check_owner(action)
+        raw_status = action.status_raw if action.status_raw is not None else action.status
+        definition = self._plain_status.get(raw_status) if action.progress is None else None
+        if definition is None:
+            definition = self.check_status(action)
         update = action.update
         label = action_id or repr(action.id)
         blank_update = update is None or not str(update).strip()
@@ -409,10 +429,18 @@ class _Checker:
             if reason:
                 self.add("truncated-text", f"{label}'s update looks cut off: {reason}.", action=action,
                          field="update", value=update)
-        self.check_date(action, label)
+        when = action.date
+        if when is not None:
+            if when > self.as_of or when < self.published:
+                self.check_date(action, label)
+        elif not _blank(action.date_raw):
+            self.check_date(action, label)
         if definition is not None and not definition.done:
-            self.check_overdue(action, label, definition, fallback_deadline)
-        return not blank_update and action.date is None and _blank(action.date_raw)
+            deadline = self.cat_deadlines.get(label.partition(".")[0], fallback_deadline)
+            if deadline is not None and deadline < self.as_of:
+                self.add("overdue", f"{label} is '{definition.name}' and its deadline ({_fmt(deadline)}) has "
+                         "passed.", action=action, field="status", value=action.status_raw or action.status)
+        return not blank_update and when is None and _blank(action.date_raw)
 
     def check_id(self, rec: Recommendation, action: Action, seen: dict[str, Action], number: str) -> str | None:
         raw = action.id if isinstance(action.id, str) else str(action.id)
@@ -497,7 +525,10 @@ class _Checker:
         match = self.status("" if raw is None else str(raw))
         if match.how == "exact" and action.progress is None:
             # The list's own word and no percentage (most rows): nothing to report.
-            return self.definition(match.status)
+            definition = self.definition(match.status)
+            if definition is not None and raw is not None:
+                self._plain_status[raw] = definition
+            return definition
         label = action.id.strip() or repr(action.id)
         shown = " ".join(str(raw).split()) if raw is not None else ""
         if match.how == "empty":
@@ -553,13 +584,6 @@ class _Checker:
             why = "is not a real date" if impossible else "cannot be read as a date"
             self.add("bad-date", f"{label}'s date '{raw}' {why}; write it as DD/MM/YYYY.", action=action,
                      field="date", value=raw)
-
-    def check_overdue(self, action: Action, label: str, definition: StatusDef, fallback: date | None) -> None:
-        """`fallback`: the deadline of the recommendation the row sits under (national, else its own)."""
-        deadline = self.cat_deadlines.get(label.partition(".")[0], fallback)
-        if deadline is not None and deadline < self.as_of:
-            self.add("overdue", f"{label} is '{definition.name}' and its deadline ({_fmt(deadline)}) has passed.",
-                     action=action, field="status", value=action.status_raw or action.status)
 
     # Plan-wide --------------------------------------------------------------------------------------------
     def check_missing_dates(self, undated: list[tuple[tuple[int, int], Recommendation, Action]],
@@ -730,6 +754,9 @@ def format_findings(report: ValidationReport, fmt: str = "text") -> str:
                 "findings": [f.model_dump(mode="json") for f in report.findings]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
+        import csv  # only for this output
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         columns = list(Finding.model_fields)

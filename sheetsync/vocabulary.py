@@ -7,7 +7,6 @@ A force can replace or extend the list (`Vocabulary.from_list(...)`); a workbook
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import cache
 from typing import Literal
@@ -159,6 +158,8 @@ class Vocabulary(BaseModel):
         key = _key(text)
         candidates = {s.name.casefold(): s.name for s in self.statuses}
         candidates.update(self.synonyms)
+        import difflib  # only for a status that is not in the list
+
         close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.72)
         if close:
             return candidates[close[0]]
