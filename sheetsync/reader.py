@@ -484,8 +484,8 @@ class _RowReader:
 
             action_id, evidence, trimmed = _split_id(row[id_col] if id_col is not None and id_col < n else None,
                                                      row[ev_col] if ev_col is not None and ev_col < n else None)
-            has_input = any(c < n and not _is_blank(row[c]) for c in input_cols)
-            if action_id is None and evidence is None and not has_input:
+            if action_id is None and evidence is None and not any(
+                    c < n and not _is_blank(row[c]) for c in input_cols):
                 if number is None and rec_text is None and not any(
                         c < n and not _is_blank(row[c]) for c in self.extra_cols.values()):
                     self._unlabelled(row, sheet_row, None, rec)
