@@ -51,7 +51,7 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     _field(footer, "NUMPAGES")
 
     # Cover
-    doc.add_heading(_x(f"{data.title}: {data.force}"), level=0)
+    _heading(doc, _x(f"{data.title}: {data.force}"), 0)
     cover = data.cover()
     _table(doc, ["Item", "Detail"], [list(pair) for pair in cover], widths=[5, 12], header=False)
     if data.banner:
@@ -62,7 +62,7 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
         run.font.color.rgb = RGBColor(0xB1, 0x0E, 0x1E)
         _shade_paragraph(banner, "FDF0F0")
 
-    doc.add_heading("Headline figures", level=1)
+    _heading(doc, "Headline figures", 1)
     _table(doc, ["Figure", "Value"], [[label, value] for label, value in data.headline()], widths=[9, 8])
     doc.add_paragraph()
     _table(doc, ["Status", "Evidence requirements"], [[c.label, str(c.count)] for c in data.status_counts],
@@ -73,15 +73,15 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     picture._inline.docPr.set("descr", data.chart_alt)
     picture._inline.docPr.set("title", "Evidence requirements by status, per recommendation")
     caption = doc.add_paragraph("Figure 1: evidence requirements by status for each recommendation.")
-    caption.style = doc.styles["Caption"]
+    caption.style = _style(doc, "Caption")
 
     # The wide tables go on landscape pages (header and footer carry over: linked to the previous section).
     wide = doc.add_section(WD_SECTION.NEW_PAGE)
     wide.orientation = WD_ORIENT.LANDSCAPE
     wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
-    doc.add_heading("Recommendations", level=1)
+    _heading(doc, "Recommendations", 1)
     for rec in data.recommendations:
-        doc.add_heading(_x(rec.title), level=2)
+        _heading(doc, _x(rec.title), 2)
         doc.add_paragraph(_x(rec.text))
         facts = doc.add_paragraph()
         facts.add_run("Deadline: ").bold = True
@@ -102,12 +102,12 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
             doc.add_paragraph("No evidence requirements recorded.")
 
     if data.changes is not None:
-        doc.add_heading("Changes since the last return", level=1)
+        _heading(doc, "Changes since the last return", 1)
         doc.add_paragraph(_x(data.changes_summary))
         for line in data.changes or ["No changes."]:
-            doc.add_paragraph(_x(line), style="List Bullet")
+            doc.add_paragraph(_x(line), style=_style(doc, "List Bullet"))
 
-    doc.add_heading("Outstanding actions", level=1)
+    _heading(doc, "Outstanding actions", 1)
     if data.outstanding:
         doc.add_paragraph("Evidence requirements not yet complete, soonest deadline first.")
         _table(doc, ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
@@ -118,17 +118,31 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
         doc.add_paragraph("None: every evidence requirement is complete.")
 
     if not data.public:
-        doc.add_heading("Data-quality annex", level=1)
+        _heading(doc, "Data-quality annex", 1)
         doc.add_paragraph(f"{data.error_count} errors and {data.warning_count} warnings from validation.")
         if data.findings:
             _table(doc, ["Severity", "Code", "Where", "Rec", "ID", "Message", "Suggestion"],
                    [[f.severity, f.code, f.where, f.recommendation, f.action, f.message, f.suggestion]
                     for f in data.findings], widths=[1.8, 3.4, 3, 1.2, 1.4, 9.5, 5.3])
 
-    doc.add_heading("Notes", level=1)
+    _heading(doc, "Notes", 1)
     for note in data.notes:
-        doc.add_paragraph(note, style="List Bullet")
+        doc.add_paragraph(note, style=_style(doc, "List Bullet"))
     doc.save(str(path))
+
+
+def _style(doc: Any, name: str) -> Any:
+    """A style object, looked up once per document (kept on the document): python-docx finds a style by name
+    with an XPath search of styles.xml on every use (~2 ms), and a report uses a few styles dozens of times."""
+    cache: dict[str, Any] = doc.__dict__.setdefault("_sheetsync_styles", {})
+    if name not in cache:
+        cache[name] = doc.styles[name]
+    return cache[name]
+
+
+def _heading(doc: Any, text: str, level: int) -> Any:
+    """doc.add_heading, with the style object cached (level 0 is the Title style)."""
+    return doc.add_paragraph(text, style=_style(doc, "Title" if level == 0 else f"Heading {level}"))
 
 
 def _table(doc: Any, headings: list[str], rows: list[list[str]], *, widths: list[float],
@@ -140,7 +154,7 @@ def _table(doc: Any, headings: list[str], rows: list[list[str]], *, widths: list
     from docx.shared import Cm
 
     table = doc.add_table(rows=0, cols=len(headings))
-    table.style = doc.styles["Table Grid"]
+    table.style = _style(doc, "Table Grid")
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)  # the grid: LibreOffice lays out by it; Word by each cell's tcW below
