@@ -28,6 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import common  # noqa: E402  (bench/common.py: shared timing helpers)
+
 from sheetsync.catalogue import catalogue  # noqa: E402
 from sheetsync.model import Action, Plan, Recommendation  # noqa: E402
 from sheetsync.validation import validate  # noqa: E402
@@ -137,13 +139,7 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def median_time(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm-up (imports, caches)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return common.median_time(fn, runs=runs, warmup=1)
 
 
 def cold(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
