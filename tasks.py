@@ -39,7 +39,14 @@ def ensure_venv(extras: str) -> None:
         sys.exit(f"sheetsync needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            # Debian's own python3 ships venv's pip bootstrap separately (python3-venv).
+            if not apt_install([f"python{sys.version_info.major}.{sys.version_info.minor}-venv"]):
+                sys.exit(f"could not create {VENV} ({exc}); install your Python's venv support "
+                         "(on Debian/Ubuntu: apt-get install python3-venv) and run this again")
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     stamp = VENV / f".installed-{extras or 'base'}"
     if stamp.exists() and stamp.read_text() == digest:
@@ -50,22 +57,27 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(digest)
 
 
+def apt_install(packages: list[str]) -> bool:
+    """Install Debian packages when apt-get is here and ours to use (root, or sudo without a password)."""
+    apt = shutil.which("apt-get")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    sudo = [] if is_root else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if apt is None or sudo is None:
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, apt, "update", "-qq"], check=False, env=env)
+    return subprocess.run([*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", *packages],
+                          check=False, env=env).returncode == 0
+
+
 def ensure_system_tools() -> None:
     """Install LibreOffice, poppler and Chromium with apt where they are missing and apt is ours to use."""
     missing = [pkg for tool, pkgs in SYSTEM_TOOLS.items() if not shutil.which(tool) for pkg in pkgs]
     if not missing:
         return
-    apt = shutil.which("apt-get")
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    sudo = [] if is_root else (["sudo", "-n"] if shutil.which("sudo") else None)
-    if apt is None or sudo is None:
-        print(f"note: {', '.join(missing)} not installed and apt-get is not available to this user; the "
+    if not apt_install([*missing, "fonts-dejavu-core", "fonts-liberation"]):
+        print(f"note: could not install {', '.join(missing)} (no apt-get for this user, or it failed); the "
               "tests that need them will be reported as skipped", flush=True)
-        return
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*sudo, apt, "update", "-qq"], check=False, env=env)
-    subprocess.run([*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", *missing,
-                    "fonts-dejavu-core", "fonts-liberation"], check=True, env=env)
 
 
 def demo(args: list[str]) -> int:
