@@ -241,7 +241,7 @@ _PERCENT_SUFFIX = re.compile(r"\s+\d{1,3}%$")
 def status_text(action: Action) -> str | None:
     """The status as a reader sees it: canonical name (or what was typed, marked unrecognised), with its
     percentage."""
-    status = action.status or (f"'{action.status_raw}' (not a recognised status)" if action.status_raw else None)
+    status = action.status or (f"{action.status_raw} (not a recognised status)" if action.status_raw else None)
     if status and action.progress is not None and "%" not in status:
         return f"{status} {action.progress}%"
     return status

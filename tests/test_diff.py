@@ -84,7 +84,7 @@ def test_unrecognised_status_is_named_as_such() -> None:
     new = make_plan()
     action = new.recommendations[1].actions[0]
     action.status, action.status_raw, action.progress = None, "Compelte", None
-    assert diff_plans(make_plan(), new).summary_line() == "1 action moved to 'Compelte' (not a recognised status)"
+    assert diff_plans(make_plan(), new).summary_line() == "1 action moved to Compelte (not a recognised status)"
 
 
 def test_header_and_recommendation_text_changes() -> None:
