@@ -7,25 +7,35 @@ them once and computes deadlines from the report's publication date and the dead
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
-from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from sheetsync.model import trusted
 
 
+# Deferred builds (see sheetsync.model): `catalogue()` builds these from catalogue.json without validation.
 class DeadlineRule(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     days: int = 0
     months: int = 0
     label: str
 
 
 class EvidenceRequirement(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     id: str
     text: str | None = None
 
 
 class CatalogueRecommendation(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     number: str
     about: str
     text: str
@@ -41,12 +51,16 @@ class CatalogueRecommendation(BaseModel):
 
 
 class ReportInfo(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     title: str
     published: date
     authors: list[str]
 
 
 class Catalogue(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     report: ReportInfo
     deadline_rules: dict[str, DeadlineRule]
     placeholder_titles: list[str]
@@ -104,24 +118,45 @@ class Catalogue(BaseModel):
 
 
 def add_months_days(start: date, *, months: int = 0, days: int = 0) -> date:
-    """`start` plus whole months (the day kept, or the month's last day when it has fewer), then days: what
-    dateutil's relativedelta(months=…, days=…) gives, without importing dateutil on the validate path."""
-    if months:
-        year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-        month += 1
-        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        start = date(year, month, min(start.day, (following - timedelta(days=1)).day))
-    return start + timedelta(days=days)
+    """`start` plus whole months (the day kept, or the month's last day when it has fewer), then days.
+
+    Calendar arithmetic is dateutil's (a well-kept library), imported here on first use (about 7 ms)."""
+    from dateutil.relativedelta import relativedelta
+
+    result: date = start + relativedelta(months=months, days=days)
+    return result
+
+
+def catalogue_from_json(data: dict[str, Any]) -> Catalogue:
+    """`Catalogue.model_validate(data)` for catalogue.json, built without pydantic's validation (its schema
+    machinery costs more than the rest of a cold `sheetsync validate`). The file is sheetsync's own and holds
+    exactly the fields' types; a key that is not a field raises. tests/test_catalogue.py proves the result equals
+    the validated catalogue."""
+    report = data["report"]
+    return Catalogue.model_construct(
+        report=trusted(ReportInfo, **{**report, "published": date.fromisoformat(report["published"]),
+                                      "authors": list(report["authors"])}),
+        deadline_rules={name: trusted(DeadlineRule, **rule) for name, rule in data["deadline_rules"].items()},
+        placeholder_titles=list(data["placeholder_titles"]),
+        owner_defaults=list(data["owner_defaults"]),
+        recommendations=[
+            trusted(CatalogueRecommendation, **{
+                **rec, "deadline_rules": list(rec["deadline_rules"]), "addressees": list(rec["addressees"]),
+                "evidence": [trusted(EvidenceRequirement, **ev) for ev in rec["evidence"]]})
+            for rec in data["recommendations"]],
+    )
 
 
 @cache
 def catalogue() -> Catalogue:
     """The catalogue, loaded once per process."""
-    data = json.loads(resources.files("sheetsync").joinpath("catalogue.json").read_text(encoding="utf-8"))
-    cat = Catalogue.model_validate(data)
+    # Beside this module (as demo.py finds the samples); not importlib.resources, whose import costs ~6 ms of a
+    # cold `sheetsync validate`.
+    data = json.loads(Path(__file__).with_name("catalogue.json").read_text(encoding="utf-8"))
+    cat = catalogue_from_json(data)
     for rec in cat.recommendations:
         rec.deadlines = [cat.rule_date(rule) for rule in rec.deadline_rules]
     return cat
 
 
-__all__ = ["Catalogue", "CatalogueRecommendation", "EvidenceRequirement", "catalogue"]
+__all__ = ["Catalogue", "CatalogueRecommendation", "EvidenceRequirement", "catalogue", "catalogue_from_json"]

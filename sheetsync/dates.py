@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sheetsync.model import trusted
+
 How = Literal["excel", "serial", "iso", "dmy", "month", "ordinal", "empty", "invalid", "impossible"]
 
 MONTHS: dict[str, int] = {}
@@ -39,7 +41,7 @@ SERIAL_RANGE = (36526, 73051)  # 2000-01-01 .. 2099-12-31: numbers outside this 
 
 
 class DateParse(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built by `trusted`: see sheetsync.model
 
     date: date | None
     raw: str | None
@@ -58,9 +60,9 @@ def _year(text: str) -> int:
 
 def _make(year: int, month: int, day: int, raw: str, how: How) -> DateParse:
     try:
-        return DateParse(date=date(year, month, day), raw=raw, how=how)
+        return trusted(DateParse, date=date(year, month, day), raw=raw, how=how)
     except ValueError:
-        return DateParse(date=None, raw=raw, how="impossible",
+        return trusted(DateParse, date=None, raw=raw, how="impossible",
                          message=f"'{raw}' is not a real date (day {day}, month {month}, year {year})")
 
 
@@ -74,24 +76,24 @@ def from_serial(number: float) -> date | None:
 def parse_date(value: object) -> DateParse:
     """Read one Date cell. `value` may be a date, datetime, number (Excel serial) or text."""
     if value is None:
-        return DateParse(date=None, raw=None, how="empty")
+        return trusted(DateParse, date=None, raw=None, how="empty")
     if isinstance(value, datetime):
-        return DateParse(date=value.date(), raw=value.date().isoformat(), how="excel")
+        return trusted(DateParse, date=value.date(), raw=value.date().isoformat(), how="excel")
     if isinstance(value, date):
-        return DateParse(date=value, raw=value.isoformat(), how="excel")
+        return trusted(DateParse, date=value, raw=value.isoformat(), how="excel")
     if isinstance(value, bool):
-        return DateParse(date=None, raw=str(value), how="invalid", message=f"'{value}' is not a date")
+        return trusted(DateParse, date=None, raw=str(value), how="invalid", message=f"'{value}' is not a date")
     if isinstance(value, int | float):
         raw = f"{value:g}"
         serial = from_serial(float(value))
         if serial is None:
-            return DateParse(date=None, raw=raw, how="invalid",
+            return trusted(DateParse, date=None, raw=raw, how="invalid",
                              message=f"the number {raw} is not a date (as an Excel serial it is out of range)")
-        return DateParse(date=serial, raw=raw, how="serial")
+        return trusted(DateParse, date=serial, raw=raw, how="serial")
     raw = str(value)
     text = " ".join(raw.replace("\u00a0", " ").split()).strip(" ,.").casefold()
     if not text:
-        return DateParse(date=None, raw=raw if raw else None, how="empty")
+        return trusted(DateParse, date=None, raw=raw if raw else None, how="empty")
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         return parse_date(float(text)).model_copy(update={"raw": raw})
     for pattern, rule in _RULES:
@@ -110,7 +112,7 @@ def parse_date(value: object) -> DateParse:
             return _make(int(groups[2]), MONTHS[groups[0][:3]], int(groups[1]), raw, "ordinal")
         if rule == "month":
             return _make(_year(groups[1]), MONTHS[groups[0][:3]], 1, raw, "month")
-    return DateParse(date=None, raw=raw, how="invalid",
+    return trusted(DateParse, date=None, raw=raw, how="invalid",
                      message=f"'{raw}' is not a date sheetsync can read; write it as 27/03/2025")
 
 

@@ -10,9 +10,10 @@ import datetime as _dt
 import json
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticUndefined
 
 # Owners are split on "/", ",", "&", ";" and line breaks always, and on "and" only between two names
 # ("Gemma Ryan and Gail Russell"), never inside a role ("Head of Learning and Development").
@@ -48,7 +49,7 @@ class ReadNote(BaseModel):
     kind: "formula-not-calculated", "value-under-no-header", "number-in-text-column", "blank-row", ...
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: str
     sheet: str
@@ -63,7 +64,7 @@ class ReadNote(BaseModel):
 class Action(BaseModel):
     """One evidence requirement and the force's response to it: one row of the grid."""
 
-    model_config = ConfigDict(validate_assignment=False)
+    model_config = ConfigDict(validate_assignment=False, defer_build=True)
 
     id: str
     evidence: str | None = None
@@ -94,6 +95,8 @@ class Action(BaseModel):
 class Recommendation(BaseModel):
     """One recommendation to chief constables (or a force's own local one) and its evidence requirements."""
 
+    model_config = ConfigDict(defer_build=True)
+
     number: str
     text: str | None = None
     deadline: date | None = None
@@ -112,6 +115,8 @@ class Recommendation(BaseModel):
 
 class Plan(BaseModel):
     """A force's Police Stalking Action Plan."""
+
+    model_config = ConfigDict(defer_build=True)
 
     title: str | None = None
     force: str | None = None
@@ -151,6 +156,50 @@ class Plan(BaseModel):
 
 Severity = Literal["error", "warning", "info"]
 
+# Every model here (and in dates, vocabulary, catalogue and validation) is `defer_build=True`: pydantic builds a
+# model's validator and serializer on its first validation or dump, not when the class is defined. `sheetsync
+# show` and `sheetsync validate` with text output build their models with `trusted` (below) and never validate or
+# dump one, so they never pay for pydantic's schema machinery (about 0.1 s of a cold start, the first time).
+_M = TypeVar("_M", bound=BaseModel)
+_TRUSTED_SPECS: dict[type[BaseModel], tuple[tuple[str, Any, Any], ...]] = {}
+
+
+def _trusted_spec(cls: type[BaseModel]) -> tuple[tuple[str, Any, Any], ...]:
+    if cls.__private_attributes__:
+        raise TypeError(f"trusted() cannot build {cls.__name__}: it has private attributes")
+    spec = tuple((name, info.default, info.default_factory) for name, info in cls.model_fields.items())
+    if any(isinstance(default, list | dict | set) for _, default, _ in spec):
+        raise TypeError(f"trusted() cannot build {cls.__name__}: a mutable default would be shared")
+    _TRUSTED_SPECS[cls] = spec
+    return spec
+
+
+def trusted(cls: type[_M], /, **values: Any) -> _M:
+    """`cls(**values)` without validation, for values sheetsync has already made of the fields' types: the same
+    field values (defaults filled in, in field order) and the same fields set, so it equals the validated model.
+    Cheaper than both validation and pydantic's `model_construct`, and it never builds the class's schema."""
+    spec = _TRUSTED_SPECS.get(cls) or _trusted_spec(cls)
+    data: dict[str, Any] = {}
+    given = 0
+    for name, default, factory in spec:
+        if name in values:
+            data[name] = values[name]
+            given += 1
+        elif factory is not None:
+            data[name] = factory()
+        elif default is PydanticUndefined:
+            raise TypeError(f"{cls.__name__}: the field {name!r} is required")
+        else:
+            data[name] = default
+    if given != len(values):
+        raise TypeError(f"{cls.__name__} has no field(s) {', '.join(sorted(set(values) - set(data)))}")
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
 
 def split_ref(ref: str | None) -> tuple[str | None, str | None]:
     """'Action Plan!G26' -> ('Action Plan', 'G26'); None -> (None, None)."""
@@ -168,4 +217,5 @@ def row_of(cell: str | None) -> int | None:
     return int(digits) if digits else None
 
 
-__all__ = ["Action", "Plan", "ReadNote", "Recommendation", "Severity", "row_of", "split_owners", "split_ref"]
+__all__ = ["Action", "Plan", "ReadNote", "Recommendation", "Severity", "row_of", "split_owners", "split_ref",
+           "trusted"]

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
 from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
-from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners
+from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners, trusted
 from sheetsync.safety import check_workbook, read_limited
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
 
@@ -464,8 +464,8 @@ class _RowReader:
                     and all(isinstance(v, str) and v.strip() in self.heading_texts for v in cells)):
                 continue  # the heading row repeated at a page break
             for blank in pending_blank:
-                self.notes.append(ReadNote(kind="blank-row", sheet=sheet, cell=a1(blank, grid.first_col),
-                                           message=f"row {blank} is blank inside the plan grid"))
+                self.notes.append(trusted(ReadNote, kind="blank-row", sheet=sheet, cell=a1(blank, grid.first_col),
+                                          message=f"row {blank} is blank inside the plan grid"))
             pending_blank = []
             n = len(row)
             number = _rec_number(row[rec_col]) if rec_col is not None and rec_col < n else None
@@ -498,9 +498,10 @@ class _RowReader:
                 plan.recommendations.append(rec)
             action = self._action(row, sheet_row, action_id or "", evidence, rec)
             if trimmed is not None:
-                self.notes.append(ReadNote(kind="id-trimmed", sheet=sheet, cell=action.cells["id"].rpartition("!")[2],
-                                           value=trimmed, field="id", action=action.id, recommendation=rec.number,
-                                           message=f"the evidence id was typed as {trimmed!r}"))
+                self.notes.append(trusted(ReadNote, kind="id-trimmed", sheet=sheet,
+                                          cell=action.cells["id"].rpartition("!")[2], value=trimmed, field="id",
+                                          action=action.id, recommendation=rec.number,
+                                          message=f"the evidence id was typed as {trimmed!r}"))
             self._unlabelled(row, sheet_row, action.id, rec)
             rec.actions.append(action)
 
@@ -524,9 +525,9 @@ class _RowReader:
             cells[key] = f"{sheet}!{address}"
             value = row[col] if col < n else None
             if uncalculated and address in uncalculated:
-                notes.append(ReadNote(kind="formula-not-calculated", sheet=sheet, cell=address, field=key,
-                                      action=action_id, recommendation=rec.number,
-                                      message="holds a formula that has never been calculated"))
+                notes.append(trusted(ReadNote, kind="formula-not-calculated", sheet=sheet, cell=address, field=key,
+                                     action=action_id, recommendation=rec.number,
+                                     message="holds a formula that has never been calculated"))
             if self.merged_down and _is_blank(value) and (sheet_row, col) in self.merged_down:
                 value = self.merged_down[(sheet_row, col)]
             values[name] = value
@@ -537,10 +538,10 @@ class _RowReader:
         for text_field in TEXT_FIELDS:
             value = values.get(text_field)
             if isinstance(value, int | float | bool):
-                notes.append(ReadNote(kind="number-in-text-column", sheet=sheet,
-                                      cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
-                                      field=text_field, action=action_id, recommendation=rec.number,
-                                      message=f"a number where the {text_field.replace('_', ' ')} text should be"))
+                notes.append(trusted(ReadNote, kind="number-in-text-column", sheet=sheet,
+                                     cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
+                                     field=text_field, action=action_id, recommendation=rec.number,
+                                     message=f"a number where the {text_field.replace('_', ' ')} text should be"))
             text[text_field] = evidence if text_field == "evidence" else clean_text(value)
 
         date_value = values.get("date")
@@ -550,13 +551,13 @@ class _RowReader:
         if date_parse is None:
             date_parse = self.date_cache[date_value] = parse_date(date_value)
         if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in cells:
-            notes.append(ReadNote(kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
-                                  value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
-                                  message=f"the date was typed as text ({date_parse.raw!r})"))
+            notes.append(trusted(ReadNote, kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                                 value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                                 message=f"the date was typed as text ({date_parse.raw!r})"))
         elif date_parse.how == "serial" and "date" in cells:
-            notes.append(ReadNote(kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
-                                  value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
-                                  message=f"the number {date_parse.raw} was read as an Excel date"))
+            notes.append(trusted(ReadNote, kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+                                 value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+                                 message=f"the number {date_parse.raw} was read as an Excel date"))
 
         status_value = values.get("status")
         status_raw = None if _is_blank(status_value) else _number_text(status_value)
@@ -584,8 +585,9 @@ class _RowReader:
 
 def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str | None,
           rec: Recommendation | None, field_name: str | None = None, message: str = "") -> ReadNote:
-    return ReadNote(kind=kind, sheet=sheet, cell=a1(row, col), value=None if value is None else _number_text(value),
-                    field=field_name, action=action, recommendation=rec.number if rec else None, message=message)
+    return trusted(ReadNote, kind=kind, sheet=sheet, cell=a1(row, col),
+                   value=None if value is None else _number_text(value), field=field_name, action=action,
+                   recommendation=rec.number if rec else None, message=message)
 
 
 def _rec_number(value: Value) -> str | None:
@@ -637,10 +639,10 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
         value = grid.rows[index][col] if col < len(grid.rows[index]) else None
         for sheet_row in range(r1 + 1, r2 + 1):
             result[(sheet_row, col)] = value
-        notes.append(ReadNote(kind="merged-input-cell", sheet=grid.sheet, cell=first,
-                              value=None if _is_blank(value) else _number_text(value),
-                              message=f"{ref} is one merged cell over {r2 - r1 + 1} rows; "
-                                      "its value was applied to each"))
+        notes.append(trusted(ReadNote, kind="merged-input-cell", sheet=grid.sheet, cell=first,
+                             value=None if _is_blank(value) else _number_text(value),
+                             message=f"{ref} is one merged cell over {r2 - r1 + 1} rows; "
+                                     "its value was applied to each"))
     return result, notes
 
 

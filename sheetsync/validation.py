@@ -51,12 +51,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from sheetsync.catalogue import CatalogueRecommendation, add_months_days, catalogue
 from sheetsync.errors import ConfigError
 from sheetsync.heuristics import duplicate_matches, history_markers, pending_in_latest, truncation_reason
-from sheetsync.model import Action, Plan, ReadNote, Recommendation, Severity, split_ref
+from sheetsync.model import Action, Plan, ReadNote, Recommendation, Severity, split_ref, trusted
 from sheetsync.vocabulary import StatusDef, StatusMatch, Vocabulary, default_vocabulary
 
 SEVERITY: dict[str, Severity] = {
@@ -78,6 +78,9 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 
 class Finding(BaseModel):
     """One problem, where it is, and what to do about it."""
+
+    # Built by `trusted` (see sheetsync.model); the schema is built only for JSON output.
+    model_config = ConfigDict(defer_build=True)
 
     code: str
     severity: Severity
@@ -101,6 +104,8 @@ class Finding(BaseModel):
 
 class ValidationReport(BaseModel):
     """The findings for one plan; `ok` when none is an error."""
+
+    model_config = ConfigDict(defer_build=True)
 
     ok: bool
     summary: dict[str, Any]
@@ -128,8 +133,8 @@ def validate(plan: Plan, *, as_of: date | None = None, vocabulary: Vocabulary | 
         "error": counts["error"], "warning": counts["warning"], "info": counts["info"],
         "by_code": dict(sorted(Counter(f.code for f in findings).items())),
     }
-    return ValidationReport(ok=counts["error"] == 0, summary=summary, findings=findings,
-                            evidence_requirements=sum(len(r.actions) for r in plan.recommendations))
+    return trusted(ValidationReport, ok=counts["error"] == 0, summary=summary, findings=findings,
+                   evidence_requirements=sum(len(r.actions) for r in plan.recommendations))
 
 
 # --- the checks --------------------------------------------------------------------------------------------
@@ -217,8 +222,8 @@ class _Checker:
         elif action is not None and rec_number is None and self.rec is not None:
             rec_number = self.rec.number
         row = _row(cell)
-        finding = Finding.model_construct(
-            code=code, severity=severity or SEVERITY.get(code, "warning"), sheet=sheet, cell=cell, row=row,
+        finding = trusted(
+            Finding, code=code, severity=severity or SEVERITY.get(code, "warning"), sheet=sheet, cell=cell, row=row,
             recommendation=rec_number, action=action_id, field=field,
             value=None if value is None else _short(str(value), 300), message=message, suggestion=suggestion)
         self.findings.append((self.order, finding))
@@ -365,7 +370,7 @@ class _Checker:
         if n is None:
             return None
         unit = found.group("unit").casefold().rstrip("s")
-        # What dateutil's relativedelta gives (a year is twelve months; a week seven days), without importing it.
+        # A year is twelve months and a week seven days; the calendar arithmetic is dateutil's (add_months_days).
         months, days = {"day": (0, n), "week": (0, 7 * n), "month": (n, 0), "year": (12 * n, 0)}[unit]
         return add_months_days(self.cat.report.published, months=months, days=days)
 

@@ -13,11 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sheetsync.model import trusted
+
 
 class StatusDef(BaseModel):
     """One canonical status and what it means for reporting."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built by `trusted`: see sheetsync.model
 
     name: str
     done: bool = False  # counts towards "percentage complete"
@@ -27,13 +29,14 @@ class StatusDef(BaseModel):
     takes_progress: bool = False  # may carry a percentage ("In Progress 50%")
 
 
+# Constants, so built without validation (tests/test_vocabulary.py proves them equal to validated ones).
 DEFAULT_STATUSES: tuple[StatusDef, ...] = (
-    StatusDef(name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
-    StatusDef(name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
-    StatusDef(name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
-    StatusDef(name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
-    StatusDef(name="Not Applicable", done=True, started=False, public="Does not apply to this force",
-              fill="#D9D9D9"),
+    trusted(StatusDef, name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
+    trusted(StatusDef, name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
+    trusted(StatusDef, name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
+    trusted(StatusDef, name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
+    trusted(StatusDef, name="Not Applicable", done=True, started=False, public="Does not apply to this force",
+            fill="#D9D9D9"),
 )
 
 # What people type (case-folded, single-spaced) -> canonical status.
@@ -93,7 +96,7 @@ How = Literal[
 class StatusMatch(BaseModel):
     """The result of normalising one status cell."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     raw: str | None
     status: str | None = None
@@ -115,7 +118,7 @@ class StatusMatch(BaseModel):
 class Vocabulary(BaseModel):
     """The statuses a plan may use, with their synonyms."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     statuses: tuple[StatusDef, ...] = DEFAULT_STATUSES
     synonyms: dict[str, str] = Field(default_factory=lambda: dict(SYNONYMS))
@@ -131,10 +134,12 @@ class Vocabulary(BaseModel):
             if not clean or clean.casefold() in {d.name.casefold() for d in defs}:
                 continue
             base = known.get(clean.casefold())
-            defs.append(base.model_copy(update={"name": clean}) if base else StatusDef(name=clean, public=clean))
+            defs.append(base.model_copy(update={"name": clean}) if base
+                        else trusted(StatusDef, name=clean, public=clean))
         names_cf = {d.name.casefold(): d.name for d in defs}
         synonyms = {k: names_cf[v.casefold()] for k, v in SYNONYMS.items() if v.casefold() in names_cf}
-        return cls(statuses=tuple(defs), synonyms=synonyms)
+        # Built from strings and StatusDefs made here: nothing to validate (as in `default_vocabulary`).
+        return trusted(cls, statuses=tuple(defs), synonyms=synonyms)
 
     @property
     def names(self) -> list[str]:
@@ -176,15 +181,15 @@ def _key(text: str) -> str:
 
 def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
     if raw is None or not raw.strip(_STRIP):
-        return StatusMatch(raw=raw, how="empty")
+        return trusted(StatusMatch, raw=raw, how="empty")
     by_key = {s.name.casefold(): s.name for s in vocab.statuses}
     if raw in vocab.names:
-        return StatusMatch(raw=raw, status=raw, how="exact")
+        return trusted(StatusMatch, raw=raw, status=raw, how="exact")
     key = _key(raw)
     if key in by_key:
-        return StatusMatch(raw=raw, status=by_key[key], how="case-or-spacing")
+        return trusted(StatusMatch, raw=raw, status=by_key[key], how="case-or-spacing")
     if key in vocab.synonyms:
-        return StatusMatch(raw=raw, status=vocab.synonyms[key], how="synonym")
+        return trusted(StatusMatch, raw=raw, status=vocab.synonyms[key], how="synonym")
 
     percent = _PERCENT.search(raw)
     if percent:
@@ -195,24 +200,25 @@ def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
         if not rest:
             status = next((s.name for s in vocab.statuses if s.takes_progress), None)
         if not 0 <= value <= 100:
-            return StatusMatch(raw=raw, how="bad-percentage", suggestion=status)
+            return trusted(StatusMatch, raw=raw, how="bad-percentage", suggestion=status)
         if status is not None:
-            return StatusMatch(raw=raw, status=status, progress=round(value), how="percentage")
+            return trusted(StatusMatch, raw=raw, status=status, progress=round(value), how="percentage")
 
     words = re.findall(r"[a-z]+", key)
     if words and all(w in RAG_WORDS or w in ("status", "rating") for w in words) and set(words) & _COLOURS:
-        return StatusMatch(raw=raw, how="rag", suggestion=None)
+        return trusted(StatusMatch, raw=raw, how="rag", suggestion=None)
     suggestion = vocab.suggest(raw)
     if len(key.split()) > 4:
-        return StatusMatch(raw=raw, how="prose", suggestion=suggestion)
+        return trusted(StatusMatch, raw=raw, how="prose", suggestion=suggestion)
     if suggestion is not None:
-        return StatusMatch(raw=raw, how="typo", suggestion=suggestion)
-    return StatusMatch(raw=raw, how="unknown")
+        return trusted(StatusMatch, raw=raw, how="typo", suggestion=suggestion)
+    return trusted(StatusMatch, raw=raw, how="unknown")
 
 
 @cache
 def default_vocabulary() -> Vocabulary:
-    return Vocabulary()
+    """The national vocabulary: `Vocabulary()`, built without validation (its defaults are constants)."""
+    return trusted(Vocabulary)
 
 
 def normalise(raw: object, vocabulary: Vocabulary | None = None) -> StatusMatch:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
-from sheetsync.catalogue import catalogue
+import pytest
+from test_model import assert_same
+
+import sheetsync
+from sheetsync.catalogue import Catalogue, catalogue, catalogue_from_json
 from sheetsync.columns import COLUMNS, match_header_label, match_heading
 
 
@@ -61,3 +67,29 @@ def test_real_world_headings() -> None:
     assert match_heading("Favourite colour") is None
     assert match_header_label("Strategic / Executive Lead:") == "executive_lead"
     assert match_header_label("Operational lead") == "operational_lead"
+
+
+def test_catalogue_built_without_validation_equals_validated() -> None:
+    """catalogue() builds the models from catalogue.json without pydantic's validation (a cold start's biggest
+    cost); the result is exactly what Catalogue.model_validate gives, to the types, fields set and field order."""
+    data = json.loads((Path(sheetsync.__file__).with_name("catalogue.json")).read_text(encoding="utf-8"))
+    built = catalogue_from_json(json.loads(json.dumps(data)))
+    validated = Catalogue.model_validate(data)
+    assert_same(built, validated)
+    assert built.get("7") == validated.get("7") and built.evidence("7.1") == validated.evidence("7.1")
+    assert_same(built, validated)  # the lookups built on first use too
+    # the cached catalogue, deadlines added, is the validated one with the same deadlines
+    validated = Catalogue.model_validate(data)
+    for rec in validated.recommendations:
+        rec.deadlines = [validated.rule_date(rule) for rule in rec.deadline_rules]
+    cached = catalogue()  # its lookups may be built already: compare the fields
+    for name in Catalogue.model_fields:
+        assert_same(getattr(cached, name), getattr(validated, name), name)
+    assert cached.model_dump() == validated.model_dump()
+
+
+def test_catalogue_json_with_an_unknown_key_is_refused() -> None:
+    data = json.loads((Path(sheetsync.__file__).with_name("catalogue.json")).read_text(encoding="utf-8"))
+    data["recommendations"][0]["evidence"][0]["colour"] = "red"
+    with pytest.raises(TypeError, match="colour"):
+        catalogue_from_json(data)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_model import assert_same, validated_twin
 
 from sheetsync.dates import parse_date
 
@@ -52,3 +53,20 @@ def test_day_first_round_trip(day: date) -> None:
 def test_never_crashes(text: str) -> None:
     parsed = parse_date(text)
     assert parsed.date is None or isinstance(parsed.date, date)
+
+
+@pytest.mark.parametrize("value", [
+    "27/03/25", "Nov-24", "21st November 2024", "March 27, 2025", "2025-03-27", 45743, "45743", 12, True,
+    datetime(2025, 3, 27, 9, 30), date(2025, 3, 27), "31/02/2025", "tbc", "", None, "  ",
+])
+def test_results_equal_validated_models(value: object) -> None:
+    """parse_date builds its results without validation (sheetsync.model.trusted): each equals the validated one."""
+    parsed = parse_date(value)
+    assert_same(parsed, validated_twin(parsed))
+    assert hash(parsed) == hash(validated_twin(parsed))
+
+
+@given(st.one_of(st.text(max_size=30), st.floats(allow_nan=False), st.integers(), st.dates()))
+def test_any_result_equals_its_validated_twin(value: object) -> None:
+    parsed = parse_date(value)
+    assert_same(parsed, validated_twin(parsed))

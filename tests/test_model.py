@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
+from pydantic import BaseModel, PrivateAttr
 
-from sheetsync.model import Action, Plan, Recommendation, split_owners, split_ref
+from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners, split_ref, trusted
 
 
 @pytest.mark.parametrize(("owner", "names"), [
@@ -48,3 +51,71 @@ def test_split_ref() -> None:
 ])
 def test_and_splits_only_between_names(owner: str, names: list[str]) -> None:
     assert split_owners(owner) == names
+
+
+# --- building without validation -----------------------------------------------------------------------------
+
+
+def assert_same(ours: object, theirs: object, where: str = "") -> None:
+    """`ours` equals `theirs` all the way down, with the same types and, for models, the same fields set and the
+    same private state (what pydantic's == leaves unchecked: 1 == 1.0, a list against a tuple of equal items)."""
+    assert type(ours) is type(theirs), f"{where}: {type(ours).__name__} != {type(theirs).__name__}"
+    if isinstance(ours, BaseModel):
+        assert isinstance(theirs, BaseModel)
+        assert ours == theirs, where
+        assert ours.model_fields_set == theirs.model_fields_set, f"{where}: fields set"
+        assert ours.__pydantic_private__ == theirs.__pydantic_private__, f"{where}: private attributes"
+        assert list(ours.__dict__) == list(theirs.__dict__), f"{where}: field order"
+        for name in type(ours).model_fields:
+            assert_same(getattr(ours, name), getattr(theirs, name), f"{where}.{name}")
+    elif isinstance(ours, list | tuple):
+        assert isinstance(theirs, list | tuple) and len(ours) == len(theirs), where
+        for index, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same(a, b, f"{where}[{index}]")
+    elif isinstance(ours, dict):
+        assert isinstance(theirs, dict) and list(ours) == list(theirs), where
+        for key in ours:
+            assert_same(ours[key], theirs[key], f"{where}[{key!r}]")
+    else:
+        assert ours == theirs, f"{where}: {ours!r} != {theirs!r}"
+
+
+def validated_twin(model: BaseModel) -> BaseModel:
+    """The model validated from the values `model` holds for its explicitly set fields: what `cls(**values)` gives."""
+    return type(model)(**{name: getattr(model, name) for name in model.model_fields_set})
+
+
+def test_trusted_equals_validated() -> None:
+    note = trusted(ReadNote, kind="blank-row", sheet="Plan", cell="A9", message="row 9 is blank")
+    assert_same(note, ReadNote(kind="blank-row", sheet="Plan", cell="A9", message="row 9 is blank"))
+    assert note.model_fields_set == {"kind", "sheet", "cell", "message"}
+    assert hash(note) == hash(validated_twin(note))
+    action = trusted(Action, id="7.1", owner="A/B", owners=["A", "B"], date=date(2025, 1, 2), progress=50)
+    assert_same(action, Action(id="7.1", owner="A/B", owners=["A", "B"], date=date(2025, 1, 2), progress=50))
+    assert trusted(Action, id="7.2").owners is not trusted(Action, id="7.2").owners  # a new list each time
+    assert_same(trusted(Plan), Plan())
+
+
+def test_trusted_refuses_what_it_cannot_build() -> None:
+    with pytest.raises(TypeError, match="'kind' is required"):
+        trusted(ReadNote, sheet="Plan", cell="A1")
+    with pytest.raises(TypeError, match="no field"):
+        trusted(ReadNote, kind="x", sheet="Plan", cell="A1", colour="red")
+
+    class Private(BaseModel):
+        _cache: dict[str, str] | None = PrivateAttr(default=None)
+
+    with pytest.raises(TypeError, match="private attributes"):
+        trusted(Private)
+
+
+def test_plan_models_build_their_schema_only_when_needed() -> None:
+    """Deferred: defining the models (and `trusted`) never builds a schema; validating or dumping still works."""
+    code = ("import sys; from sheetsync.model import Action, Plan, ReadNote, Recommendation, trusted; "
+            "models = (Action, Plan, ReadNote, Recommendation); "
+            "trusted(Action, id='7.1'); "
+            "assert not any(m.__pydantic_complete__ for m in models), 'built at import'; "
+            "plan = Plan(recommendations=[Recommendation(number=7, actions=[Action(id='7.1')])]); "
+            "assert plan.recommendations[0].number == '7' and plan.canonical()['recommendations']")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -289,3 +289,24 @@ def test_newest_dated_update_column_wins_whatever_the_order(tmp_path: Path) -> N
     rows = [[7, "text", "7.1 Processes", "DI A", "Newer", "Older"]]
     action = read_plan(write_grid(tmp_path / "p.xlsx", rows, headings=headings)).recommendations[0].actions[0]
     assert action.update == "Newer" and action.extra == {"November 2024 update": "Older"}
+
+
+def test_read_notes_built_without_validation_equal_validated(tmp_path: Path) -> None:
+    """The reader builds its notes with sheetsync.model.trusted: each equals the validated ReadNote."""
+    from test_model import assert_same, validated_twin
+
+    rows = [[*row, None] for row in catalogue_rows()]
+    rows[2][2] = "10.1\n"  # id-trimmed
+    rows[3][6] = "27/03/25"  # text-date
+    rows[4][6] = 45743  # serial-date
+    rows[6][4] = 42  # number-in-text-column
+    rows[9][9] = "see email"  # value-under-no-header
+    rows.insert(12, [None] * 10)  # blank-row
+    path = write_grid(tmp_path / "p.xlsx", rows, headings=[*NATIONAL_HEADINGS, None], formulas={"F16": "=A1&B1"},
+                      merges=["H8:H10"])
+    plan = read_plan(path)
+    kinds = {note.kind for note in plan.read_notes}
+    assert kinds == {"id-trimmed", "text-date", "serial-date", "number-in-text-column", "value-under-no-header",
+                     "blank-row", "formula-not-calculated", "merged-input-cell"}
+    for note in plan.read_notes:
+        assert_same(note, validated_twin(note), note.kind)

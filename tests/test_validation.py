@@ -600,3 +600,70 @@ def test_validate_never_crashes(plan: Plan, as_of: date) -> None:
     assert sum(report.summary["by_code"].values()) == len(report.findings)
     for fmt in ("text", "json", "csv"):
         assert format_findings(report, fmt)
+
+
+# --- built without validation; no schema building on the text paths ---------------------------------------------
+
+
+def test_findings_and_report_equal_validated_models(tmp_path: Path) -> None:
+    from builders import catalogue_rows, write_grid
+    from test_model import assert_same, validated_twin
+
+    from sheetsync.reader import read_plan
+
+    rows = catalogue_rows()
+    rows[0][7], rows[1][4], rows[2][2], rows[3][6], rows[5][7] = "complete", "  ", "10.1\n", "31/02/2025", "Green"
+    report = validate(read_plan(write_grid(tmp_path / "p.xlsx", rows)), as_of=date(2025, 6, 1))
+    assert len(report.findings) > 10
+    for finding in report.findings:
+        assert_same(finding, validated_twin(finding), finding.code)
+    assert_same(report, validated_twin(report))
+    assert format_findings(report, "json") == format_findings(validated_twin(report), "json")  # type: ignore[arg-type]
+
+
+_SCHEMA_PROBE = """
+import atexit, sys
+from pydantic import BaseModel
+
+def report():
+    seen, todo, built = set(), [BaseModel], []
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+                if sub.__dict__.get("__pydantic_complete__") and sub.__module__.startswith("sheetsync"):
+                    built.append(sub.__name__)
+    print("BUILT:" + ",".join(sorted(built)), file=sys.stderr)
+
+atexit.register(report)
+sys.argv = ["sheetsync", *sys.argv[1:]]
+from sheetsync.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("args", "built"), [
+    (["show"], ""),
+    (["validate"], ""),
+    (["validate", "--format", "csv"], ""),
+    (["show", "--json"], "Plan"),
+    (["validate", "--format", "json"], "Finding"),
+])
+def test_text_paths_never_build_a_pydantic_schema(tmp_path: Path, args: list[str], built: str) -> None:
+    """`sheetsync show` and `validate` (text) build their models without validation, so pydantic's schema machinery
+    (about 0.1 s of a cold start) never runs; JSON output still builds the serializers it needs."""
+    import subprocess
+    import sys
+
+    from builders import catalogue_rows, write_grid
+
+    rows = catalogue_rows()
+    rows[0][7], rows[3][6] = "complete", "27/03/25"
+    path = write_grid(tmp_path / "p.xlsx", rows, extra_sheets={"Lists": [["Status"], ["In Progress"],
+                                                                         ["Action Complete"], ["At Risk"]]})
+    done = subprocess.run([sys.executable, "-c", _SCHEMA_PROBE, *args, str(path)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.strip()
+    assert f"BUILT:{built}\n" in done.stderr, done.stderr

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_model import assert_same, validated_twin
 
-from sheetsync.vocabulary import DEFAULT_STATUSES, SYNONYMS, Vocabulary, normalise
+from sheetsync.vocabulary import (
+    DEFAULT_STATUSES,
+    SYNONYMS,
+    How,
+    StatusDef,
+    Vocabulary,
+    default_vocabulary,
+    normalise,
+)
 
 CANONICAL = [s.name for s in DEFAULT_STATUSES]
 
@@ -90,3 +101,30 @@ def test_case_and_spacing_variants_map_back(status: str, pad: str, upper: bool) 
 def test_any_valid_percentage(p: int) -> None:
     match = normalise(f"In Progress {p}%")
     assert (match.status, match.progress) == ("In Progress", p)
+
+
+# Built without validation (see sheetsync.model.trusted): each equals the model pydantic validates from the same
+# values, to the types and the fields set.
+def test_constants_and_results_equal_validated_models() -> None:
+    for status in DEFAULT_STATUSES:
+        assert_same(status, validated_twin(status))
+    assert_same(default_vocabulary(), Vocabulary())
+    assert default_vocabulary().statuses is DEFAULT_STATUSES
+    assert_same(Vocabulary.from_list([*CANONICAL, "At Risk", "in progress"]),
+                Vocabulary(statuses=(*DEFAULT_STATUSES, StatusDef(name="At Risk", public="At Risk")),
+                           synonyms=SYNONYMS))
+    hows = set()
+    for typed in ["Action Complete", "action complete ", "In Progress 50%", "Complete", "Compelte", "Green",
+                  "We accept this recommendation and we partially comply", "In Progress 150%", "   ", None,
+                  "xyzzy", "60%"]:
+        match = normalise(typed)
+        hows.add(match.how)
+        assert_same(match, validated_twin(match))
+        assert hash(match) == hash(validated_twin(match))
+    assert hows == set(get_args(How))
+
+
+@given(st.text(max_size=30))
+def test_any_result_equals_its_validated_twin(text: str) -> None:
+    match = normalise(text)
+    assert_same(match, validated_twin(match))
