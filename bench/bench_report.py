@@ -35,7 +35,9 @@ gc.freeze()
 """
 
 IMPORTS = {
-    "matplotlib (Figure + Agg)": "import matplotlib.figure, matplotlib.backends.backend_agg",
+    "matplotlib (Figure + Agg, as chart.py imports it)":
+        "from sheetsync.chart import _import_matplotlib_quickly as quickly; quickly(); "
+        "import matplotlib.figure, matplotlib.backends.backend_agg",
     "python-docx": "import docx",
     "XlsxWriter": "import xlsxwriter",
     "Jinja2": "import jinja2",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from sheetsync.report_data import ReportData
+if TYPE_CHECKING:
+    from sheetsync.report_data import ReportData
 
 # Fill and hatch per status category: lightness falls from "not started" to "done", hatches tell them apart.
 # Hatches are drawn at double density, not triple: Agg's hatching cost grows with density (0.4 s -> 0.2 s).
@@ -67,6 +69,8 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
     _import_matplotlib_quickly()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
     from matplotlib.ticker import MaxNLocator
 
     labels = [label for label, _ in rows] or ["(none)"]
@@ -77,27 +81,41 @@ def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str
     fig.subplots_adjust(left=0.1, right=0.97, top=1 - top_in / height, bottom=bottom_in / height)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    positions = list(range(len(labels)))
+    # Each status is one patch whose path holds all its bars (the rectangles ax.barh would draw): 5 artists
+    # instead of ~75, and Agg renders each hatch pattern once per patch rather than once per bar (dots and
+    # crosses cost ~1 ms a bar). The patches are the legend's handles, in stack order.
+    bar = 0.35  # half the bar height (barh's default 0.7)
+    box_codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
     left = [0] * len(labels)
+    handles = []
     for index, (key, label, category) in enumerate(series):
         widths = [counts[index] for _, counts in rows] or [0]
         if not any(widths):
             continue
         fill, hatch = _STYLE.get(key) or _STYLE.get(label) or _FALLBACK.get(category, ("#ffffff", ""))
-        ax.barh(positions, widths, left=left, height=0.7, color=fill, edgecolor="#000000", linewidth=0.6,
-                hatch=hatch or None, label=label)
+        vertices: list[tuple[float, float]] = []
+        for y, (x, w) in enumerate(zip(left, widths, strict=True)):
+            if w:
+                vertices += [(x, y - bar), (x + w, y - bar), (x + w, y + bar), (x, y + bar), (x, y - bar)]
+        bars = Path(vertices, box_codes * (len(vertices) // 5))
+        handles.append(ax.add_patch(PathPatch(bars, facecolor=fill, edgecolor="#000000", linewidth=0.6,
+                                              hatch=hatch or None, label=label)))
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    ax.set_yticks(positions, labels=labels, fontsize=8)
-    ax.invert_yaxis()  # first recommendation at the top, as in the plan
+    # The limits barh's autoscaling gives (5% margins; the bars start at 0), first recommendation at the top.
+    ax.set_xlim(0, max(max(left) * 1.05, 1))
+    span = len(labels) - 1 + 2 * bar
+    ax.set_ylim(len(labels) - 1 + bar + 0.05 * span, -bar - 0.05 * span)
+    ax.set_yticks(range(len(labels)), labels=labels, fontsize=8)
     ax.set_xlabel("Evidence requirements", fontsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="x", labelsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title("Evidence requirements by status, per recommendation", fontsize=10, loc="left")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.55 / (height - top_in - bottom_in)), ncol=3,
-                  fontsize=8, frameon=False)
+    # y=1: where matplotlib would place it anyway (nothing above the axes), without measuring every tick label.
+    ax.set_title("Evidence requirements by status, per recommendation", fontsize=10, loc="left", y=1.0)
+    if handles:
+        ax.legend(handles=handles, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.55 / (height - top_in - bottom_in)), ncol=3, fontsize=8, frameon=False)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()

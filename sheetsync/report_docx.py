@@ -23,7 +23,7 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
     doc = Document()
     props = doc.core_properties
@@ -50,127 +50,145 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
 
+    body = _Body(doc)
     # Cover
-    _heading(doc, _x(f"{data.title}: {data.force}"), 0)
-    cover = data.cover()
-    _table(doc, ["Item", "Detail"], [list(pair) for pair in cover], widths=[5, 12], header=False)
+    body.heading(f"{data.title}: {data.force}", 0)
+    body.table(["Item", "Detail"], [list(pair) for pair in data.cover()], widths=[5, 12], header=False)
     if data.banner:
-        banner = doc.add_paragraph()
-        run = banner.add_run(_x(data.banner))
-        run.bold = True
-        run.font.size = Pt(12)
-        run.font.color.rgb = RGBColor(0xB1, 0x0E, 0x1E)
-        _shade_paragraph(banner, "FDF0F0")
+        body.paragraph(_run(data.banner, bold=True, size=24, color="B10E1E"), fill="FDF0F0")
 
-    _heading(doc, "Headline figures", 1)
-    _table(doc, ["Figure", "Value"], [[label, value] for label, value in data.headline()], widths=[9, 8])
-    doc.add_paragraph()
-    _table(doc, ["Status", "Evidence requirements"], [[c.label, str(c.count)] for c in data.status_counts],
-           widths=[9, 8])
-    doc.add_paragraph()
+    body.heading("Headline figures", 1)
+    body.table(["Figure", "Value"], [[label, value] for label, value in data.headline()], widths=[9, 8])
+    body.paragraph()
+    body.table(["Status", "Evidence requirements"], [[c.label, str(c.count)] for c in data.status_counts],
+               widths=[9, 8])
+    body.paragraph()
+    body.flush()
     doc.add_picture(io.BytesIO(chart_png), width=Cm(16.5))
     picture = doc.inline_shapes[-1]
     picture._inline.docPr.set("descr", data.chart_alt)
     picture._inline.docPr.set("title", "Evidence requirements by status, per recommendation")
-    caption = doc.add_paragraph("Figure 1: evidence requirements by status for each recommendation.")
-    caption.style = _style(doc, "Caption")
+    body.paragraph(_run("Figure 1: evidence requirements by status for each recommendation."), style="Caption")
+    body.flush()
 
     # The wide tables go on landscape pages (header and footer carry over: linked to the previous section).
     wide = doc.add_section(WD_SECTION.NEW_PAGE)
     wide.orientation = WD_ORIENT.LANDSCAPE
     wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
-    _heading(doc, "Recommendations", 1)
+    body.heading("Recommendations", 1)
     for rec in data.recommendations:
-        _heading(doc, _x(rec.title), 2)
-        doc.add_paragraph(_x(rec.text))
-        facts = doc.add_paragraph()
-        facts.add_run("Deadline: ").bold = True
-        facts.add_run(f"{rec.deadline_text}    ")
-        facts.add_run("Overall status: ").bold = True
-        facts.add_run(f"{rec.status}    ")
-        facts.add_run("RAG: ").bold = True
-        rag = facts.add_run(f" {rec.rag} ")
-        rag.bold = True
-        rag.font.color.rgb = RGBColor.from_string(_RAG_TEXT[rec.rag])
-        _shade_run(rag, _RAG_FILL[rec.rag])
-        facts.add_run(f"  {rec.rag_reason}")
+        body.heading(rec.title, 2)
+        body.paragraph(_run(rec.text))
+        body.paragraph(_run("Deadline: ", bold=True) + _run(f"{rec.deadline_text}    ")
+                       + _run("Overall status: ", bold=True) + _run(f"{rec.status}    ")
+                       + _run("RAG: ", bold=True)
+                       + _run(f" {rec.rag} ", bold=True, color=_RAG_TEXT[rec.rag], fill=_RAG_FILL[rec.rag])
+                       + _run(f"  {rec.rag_reason}"))
         if rec.rows:
-            _table(doc, ["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"],
-                   [[r.id, r.evidence, r.owner, r.status_label, r.date_text, r.update] for r in rec.rows],
-                   widths=[1.4, 7, 3.4, 3, 2.4, 8.5])
+            body.table(["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"],
+                       [[r.id, r.evidence, r.owner, r.status_label, r.date_text, r.update] for r in rec.rows],
+                       widths=[1.4, 7, 3.4, 3, 2.4, 8.5])
         else:
-            doc.add_paragraph("No evidence requirements recorded.")
+            body.paragraph(_run("No evidence requirements recorded."))
 
     if data.changes is not None:
-        _heading(doc, "Changes since the last return", 1)
-        doc.add_paragraph(_x(data.changes_summary))
+        body.heading("Changes since the last return", 1)
+        body.paragraph(_run(data.changes_summary))
         for line in data.changes or ["No changes."]:
-            doc.add_paragraph(_x(line), style=_style(doc, "List Bullet"))
+            body.paragraph(_run(line), style="List Bullet")
 
-    _heading(doc, "Outstanding actions", 1)
+    body.heading("Outstanding actions", 1)
     if data.outstanding:
-        doc.add_paragraph("Evidence requirements not yet complete, soonest deadline first.")
-        _table(doc, ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
-               [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None", r.status_label,
-                 "Yes" if r.overdue else "No"] for r in data.outstanding],
-               widths=[1.2, 1.4, 10.5, 4, 3, 3.5, 2])
+        body.paragraph(_run("Evidence requirements not yet complete, soonest deadline first."))
+        body.table(["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
+                   [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None", r.status_label,
+                     "Yes" if r.overdue else "No"] for r in data.outstanding],
+                   widths=[1.2, 1.4, 10.5, 4, 3, 3.5, 2])
     else:
-        doc.add_paragraph("None: every evidence requirement is complete.")
+        body.paragraph(_run("None: every evidence requirement is complete."))
 
     if not data.public:
-        _heading(doc, "Data-quality annex", 1)
-        doc.add_paragraph(f"{data.error_count} errors and {data.warning_count} warnings from validation.")
+        body.heading("Data-quality annex", 1)
+        body.paragraph(_run(f"{data.error_count} errors and {data.warning_count} warnings from validation."))
         if data.findings:
-            _table(doc, ["Severity", "Code", "Where", "Rec", "ID", "Message", "Suggestion"],
-                   [[f.severity, f.code, f.where, f.recommendation, f.action, f.message, f.suggestion]
-                    for f in data.findings], widths=[1.8, 3.4, 3, 1.2, 1.4, 9.5, 5.3])
+            body.table(["Severity", "Code", "Where", "Rec", "ID", "Message", "Suggestion"],
+                       [[f.severity, f.code, f.where, f.recommendation, f.action, f.message, f.suggestion]
+                        for f in data.findings], widths=[1.8, 3.4, 3, 1.2, 1.4, 9.5, 5.3])
 
-    _heading(doc, "Notes", 1)
+    body.heading("Notes", 1)
     for note in data.notes:
-        doc.add_paragraph(note, style=_style(doc, "List Bullet"))
+        body.paragraph(_run(note), style="List Bullet")
+    body.flush()
     doc.save(str(path))
 
 
-def _style(doc: Any, name: str) -> Any:
-    """A style object, looked up once per document (kept on the document): python-docx finds a style by name
-    with an XPath search of styles.xml on every use (~2 ms), and a report uses a few styles dozens of times."""
-    cache: dict[str, Any] = doc.__dict__.setdefault("_sheetsync_styles", {})
-    if name not in cache:
-        cache[name] = doc.styles[name]
-    return cache[name]
+class _Body:
+    """The document body written as WordprocessingML text and parsed in one go per stretch (between the picture
+    and the section break, which python-docx adds). python-docx's per-paragraph, per-run and per-cell API costs
+    about a millisecond a call (assigning a style alone searches styles.xml for the default style), which a
+    200-row plan would feel; the XML is what that API would have written."""
 
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.parts: list[str] = []
+        self.style_ids: dict[str, str] = {}
 
-def _heading(doc: Any, text: str, level: int) -> Any:
-    """doc.add_heading, with the style object cached (level 0 is the Title style)."""
-    return doc.add_paragraph(text, style=_style(doc, "Title" if level == 0 else f"Heading {level}"))
+    def style_id(self, name: str) -> str:
+        """The id of the template's style called `name` (python-docx looks it up by name; ids are not names)."""
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
 
+    def paragraph(self, runs: str = "", *, style: str | None = None, fill: str | None = None) -> None:
+        props = (f'<w:pStyle w:val="{self.style_id(style)}"/>' if style else "") + (_shd(fill) if fill else "")
+        self.parts.append(f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>")
 
-def _table(doc: Any, headings: list[str], rows: list[list[str]], *, widths: list[float],
-           header: bool = True) -> Any:
-    """A bordered table; the header row repeats on each page. Rows are built as WordprocessingML in one parse
-    (python-docx's per-cell API costs ~1 ms a cell, which a 200-row plan would feel)."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    from docx.shared import Cm
+    def heading(self, text: str, level: int) -> None:
+        """A heading paragraph (level 0 is the Title style), as doc.add_heading writes it."""
+        self.paragraph(_run(text), style="Title" if level == 0 else f"Heading {level}")
 
-    table = doc.add_table(rows=0, cols=len(headings))
-    table.style = _style(doc, "Table Grid")
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)  # the grid: LibreOffice lays out by it; Word by each cell's tcW below
-    twips = [round(width * 567) for width in widths]
-    parts: list[str] = []
-    if header:
-        parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
-                     + "".join(_tc(text, w, bold=True, fill="F3F2F1") for text, w in zip(headings, twips, strict=True))
-                     + "</w:tr>")
-    for values in rows:
-        parts.append("<w:tr>" + "".join(_tc(text, w, bold=not header and i == 0)
-                                        for i, (text, w) in enumerate(zip(values, twips, strict=True))) + "</w:tr>")
-    holder = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(parts)}</w:tbl>")
-    for row in list(holder):
-        table._tbl.append(row)
-    return table
+    def table(self, headings: list[str], rows: list[list[str]], *, widths: list[float], header: bool = True) -> None:
+        """A bordered table (Table Grid style, fixed layout); the header row repeats on each page. The grid is
+        what LibreOffice lays out by, each cell's width (tcW) what Word does."""
+        from docx.shared import Cm
+
+        twips = [Cm(width).twips for width in widths]
+        parts = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
+                 '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
+                 'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>'
+                 + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>"]
+        if header:
+            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                         + "".join(_tc(text, w, bold=True, fill="F3F2F1")
+                                   for text, w in zip(headings, twips, strict=True))
+                         + "</w:tr>")
+        for values in rows:
+            parts.append("<w:tr>" + "".join(_tc(text, w, bold=not header and i == 0)
+                                            for i, (text, w) in enumerate(zip(values, twips, strict=True)))
+                         + "</w:tr>")
+        parts.append("</w:tbl>")
+        self.parts.append("".join(parts))
+
+    def flush(self) -> None:
+        """Parse what has been written and add it to the end of the document body (before its section)."""
+        if not self.parts:
+            return
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        holder = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self.parts)}</w:body>")
+        self.parts.clear()
+        # Move the holder in whole, then unwrap it inside the document: lxml moves an element that carries its
+        # namespace declaration cheaply, but reconciles namespaces node by node for each child taken out of
+        # another document (50 times slower for a 200-row plan).
+        body = self.doc.element.body
+        if body.sectPr is not None:
+            body.sectPr.addprevious(holder)
+        else:
+            body.append(holder)
+        for element in list(holder):
+            holder.addprevious(element)
+        body.remove(holder)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -181,14 +199,31 @@ def _x(text: str | None) -> str:
     return _CONTROL.sub("", text or "")
 
 
+def _text(text: str | None) -> str:
+    """Run content: text escaped, control characters dropped, newlines as line breaks and tabs as tabs."""
+    lines = _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'.replace("\t", _TAB) for line in lines)
+
+
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
+def _run(text: str | None, *, bold: bool = False, size: int | None = None, color: str | None = None,
+         fill: str | None = None) -> str:
+    """One run as WordprocessingML (size in half-points); properties in the order the schema wants."""
+    props = (("<w:b/>" if bold else "") + (f'<w:color w:val="{color}"/>' if color else "")
+             + (f'<w:sz w:val="{size}"/>' if size else "") + (_shd(fill) if fill else ""))
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{_text(text)}</w:r>"
+
+
+def _shd(fill: str) -> str:
+    return f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+
+
 def _tc(text: str | None, twips: int, *, bold: bool = False, fill: str | None = None) -> str:
     """One table cell as WordprocessingML: text escaped, control characters dropped, newlines as line breaks."""
-    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    lines = _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/>{shading}</w:tcPr>'
-            f"<w:p><w:r>{run_props}{body}</w:r></w:p></w:tc>")
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/>{_shd(fill) if fill else ""}</w:tcPr>'
+            f"<w:p>{_run(text, bold=bold)}</w:p></w:tc>")
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -212,25 +247,6 @@ def _field(paragraph: Any, instruction: str) -> None:
     placeholder.text = "1"
     run._r.append(placeholder)
     run._r.append(char("end"))
-
-
-def _shade(properties: Any, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _shade_run(run: Any, fill: str) -> None:
-    _shade(run._r.get_or_add_rPr(), fill)
-
-
-def _shade_paragraph(paragraph: Any, fill: str) -> None:
-    _shade(paragraph._p.get_or_add_pPr(), fill)
 
 
 __all__ = ["write_docx"]

@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
@@ -296,6 +297,31 @@ def test_render_report_from_a_workbook(tmp_path: Path, fmt: str) -> None:
     with pytest.raises(OutputExistsError):
         render_report(plan, format=fmt, output=out, as_of=AS_OF)
     render_report(plan, format=fmt, output=out, as_of=AS_OF, overwrite=True)
+
+
+def test_formats_share_the_figures_until_the_workbook_changes(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import sheetsync.validation
+
+    calls: list[date] = []
+    real = sheetsync.validation.validate
+
+    def counting(plan: Plan, **kwargs: Any) -> Any:
+        calls.append(AS_OF)
+        return real(plan, **kwargs)
+
+    monkeypatch.setattr(sheetsync.validation, "validate", counting)
+    plan = _workbook(tmp_path)
+    first = render_report(plan, format="md", output=tmp_path / "a.md", as_of=AS_OF)
+    render_report(plan, format="html", output=tmp_path / "a.html", as_of=AS_OF)
+    assert len(calls) == 1 and gc.isenabled()  # validated once; the collector is back on
+    render_report(plan, format="md", output=tmp_path / "p.md", as_of=AS_OF, public=True)
+    assert len(calls) == 2  # the public version is its own data
+    _workbook(tmp_path, status="Action Complete")  # the plan changes on disk: read and derive again
+    second = render_report(plan, format="md", output=tmp_path / "b.md", as_of=AS_OF)
+    assert len(calls) == 3 and second.done == 39 and first.done != 39
 
 
 def result_plan(path: Path) -> Plan:
