@@ -193,9 +193,15 @@ def trusted(cls: type[_M], /, **values: Any) -> _M:
             data[name] = default
     if given != len(values):
         raise TypeError(f"{cls.__name__} has no field(s) {', '.join(sorted(set(values) - set(data)))}")
+    return assemble(cls, data, fields_set=set(values))
+
+
+def assemble(cls: type[_M], data: dict[str, Any], *, fields_set: set[str] | None = None) -> _M:
+    """The bare instance behind `trusted`: `data` must hold every field, already of its type and in field order
+    (the reader's hot path, which builds tens of thousands of actions, calls this directly)."""
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_fields_set__", set(data) if fields_set is None else fields_set)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj

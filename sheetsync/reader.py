@@ -20,14 +20,12 @@ from datetime import date, datetime
 from functools import cache
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
 from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
-from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners, trusted
+from sheetsync.model import Action, Plan, ReadNote, Recommendation, assemble, split_owners, trusted
 from sheetsync.safety import check_workbook, read_limited
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
 
@@ -50,7 +48,6 @@ _TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|t
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _NEEDS_CLEAN = re.compile(r"[<&\r\n\t\u00a0\u2007\u202f]|  ")
-_M = TypeVar("_M", bound=BaseModel)
 
 
 @dataclass
@@ -398,18 +395,6 @@ def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[s
     return plan
 
 
-def _construct(cls: type[_M], values: dict[str, Any]) -> _M:
-    """A model from values the reader has already typed, without re-validating each one (the reader builds
-    tens of thousands of these; pydantic's model_construct does the same at several times the cost).
-    tests/test_reader.py proves the result equals a validated model."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
 class _RowReader:
     """Reads the rows under the heading row into recommendations and actions."""
 
@@ -471,7 +456,7 @@ class _RowReader:
             number = _rec_number(row[rec_col]) if rec_col is not None and rec_col < n else None
             rec_text = clean_text(row[text_col]) if text_col is not None and text_col < n else None
             if number is not None and (rec is None or number != rec.number):
-                rec = _construct(Recommendation, {"number": number, "text": rec_text, "deadline": None,
+                rec = assemble(Recommendation, {"number": number, "text": rec_text, "deadline": None,
                                                   "addressees": [], "actions": [], "cells": {}})
                 rec.cells["number"] = f"{sheet}!{self.letter(rec_col or 0)}{sheet_row}"
                 if text_col is not None:
@@ -493,7 +478,7 @@ class _RowReader:
             if rec is None:
                 # Evidence before any recommendation number: keep it under a recommendation named by its id.
                 guess = (action_id or "").partition(".")[0] or "?"
-                rec = _construct(Recommendation, {"number": guess, "text": None, "deadline": None,
+                rec = assemble(Recommendation, {"number": guess, "text": None, "deadline": None,
                                                   "addressees": [], "actions": [], "cells": {}})
                 plan.recommendations.append(rec)
             action = self._action(row, sheet_row, action_id or "", evidence, rec)
@@ -574,7 +559,7 @@ class _RowReader:
         owners = self.owners_cache.get(owner)
         if owners is None:
             owners = self.owners_cache[owner] = split_owners(owner)
-        return _construct(Action, {
+        return assemble(Action, {
             "id": action_id, "evidence": evidence, "owner": owner, "owners": list(owners),
             "update": text["update"], "date": date_parse.date,
             "date_raw": date_parse.raw if date_parse.how != "empty" else None,
