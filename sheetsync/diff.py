@@ -199,8 +199,9 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         if before is None:
             result.added.append(_ref(key, rec, action))
             continue
-        if before[0].number == rec.number and _signature(before[1]) == _signature(action):
-            continue
+        if before[0].number == rec.number and (before[1].__dict__ == action.__dict__  # one C-level comparison
+                                               or _signature(before[1]) == _signature(action)):
+            continue  # unchanged (the second test ignores what only moved: cells, raw spellings)
         changes = _action_changes(before[0], before[1], rec, action)
         if changes:
             result.changed.append(ActionChange(key=key, id=action.id, recommendation=rec.number, changes=changes))
@@ -212,7 +213,11 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 
 def keyed_actions(plan: Plan) -> dict[str, tuple[Recommendation, Action]]:
     """Every action under a stable key: its id, or "id#n" for the n-th repeat of an id (plan order)."""
-    keyed: dict[str, tuple[Recommendation, Action]] = {}
+    pairs = [(action.id, (rec, action)) for rec in plan.recommendations for action in rec.actions]
+    keyed: dict[str, tuple[Recommendation, Action]] = dict(pairs)
+    if len(keyed) == len(pairs):  # the usual case: every id once
+        return keyed
+    keyed = {}
     repeats: dict[str, int] = {}
     for rec in plan.recommendations:
         for action in rec.actions:
