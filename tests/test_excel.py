@@ -22,15 +22,14 @@ from sheetsync.excel import (
     MARKS_SHEET,
     NOTE_PREFIX,
     SETTINGS_SHEET,
-    MemoryBook,
     XlwingsBook,
     hyperlink_formula,
-    parse_a1,
     press_clear_marks,
     press_export_npcc_update,
     press_validate_and_snapshot,
     run_press,
 )
+from sheetsync.excel_memory import MemoryBook, column_letters, parse_a1
 from sheetsync.reader import read_plan
 from sheetsync.validation import validate
 
@@ -109,7 +108,7 @@ def test_press_marks_the_offending_cells(plan_book: MemoryBook) -> None:
 
 
 def _addresses(cells: dict[tuple[int, int], Any]) -> set[str]:
-    return {f"{excel.column_letters(c)}{r}" for r, c in cells}
+    return {f"{column_letters(c)}{r}" for r, c in cells}
 
 
 def test_second_press_clears_only_sheetsync_marks(plan_book: MemoryBook) -> None:
