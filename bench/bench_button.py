@@ -41,10 +41,17 @@ def build_plan(path: Path, rows: int = 200) -> Path:
     return write_plan_workbook(plan, path, overwrite=True)
 
 
-def press(path: Path, store: Path, *, with_xlwings: bool = True, importtime: bool = False) -> tuple[float, str]:
+LAUNCHER = Path(sys.executable).parent / "sheetsync-excel-python"
+
+
+def press(path: Path, store: Path, *, with_xlwings: bool = True, importtime: bool = False,
+          launcher: bool = False) -> tuple[float, str]:
     code = ("import xlwings.utils; " if with_xlwings else "") + \
         f"import sheetsync.excel_memory as m; m._bench_press({str(path)!r}, {str(store)!r})"
-    args = [sys.executable, "-B", *(["-X", "importtime"] if importtime else []), "-c", code]
+    if launcher:  # the interpreter `sheetsync excel setup` gives xlwings: RunPython calls it exactly like python
+        args = [str(LAUNCHER), "-B", "-c", code]
+    else:
+        args = [sys.executable, "-B", *(["-X", "importtime"] if importtime else []), "-c", code]
     started = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
@@ -73,15 +80,23 @@ def main() -> None:
         press(path, store)  # warm the disk cache and the store once
         full = [press(path, store)[0] for _ in range(args.runs)]
         bare = [press(path, store, with_xlwings=False)[0] for _ in range(args.runs)]
+        lean = [press(path, store, launcher=True)[0] for _ in range(args.runs)] if LAUNCHER.is_file() else []
         _, last = press(path, store)
         _, importtime = press(path, store, importtime=True)
     median, median_bare = statistics.median(full), statistics.median(bare)
     print(f"200-row plan, 'Validate and snapshot', new interpreter per press, {args.runs} runs")
-    print(f"  as Excel runs it (xlwings imported first): median {median:.2f} s "
+    print(f"  plain python, xlwings imported first:      median {median:.2f} s "
           f"(min {min(full):.2f}, max {max(full):.2f}); target <= {TARGET_S} s: "
           f"{'met' if median <= TARGET_S else 'NOT met'}")
     print(f"  without xlwings' import:                   median {median_bare:.2f} s; xlwings' own share "
           f"~{median - median_bare:.2f} s")
+    if lean:
+        print(f"  through sheetsync-excel-python (what `sheetsync excel setup` configures; xlwings imported without "
+              f"pandas/numpy/matplotlib): median {statistics.median(lean):.2f} s (min {min(lean):.2f}, max "
+              f"{max(lean):.2f}); target <= {TARGET_S} s: "
+              f"{'met' if statistics.median(lean) <= TARGET_S else 'NOT met'}")
+    else:
+        print(f"  ({LAUNCHER} not installed: run 'pip install -e .' to measure the launcher)")
     print(f"  last press said: {last}")
     print("  -X importtime, top-level packages by cumulative import time:")
     for name, seconds in top_imports(importtime):

@@ -203,12 +203,24 @@ def user_config_file() -> Path:
     return Path.home() / ".xlwings" / "xlwings.conf"
 
 
+LAUNCHER = "sheetsync-excel-python"  # the console script of sheetsync.excel_launch (pyproject.toml)
+
+
+def button_interpreter(platform: str | None = None) -> str:
+    """What the buttons should run: the `sheetsync-excel-python` launcher installed beside this Python (it skips
+    xlwings' optional imports of pandas and matplotlib, ~1.5 s a press), else this Python itself."""
+    platform = platform or sys.platform
+    folder = Path(sys.executable).parent
+    launcher = folder / (f"{LAUNCHER}.exe" if platform.startswith("win") else LAUNCHER)
+    return str(launcher) if launcher.is_file() else sys.executable
+
+
 def setup_excel(*, interpreter: str | None = None, platform: str | None = None) -> str:
     """Write this Python into the user's xlwings config (INTERPRETER_WIN or INTERPRETER_MAC), keeping every other
     setting there, and return what the user still has to do."""
     platform = platform or sys.platform
     key = "INTERPRETER_MAC" if platform.startswith("darwin") else "INTERPRETER_WIN"
-    python = interpreter or sys.executable  # as `xlwings config create` writes it
+    python = interpreter or button_interpreter(platform)
     path = user_config_file()
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     entry = f'"{key}","{python}"'

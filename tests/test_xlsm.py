@@ -14,6 +14,7 @@ import pytest
 from builders import catalogue_rows, write_grid
 from click.testing import CliRunner
 
+from sheetsync import xlsm
 from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.reader import read_plan
@@ -165,4 +166,5 @@ def test_setup_creates_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     import sys
 
     key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
-    assert (tmp_path / ".xlwings" / "xlwings.conf").read_text() == f'"{key}","{sys.executable}"\n'
+    expected = xlsm.button_interpreter()  # the sheetsync-excel-python launcher beside this Python, when installed
+    assert (tmp_path / ".xlwings" / "xlwings.conf").read_text() == f'"{key}","{expected}"\n'
