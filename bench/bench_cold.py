@@ -33,26 +33,6 @@ from common import ROOT, make_workbook
 TARGET_S = 0.3
 COMMANDS: dict[str, list[str]] = {"show": ["show"], "validate": ["validate"]}
 
-# Run the real entry point, then (at exit, after the command's sys.exit) name every pydantic model whose schema
-# was built in this process.
-_SCHEMA_PROBE = """
-import atexit, sys
-def _report():
-    from pydantic import BaseModel
-    seen, todo, built = set(), [BaseModel], []
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            if sub not in seen:
-                seen.add(sub)
-                todo.append(sub)
-                if sub.__dict__.get("__pydantic_complete__") and sub.__module__.startswith("sheetsync"):
-                    built.append(sub.__name__)
-    sys.stderr.write("SCHEMAS-BUILT:" + ",".join(sorted(built)) + "\\n")
-atexit.register(_report)
-sys.argv = ["sheetsync", *sys.argv[1:]]
-from sheetsync.cli import main
-main()
-"""
 
 
 def _env(tree: Path) -> dict[str, str]:
@@ -85,7 +65,9 @@ def import_totals(stderr: str) -> dict[str, float]:
 
 
 def schemas_built(tree: Path, args: list[str]) -> str:
-    done = subprocess.run([sys.executable, "-c", _SCHEMA_PROBE, *args], cwd=tree, env=_env(tree),
+    from builders import SCHEMA_PROBE  # tests/builders.py: on sys.path once `common` is imported
+
+    done = subprocess.run([sys.executable, "-c", SCHEMA_PROBE, *args], cwd=tree, env=_env(tree),
                           capture_output=True, text=True, check=False)
     found = re.search(r"SCHEMAS-BUILT:(.*)", done.stderr)
     if found is None:

@@ -66,3 +66,25 @@ def write_grid(path: Path, rows: Sequence[Sequence[Any]], *, headings: Sequence[
             extra.append(sheet_row)
     book.save(path)
     return path
+
+
+# A program for `python -c`: run the real `sheetsync` entry point with sys.argv[1:], and at exit print to stderr
+# "SCHEMAS-BUILT:" and the names of sheetsync's pydantic models whose schema was built in that process.
+SCHEMA_PROBE = """
+import atexit, sys
+def _report():
+    from pydantic import BaseModel
+    seen, todo, built = set(), [BaseModel], []
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+                if sub.__dict__.get("__pydantic_complete__") and sub.__module__.startswith("sheetsync"):
+                    built.append(sub.__name__)
+    sys.stderr.write("SCHEMAS-BUILT:" + ",".join(sorted(built)) + "\\n")
+atexit.register(_report)
+sys.argv = ["sheetsync", *sys.argv[1:]]
+from sheetsync.cli import main
+main()
+"""

@@ -621,26 +621,6 @@ def test_findings_and_report_equal_validated_models(tmp_path: Path) -> None:
     assert format_findings(report, "json") == format_findings(validated_twin(report), "json")  # type: ignore[arg-type]
 
 
-_SCHEMA_PROBE = """
-import atexit, sys
-from pydantic import BaseModel
-
-def report():
-    seen, todo, built = set(), [BaseModel], []
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            if sub not in seen:
-                seen.add(sub)
-                todo.append(sub)
-                if sub.__dict__.get("__pydantic_complete__") and sub.__module__.startswith("sheetsync"):
-                    built.append(sub.__name__)
-    print("BUILT:" + ",".join(sorted(built)), file=sys.stderr)
-
-atexit.register(report)
-sys.argv = ["sheetsync", *sys.argv[1:]]
-from sheetsync.cli import main
-main()
-"""
 
 
 @pytest.mark.parametrize(("args", "built"), [
@@ -656,14 +636,14 @@ def test_text_paths_never_build_a_pydantic_schema(tmp_path: Path, args: list[str
     import subprocess
     import sys
 
-    from builders import catalogue_rows, write_grid
+    from builders import SCHEMA_PROBE, catalogue_rows, write_grid
 
     rows = catalogue_rows()
     rows[0][7], rows[3][6] = "complete", "27/03/25"
     path = write_grid(tmp_path / "p.xlsx", rows, extra_sheets={"Lists": [["Status"], ["In Progress"],
                                                                          ["Action Complete"], ["At Risk"]]})
-    done = subprocess.run([sys.executable, "-c", _SCHEMA_PROBE, *args, str(path)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", SCHEMA_PROBE, *args, str(path)], capture_output=True, text=True,
                           check=False)
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout.strip()
-    assert f"BUILT:{built}\n" in done.stderr, done.stderr
+    assert f"SCHEMAS-BUILT:{built}\n" in done.stderr, done.stderr
