@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.errors import ConfigError, NoPlanFoundError, SheetsyncError
+from sheetsync.model import row_of
 
 if TYPE_CHECKING:
     from sheetsync.model import Plan
+    from sheetsync.reader import Value
     from sheetsync.validation import Finding, ValidationReport
-
-Value = str | int | float | bool | date | datetime | None
 
 ISSUES_SHEET = "Issues"
 MARKS_SHEET = "SheetSyncMarks"
@@ -541,7 +541,7 @@ class XlwingsBook:
             shown: set[int] = set()
             for area in visible.replace("$", "").split(","):
                 start, _, end = area.partition(":")
-                lo, hi = _row_number(start), _row_number(end or start)
+                lo, hi = row_of(start) or 0, row_of(end or start) or 0
                 shown.update(range(lo, hi + 1))
             return set(range(first, first + count)) - shown
         return set()  # macOS and the JSON book: not readable cheaply; the hidden-row note is then not given
@@ -605,9 +605,6 @@ class XlwingsBook:
         self.book.save()  # no path: Excel's plain Save, the window stays on the same file
 
 
-def _row_number(a1: str) -> int:
-    digits = "".join(ch for ch in a1 if ch.isdigit())
-    return int(digits) if digits else 0
 
 
 __all__ = [
