@@ -27,6 +27,7 @@ def sample_path(name: str) -> Path:
 def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = None) -> Iterator[str]:
     """Run the whole job and yield one line per step, naming each output."""
     from sheetsync.diff import format_diff
+    from sheetsync.files import write_text_atomic
     from sheetsync.importers import import_to_workbook
     from sheetsync.reader import read_plan
     from sheetsync.render_text import plan_summary
@@ -52,7 +53,8 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     for source, message in versions:
         result = import_to_workbook(source, workbook, overwrite=True)
         yield f"import          {source.name} -> {workbook}: {result.report.headline()}"
-        report = validate(read_plan(workbook), as_of=as_of)
+        plan = read_plan(workbook)
+        report = validate(plan, as_of=as_of)
         yield f"validate        {format_findings(report, 'text').strip().splitlines()[-1]}"
         taken = snapshot(workbook, message=message, who="demo", store=store, as_of=as_of)
         first_id = first_id if first_id is not None else taken.id
@@ -60,11 +62,11 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
 
     changes = diff_snapshots(workbook, None, None, store=store)
     changes_path = outdir / "changes-since-november.html"
-    changes_path.write_text(format_diff(changes, "html"), encoding="utf-8")
+    write_text_atomic(changes_path, format_diff(changes, "html"), overwrite=True)
     yield f"diff            {changes.summary_line()} -> {changes_path}"
 
-    for fmt, suffix in (("docx", "docx"), ("xlsx", "xlsx"), ("html", "html"), ("md", "md")):
-        out = outdir / f"npcc-progress-update.{suffix}"
+    for fmt in ("docx", "xlsx", "html", "md"):
+        out = outdir / f"npcc-progress-update.{fmt}"
         done = render_report(workbook, format=fmt, output=out, as_of=as_of, since=str(first_id), store=store,
                              overwrite=True)
         yield f"report          {done.describe()}"
@@ -75,9 +77,9 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     xlsm = build_xlsm(outdir / "ActionPlan.xlsm", from_plan=workbook, overwrite=True)
     yield f"excel workbook  {xlsm} (buttons: Validate & snapshot, Export NPCC update, Clear marks)"
 
-    (outdir / "plan-summary.txt").write_text(plan_summary(read_plan(workbook)), encoding="utf-8")
-    (outdir / "validation.txt").write_text(format_findings(validate(read_plan(workbook), as_of=as_of), "text"),
-                                           encoding="utf-8")
+    # the last (March) plan and its findings, as read and validated above
+    write_text_atomic(outdir / "plan-summary.txt", plan_summary(plan), overwrite=True)
+    write_text_atomic(outdir / "validation.txt", format_findings(report, "text"), overwrite=True)
     yield f"summaries       {outdir / 'plan-summary.txt'}, {outdir / 'validation.txt'}"
     yield f"done: everything is in {outdir.resolve()}"
 
