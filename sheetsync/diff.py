@@ -12,10 +12,13 @@ import html
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable
+from itertools import accumulate, chain, compress, repeat
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from sheetsync.collector import collector_paused
 from sheetsync.model import Action, Plan, Recommendation
 
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -37,7 +40,7 @@ ACTION_FIELDS: tuple[tuple[str, str], ...] = (
     ("hidden", "hidden"),
 )
 WORDY_FIELDS = frozenset({"evidence", "update", "supporting_documents", "text"})
-_TOKENS = re.compile(r"\S+")
+_WORD_SPLIT = re.compile(r"(\S+)")
 
 
 class WordOp(BaseModel):
@@ -168,6 +171,11 @@ class PlanDiff(BaseModel):
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """The changes from `old` to `new`, keyed on the evidence id (row order ignored)."""
+    with collector_paused():
+        return _diff_plans(old, new)
+
+
+def _diff_plans(old: Plan, new: Plan) -> PlanDiff:
     result = PlanDiff()
     for field, _label in HEADER_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
@@ -192,23 +200,82 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         if number not in new_recs:
             result.recommendations.append(RecommendationChange(number=number, kind="removed"))
 
+    if not _diff_unique_ids(old, new, result):
+        _diff_repeated_ids(old, new, result)
+    return result
+
+
+def _diff_unique_ids(old: Plan, new: Plan, result: PlanDiff) -> bool:
+    """The usual case, every id once in each plan: actions matched on their id. False (nothing done) otherwise.
+
+    Every action is touched, so that part is done in C (map, zip, compress over the plans' lists): each action's
+    `_signature` (the fields that can make a change, read straight from its `__dict__`) is compared with that of
+    the action with its id in the other plan, and the recommendation numbers likewise. Rows that only moved (new
+    cell addresses) are equal here and cost no Python per row; only real changes reach `_action_changes`.
+    """
+    old_actions = list(chain.from_iterable(map(_ACTIONS, old.recommendations)))
+    new_actions = list(chain.from_iterable(map(_ACTIONS, new.recommendations)))
+    new_fields = list(map(_FIELDS, new_actions))
+    old_ids = list(map(_ID, old_actions))
+    new_ids = list(map(_ID_KEY, new_fields))
+    old_index = dict(zip(old_ids, range(len(old_ids)), strict=True))
+    new_id_set = set(new_ids)
+    if len(old_index) != len(old_ids) or len(new_id_set) != len(new_ids):
+        return False
+    # Where each new action's id sits in the old plan; one past the end (the entry appended below) when added.
+    where = list(map(old_index.get, new_ids, repeat(len(old_ids))))
+    matched = list(map([*old_actions, _ABSENT].__getitem__, where))
+    old_numbers = _numbers(old)
+    numbers_before = list(map([*old_numbers, None].__getitem__, where))
+    new_numbers = _numbers(new)
+
+    same = map(operator.eq, map(_signature, new_fields), map(_signature, map(_FIELDS, matched)))
+    if numbers_before != new_numbers:  # an action added, or moved to another recommendation
+        same = map(operator.and_, same, map(operator.eq, numbers_before, new_numbers))
+    for index in compress(range(len(new_actions)), map(operator.not_, same)):
+        action, before, number = new_actions[index], matched[index], new_numbers[index]
+        if isinstance(before, _Absent):
+            result.added.append(_ref(action.id, number, action))
+            continue
+        changes = _action_changes(old_numbers[where[index]], before, number, action)
+        if changes:  # none when only a raw spelling changed ("in progress " for "In Progress")
+            result.changed.append(ActionChange(key=action.id, id=action.id, recommendation=number, changes=changes))
+    if len(old_ids) > len(new_ids) - len(result.added):  # some old id is gone
+        for action in compress(old_actions, map(operator.not_, map(new_id_set.__contains__, old_ids))):
+            result.removed.append(_ref(action.id, old_numbers[old_index[action.id]], action))
+    return True
+
+
+def _numbers(plan: Plan) -> list[str]:
+    """The recommendation number of each action, in plan order (built in C: the numbers repeated)."""
+    recs = plan.recommendations
+    return list(chain.from_iterable(map(repeat, map(_NUMBER, recs), map(len, map(_ACTIONS, recs)))))
+
+
+def _diff_repeated_ids(old: Plan, new: Plan, result: PlanDiff) -> None:
+    """Some id appears more than once: actions matched on `keyed_actions`' keys ("7.1", "7.1#2", ...)."""
     old_actions = keyed_actions(old)
     new_actions = keyed_actions(new)
     for key, (rec, action) in new_actions.items():
-        before = old_actions.get(key)
-        if before is None:
-            result.added.append(_ref(key, rec, action))
+        prior = old_actions.get(key)
+        if prior is None:
+            result.added.append(_ref(key, rec.number, action))
             continue
-        if before[0].number == rec.number and (before[1].__dict__ == action.__dict__  # one C-level comparison
-                                               or _signature(before[1]) == _signature(action)):
-            continue  # unchanged (the second test ignores what only moved: cells, raw spellings)
-        changes = _action_changes(before[0], before[1], rec, action)
+        if prior[0].number == rec.number and _signature(prior[1].__dict__) == _signature(action.__dict__):
+            continue  # unchanged (what only moved does not count: cells, raw spellings)
+        changes = _action_changes(prior[0].number, prior[1], rec.number, action)
         if changes:
             result.changed.append(ActionChange(key=key, id=action.id, recommendation=rec.number, changes=changes))
     for key, (rec, action) in old_actions.items():
         if key not in new_actions:
-            result.removed.append(_ref(key, rec, action))
-    return result
+            result.removed.append(_ref(key, rec.number, action))
+
+
+_ID = operator.attrgetter("id")
+_ID_KEY = operator.itemgetter("id")
+_NUMBER = operator.attrgetter("number")
+_ACTIONS = operator.attrgetter("actions")
+_FIELDS = operator.attrgetter("__dict__")
 
 
 def keyed_actions(plan: Plan) -> dict[str, tuple[Recommendation, Action]]:
@@ -252,15 +319,28 @@ def status_text(action: Action) -> str | None:
     return status
 
 
-# Everything `_action_changes` looks at (and the raw spellings, which it then ignores): a C-speed equality test.
-_signature = operator.attrgetter("status", "progress", "owner", "date", "evidence", "update", "supporting_documents",
-                                 "hidden", "extra", "status_raw", "date_raw")
+# Everything `_action_changes` looks at (and the raw spellings, which it then ignores), from an action's __dict__:
+# a C-speed equality test.
+_SIGNATURE_FIELDS = ("status", "progress", "owner", "date", "evidence", "update", "supporting_documents", "hidden",
+                     "extra", "status_raw", "date_raw")
+_signature = operator.itemgetter(*_SIGNATURE_FIELDS)
 
 
-def _action_changes(old_rec: Recommendation, old: Action, new_rec: Recommendation, new: Action) -> list[FieldChange]:
+class _Absent:
+    """Stands in for the old version of an added action: each of its fields equals nothing (object() is only
+    equal to itself)."""
+
+    def __init__(self) -> None:
+        self.__dict__.update(dict.fromkeys(_SIGNATURE_FIELDS, object()))
+
+
+_ABSENT = _Absent()
+
+
+def _action_changes(old_number: str, old: Action, new_number: str, new: Action) -> list[FieldChange]:
     changes: list[FieldChange] = []
-    if old_rec.number != new_rec.number:
-        changes.append(FieldChange(field="recommendation", old=old_rec.number, new=new_rec.number))
+    if old_number != new_number:
+        changes.append(FieldChange(field="recommendation", old=old_number, new=new_number))
     before, after = status_text(old), status_text(new)
     if before != after:
         changes.append(FieldChange(field="status", old=before, new=after))
@@ -297,26 +377,94 @@ def _change(field: str, old: str | None, new: str | None) -> FieldChange:
 
 def word_diff(old: str, new: str) -> list[WordOp]:
     """A word-level diff: words are compared, and each step carries the text up to the next word (whitespace
-    included), so joining the steps' `old` (or `new`) texts gives back the old (or new) text exactly."""
+    included), so joining the steps' `old` (or `new`) texts gives back the old (or new) text exactly.
+
+    The text both start with, and the text both end with, are found first by comparing characters (in C) and cut
+    back to where a word starts in both: an update usually grows at its end or is edited in one place, so only
+    the words in between are split out and aligned (difflib)."""
+    head = (min(len(old), len(new)) if old.startswith(new) or new.startswith(old)  # the usual edit: text added
+            else _common_length(lambda n: old[:n] == new[:n], min(len(old), len(new))))
+    while not (_step_starts(old, head) and _step_starts(new, head)):
+        kept = old[:head].rstrip()  # back to where the last word before `head` starts (0: the first word)
+        words = kept.rsplit(None, 1)
+        head = len(kept) - len(words[1]) if len(words) == 2 else 0
+    tail = _common_length(lambda n: old[-n:] == new[-n:], min(len(old), len(new)) - head)
+    while not (_step_starts(old, len(old) - tail) and _step_starts(new, len(new) - tail)):
+        shared = old[len(old) - tail:]  # on to where the next word starts
+        tail = len(shared.lstrip() if shared[:1].isspace() else [*shared.split(None, 1), ""][1])
+    ops: list[WordOp] = []
+    if head:
+        ops.append(WordOp(op="equal", old=old[:head], new=new[:head]))
+    if head < len(old) - tail or head < len(new) - tail:
+        for op in _word_ops(old[head:len(old) - tail], new[head:len(new) - tail]):
+            if op.op == "equal" and ops and ops[-1].op == "equal":
+                ops[-1] = WordOp(op="equal", old=ops[-1].old + op.old, new=ops[-1].new + op.new)
+            else:
+                ops.append(op)
+    if tail:
+        equal = WordOp(op="equal", old=old[len(old) - tail:], new=new[len(new) - tail:])
+        if ops and ops[-1].op == "equal":
+            before = ops.pop()
+            equal = WordOp(op="equal", old=before.old + equal.old, new=before.new + equal.new)
+        ops.append(equal)
+    return ops
+
+
+def _common_length(same: Callable[[int], bool], most: int) -> int:
+    """The largest n <= most for which same(n): a binary search, each probe one C-speed comparison of slices."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _step_starts(text: str, at: int) -> bool:
+    """Whether a step of `word_diff` starts at `at`: the start or end of the text, or a word after another."""
+    return (at in (0, len(text))
+            or (text[at - 1].isspace() and not text[at].isspace() and not text[:at].isspace()))
+
+
+def _word_ops(old: str, new: str) -> list[WordOp]:
+    """The word-level diff of two texts that each start with a word (or are empty) and end with a step's end."""
     a_words, a_cuts = _words(old)
     b_words, b_cuts = _words(new)
-    ops: list[WordOp] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes():
-        ops.append(WordOp(op=tag, old=old[a_cuts[i1]:a_cuts[i2]], new=new[b_cuts[j1]:b_cuts[j2]]))
-    if not ops and (old or new):  # whitespace only on either side
-        ops.append(WordOp(op="replace", old=old, new=new))
-    return ops
+    if not (a_words and b_words):  # one side blank (or spaces only): nothing to align
+        return [WordOp(op="insert" if not old else "delete" if not new else "replace", old=old, new=new)]
+    shortest = min(len(a_words), len(b_words))
+    head = 0
+    while head < shortest and a_words[head] == b_words[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and a_words[-1 - tail] == b_words[-1 - tail]:
+        tail += 1
+    a_end, b_end = len(a_words) - tail, len(b_words) - tail
+    steps: list[tuple[Literal["equal", "insert", "delete", "replace"], int, int, int, int]]
+    steps = [("equal", 0, head, 0, head)] if head else []
+    if head < a_end and head < b_end:  # words changed on both sides: difflib aligns them
+        matcher = difflib.SequenceMatcher(None, a_words[head:a_end], b_words[head:b_end], autojunk=False)
+        steps.extend((tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in matcher.get_opcodes())
+    elif head < a_end or head < b_end:  # words only inserted, or only deleted
+        steps.append(("insert" if head == a_end else "delete", head, a_end, head, b_end))
+    if tail:
+        steps.append(("equal", a_end, len(a_words), b_end, len(b_words)))
+    return [WordOp(op=tag, old=old[a_cuts[i1]:a_cuts[i2]], new=new[b_cuts[j1]:b_cuts[j2]])
+            for tag, i1, i2, j1, j2 in steps]
 
 
 def _words(text: str) -> tuple[list[str], list[int]]:
     """The words of `text` and where each step starts (the first at 0, one past the last at len(text))."""
-    matches = list(_TOKENS.finditer(text))
-    cuts = [0, *(m.start() for m in matches[1:]), len(text)]
-    return [m.group() for m in matches], cuts
+    parts = _WORD_SPLIT.split(text)  # [space, word, space, word, ..., word, space]: 2n + 1 parts for n words
+    words = parts[1::2]
+    starts = list(accumulate(map(len, parts), initial=0))  # starts[k]: where parts[k] starts
+    return words, [0, *starts[3:2 * len(words):2], len(text)]
 
 
-def _ref(key: str, rec: Recommendation, action: Action) -> ActionRef:
-    return ActionRef(key=key, id=action.id, recommendation=rec.number, evidence=action.evidence,
+def _ref(key: str, number: str, action: Action) -> ActionRef:
+    return ActionRef(key=key, id=action.id, recommendation=number, evidence=action.evidence,
                      owner=action.owner, status=status_text(action))
 
 

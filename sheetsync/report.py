@@ -7,16 +7,14 @@ live in report_docx / report_xlsx / report_html / report_md; heavy libraries loa
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel
 
+from sheetsync.collector import collector_paused
 from sheetsync.errors import ConfigError
 from sheetsync.files import atomic_output
 from sheetsync.model import Plan
@@ -66,7 +64,7 @@ def render_report(plan: Plan | str | os.PathLike[str], *, format: str, output: s
     snapshot: report on that stored snapshot instead of the workbook as it is now. since: add the changes since
     that snapshot (the last return); the period covered then runs from its date to `as_of` (default today).
     """
-    with _collector_paused():
+    with collector_paused():
         return _render_report(plan, format=format, output=output, as_of=as_of, since=since, snapshot=snapshot,
                               store=store, public=public, overwrite=overwrite)
 
@@ -120,7 +118,7 @@ def write_report(data: ReportData, *, format: str, output: str | os.PathLike[str
                  protect: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """Lay out already-derived report data in one format, atomically (never over an existing file unless asked)."""
     fmt = _check_format(format)
-    with _collector_paused(), atomic_output(output, overwrite=overwrite, protect=protect) as tmp:
+    with collector_paused(), atomic_output(output, overwrite=overwrite, protect=protect) as tmp:
         if fmt == "md":
             from sheetsync.report_md import render_markdown
 
@@ -142,32 +140,6 @@ def write_report(data: ReportData, *, format: str, output: str | os.PathLike[str
 
             write_xlsx(data, chart, tmp)
     return Path(output)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Switch the cyclic garbage collector off while a report is built, and back on after (if it was on).
-
-    A cold report imports matplotlib, numpy, python-docx, XlsxWriter and Jinja2: a few hundred thousand
-    long-lived objects, over which the collector would make repeated passes as the report allocates (about
-    0.25 s of a 2 s run, freeing nothing but the chart's one figure).
-
-    Re-enabled as it was, the collector would then make one more such pass straight away, as all those objects
-    sit in its youngest generation (~0.1 s). So when nothing has been frozen with gc.freeze(), they are moved to
-    the oldest generation first: gc.freeze() then gc.unfreeze() does exactly that (documented behaviour, and
-    cheap: a list splice, no pass). Nothing is leaked: the garbage a report leaves (the figure's reference
-    cycles, a few MB) is freed by the next full collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:  # never unfreeze what someone else froze
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _check_format(format: str) -> ReportFormat:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
 
 from sheetsync.diff import diff_plans, format_diff, keyed_actions, word_diff
@@ -161,3 +162,89 @@ def test_text_format_has_labels_summary_and_lines() -> None:
     diff = diff_plans(make_plan(), new).model_copy(update={"old_label": "snapshot 1", "new_label": "snapshot 2"})
     assert format_diff(diff, "text").splitlines() == [
         "snapshot 1 → snapshot 2", "1 action moved to BAU", "", "7.1: status 'In Progress' → 'BAU'"]
+
+
+def test_appended_update_is_one_insert_after_the_old_text() -> None:
+    old = "Policy drafted.\nTraining booked for May."
+    new = old + "  Training delivered to 40 officers."
+    ops = word_diff(old, new)
+    assert [op.op for op in ops] == ["equal", "insert"]
+    assert ops[0].old == old and ops[1].new.strip() == "Training delivered to 40 officers."
+
+
+def test_word_diff_of_random_texts_rejoins_and_never_splits_a_word() -> None:
+    rng = random.Random(7)
+    pieces = ["a", "b", "cc", " ", "  ", "\n", "dd", "e.", "\t"]
+    for _ in range(3000):
+        old = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        new = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        new = rng.choice([new, old + new, new + old, old[: len(old) // 2] + new + old[len(old) // 2:]])
+        ops = word_diff(old, new)
+        for side, text in (("old", old), ("new", new)):
+            parts = [getattr(op, side) for op in ops]
+            assert "".join(parts) == text, (old, new, ops)
+            cut = 0
+            for part in parts[:-1]:  # every step ends before a word starts, never inside one
+                cut += len(part)
+                assert not (text[cut - 1:cut].strip() and text[cut:cut + 1].strip()), (old, new, ops)
+        for op in ops:
+            assert op.op != "equal" or op.old.split() == op.new.split(), (old, new, ops)
+            assert op.op != "insert" or (op.old == "" and op.new.strip()), (old, new, ops)
+            assert op.op != "delete" or (op.new == "" and op.old.strip()), (old, new, ops)
+
+
+def _random_edit(plan: Plan, rng: random.Random) -> Plan:
+    """A copy with a few of every kind of change, rows shuffled and every cell address moved."""
+    new = plan.model_copy(deep=True)
+    for rec in new.recommendations:
+        rng.shuffle(rec.actions)
+        for row, action in enumerate(rec.actions):
+            action.cells = {"status": f"Plan!H{row + 8}", "id": f"Plan!C{row + 8}"}
+    actions = [action for _, action in new.actions()]
+    for action in rng.sample(actions, 12):
+        kind = rng.randrange(7)
+        if kind == 0:
+            action.status = rng.choice(["BAU", "Action Complete", None])
+        elif kind == 1:
+            action.owner = "DS Kim Lee"
+        elif kind == 2:
+            action.update = (action.update or "") + " Training delivered."
+        elif kind == 3:
+            action.status_raw = "in progress "  # a spelling only: not a change
+        elif kind == 4:
+            action.extra = {"RAG": "Green"}
+        elif kind == 5:
+            action.date = date(2025, 3, rng.randrange(1, 28))
+        else:
+            action.hidden = True
+    first, last = new.recommendations[0], new.recommendations[-1]
+    last.actions.append(first.actions.pop())  # moved to another recommendation
+    del last.actions[0]  # removed
+    first.actions.append(Action(id="99.1", evidence="New", status="Not Started"))  # added
+    return new
+
+
+def test_matching_on_unique_ids_agrees_with_matching_by_occurrence() -> None:
+    """The fast path (every id once) and the general one (repeats numbered) must find the same changes."""
+    from sheetsync.diff import PlanDiff, _action_changes, _diff_repeated_ids, _diff_unique_ids
+
+    rng = random.Random(3)
+    old = Plan(title="Plan", recommendations=[
+        Recommendation(number=str(rec), actions=[
+            Action(id=f"{rec}.{n}", evidence=f"Evidence {rec}.{n}", owner=rng.choice(["DI A", "DCI B"]),
+                   update=rng.choice([None, "Work has started."]), status=rng.choice(["In Progress", "BAU"]))
+            for n in range(1, 30)])
+        for rec in range(1, 16)])
+    for _ in range(20):
+        new = _random_edit(old, rng)
+        fast, general = PlanDiff(), PlanDiff()
+        assert _diff_unique_ids(old, new, fast)
+        _diff_repeated_ids(old, new, general)
+        assert fast == general
+        before, after = keyed_actions(old), keyed_actions(new)  # every common action compared field by field:
+        expected = {key for key in before.keys() & after.keys()
+                    if _action_changes(before[key][0].number, before[key][1], after[key][0].number, after[key][1])}
+        assert {c.key for c in fast.changed} == expected  # no change skipped by the fast equality tests
+        assert fast.added and fast.removed and fast.changed
+        assert not any(c.id == a.id for c in fast.changed for a in fast.added)
+        assert diff_plans(old, old.model_copy(deep=True)).empty
