@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from common import make_workbook, median_process, median_time, table
@@ -35,9 +36,9 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="sheetsync-bench-"))
     for n in (200, 10_000):
         path = make_workbook(folder / f"plan-{n}.xlsx", n)
-        ours = median_time(lambda p=path: read_plan(p))
-        calamine = median_time(lambda p=path: calamine_alone(p))
-        openpyxl = median_time(lambda p=path: openpyxl_read_only(p), runs=3 if n > 1000 else 7)
+        ours = median_time(partial(read_plan, path))
+        calamine = median_time(partial(calamine_alone, path))
+        openpyxl = median_time(partial(openpyxl_read_only, path), runs=3 if n > 1000 else 7)
         table(f"read a {n}-row plan in-process (median)", [
             ("sheetsync.read_plan (values, cells, hidden, formulas)", ours, f"{ours / calamine:.2f}x calamine"),
             ("python-calamine alone (values only)", calamine, "1.00x"),

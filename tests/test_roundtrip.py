@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def _filled_plan(owner: str, update: str, status: str, when: date | None, formul
 
 def _comparable(plan: Plan) -> dict[str, object]:
     data = plan.canonical()
-    for rec in data["recommendations"]:  # type: ignore[union-attr]
+    for rec in data["recommendations"]:
         for action in rec["actions"]:
             action.pop("cells")
             action.pop("date_raw")
@@ -49,8 +50,8 @@ def _comparable(plan: Plan) -> dict[str, object]:
 @given(owner=cell_text, update=cell_text, status=st.sampled_from(CANONICAL),
        when=st.one_of(st.none(), st.dates(min_value=date(2024, 9, 27), max_value=date(2030, 12, 31))),
        formula_like=st.sampled_from(["=1+1", "+44 7700", "-draft", "@owner", "plain"]))
-def test_fill_then_read_gives_the_same_plan(tmp_path_factory, owner: str, update: str, status: str,
-                                            when: date | None, formula_like: str) -> None:
+def test_fill_then_read_gives_the_same_plan(tmp_path_factory: pytest.TempPathFactory, owner: str, update: str,
+                                            status: str, when: date | None, formula_like: str) -> None:
     plan = _filled_plan(owner, update, status, when, formula_like)
     path = tmp_path_factory.mktemp("rt") / "plan.xlsx"
     write_plan_workbook(plan, path)
