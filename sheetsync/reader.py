@@ -15,18 +15,22 @@ import html
 import io
 import re
 import zipfile
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from itertools import accumulate, zip_longest
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sheetsync.collector import collector_paused
 from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
 from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, assemble, split_owners, trusted
-from sheetsync.safety import check_workbook, read_limited
+from sheetsync.safety import Kind, check_workbook, read_limited
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
 
 Value = str | int | float | bool | date | datetime | None
@@ -34,6 +38,8 @@ Value = str | int | float | bool | date | datetime | None
 HEADER_SCAN_ROWS = 60  # the heading row is looked for in the first rows of each sheet
 SKIP_SHEETS = {"lists", "instructions", "issues", "settings", "sheetsyncmarks", "xlwings.conf", "summary"}
 TEXT_FIELDS: tuple[str, ...] = ("evidence", "owner", "update", "supporting_documents")
+_NUMBER = int | float  # bool too, as a subclass of int; built once: `isinstance(v, int | float)` builds it per call
+_TEXT_COLUMNS = ("rec_text", "action_id", "evidence", "owner", "update", "supporting_documents")  # cleaned
 MARKING = re.compile(r"^(?:official(?:[\s\-–:]+sensitive)?|restricted|secret|protect|not protectively marked|"
                      r"unclassified)(?:\s*[\-–:]\s*[a-z ]+)?$", re.IGNORECASE)
 FURNITURE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|continued(?: overleaf)?|\(continued\))$",
@@ -120,6 +126,42 @@ def _number_text(value: Value) -> str:
     return str(value)
 
 
+# What makes clean_text do more than strip(); _NEEDS_CLEAN above finds the same characters one cell at a time.
+_CLEAN_MARKERS = ("<", "&", "\r", "\n", "\t", "\u00a0", "\u2007", "\u202f", "  ")
+
+
+def clean_texts(values: Sequence[Value]) -> list[str | None]:
+    """`[clean_text(v) for v in values]`, a column at a time. Nearly every cell only needs strip(); finding the
+    few that need more with one `str.find` per marker over the joined column costs far less than a regex search
+    per cell, which was the reader's largest cost on big sheets."""
+    needs_more = _not_text(values)
+    if needs_more or None in values:
+        texts: Sequence[str] = [v if isinstance(v, str) else "" for v in values]
+    else:
+        texts = cast("Sequence[str]", values)  # all str already
+    result = [text.strip() or None for text in texts]
+    joined = "\0".join(texts)  # no marker contains "\0", so none is found across two cells
+    ends: list[int] = []  # ends[i]: where cell i + 1 starts in `joined`
+    for marker in _CLEAN_MARKERS:
+        at = joined.find(marker)
+        while at != -1:
+            ends = ends or list(accumulate(len(text) + 1 for text in texts))
+            index = bisect_right(ends, at)
+            needs_more.append(index)
+            at = joined.find(marker, ends[index])
+    for index in set(needs_more):  # a cell holding several markers was listed once for each
+        result[index] = clean_text(values[index])
+    return result
+
+
+def _not_text(values: Sequence[Value]) -> list[int]:
+    """Indices of the values that are neither str nor None (counted in C first: usually there are none)."""
+    kinds = list(map(type, values))
+    if kinds.count(str) + kinds.count(type(None)) == len(kinds):
+        return []
+    return [index for index, kind in enumerate(kinds) if kind is not str and kind is not type(None)]
+
+
 def _is_blank(value: Value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -135,10 +177,16 @@ def read_plan(path: str | PathLike[str], *, sheet: str | None = None) -> Plan:
 
 def read_plan_bytes(data: bytes, *, source: str | PathLike[str], sheet: str | None = None) -> Plan:
     """Read a plan from a workbook's bytes (so a snapshot stores exactly the bytes that were read)."""
+    path = Path(source)
+    kind = check_workbook(data, path=path)  # before any parser sees the bytes
+    # Reading allocates a few objects per cell and frees none (no cycles either): see collector_paused.
+    with collector_paused():
+        return _read_checked_bytes(data, kind, path, sheet)
+
+
+def _read_checked_bytes(data: bytes, kind: Kind, path: Path, sheet: str | None) -> Plan:
     import python_calamine
 
-    path = Path(source)
-    kind = check_workbook(data, path=path)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
@@ -163,11 +211,11 @@ def read_plan_bytes(data: bytes, *, source: str | PathLike[str], sheet: str | No
             f"has no plan grid: no sheet has a heading row with Recommendation, Evidence, Owner, Update and "
             f"Status columns (looked at: {', '.join(names) or 'no visible sheets'})", path=path,
             hint="Start from 'sheetsync template', or bring a published plan in with 'sheetsync import'")
-    _, grid, _ = best
+    head_index, grid, _ = best
     if archive is not None and grid.sheet in parts:
         _scan_sheet_xml(archive, parts[grid.sheet], grid)
     status_list = _status_list(book, archive)
-    return plan_from_grid(grid, source=str(path), status_list=status_list)
+    return _plan_from_grid(grid, source=str(path), status_list=status_list, vocabulary=None, head_index=head_index)
 
 
 def _short(exc: BaseException) -> str:
@@ -227,21 +275,74 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, part: str, grid: Grid) -> None:
         xml = archive.read(part)
     except KeyError:
         return
-    if b'hidden="1"' in xml or b'hidden="true"' in xml:
-        for match in _ROW_HIDDEN.finditer(xml):
-            grid.hidden_rows.add(int(match.group(1) or match.group(2)))
-    if b"<f" in xml:
-        for match in _FORMULA_CELL.finditer(xml):
-            value = match.group(2)
-            if value is None or re.fullmatch(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>", value):
-                grid.uncalculated.add(match.group(1).decode())
-    tail = xml[xml.rfind(b"</sheetData>") + 1:] if b"</sheetData>" in xml else xml
+    grid.hidden_rows.update(_hidden_rows(xml))
+    grid.uncalculated.update(_uncalculated_cells(xml))
+    end = xml.rfind(b"</sheetData>")
+    tail = xml[end + 1:] if end != -1 else xml
     for match in _HEADER_FOOTER.finditer(tail):
         text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
         for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL"):
             if word in text.upper():
                 grid.marking = grid.marking or word
                 break
+
+
+# The two scans below find exactly what `finditer` of their pattern over the whole sheet finds, but run the
+# pattern only where a match can be: a sheet is megabytes of plain cells, and a regex pass over it cost more than
+# reading its values.
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    """The rows _ROW_HIDDEN marks hidden. A match cannot cross a ">", so it lies inside the one tag around a
+    hidden attribute: only those tags are searched."""
+    tags: set[int] = set()
+    for marker in (b'hidden="1"', b'hidden="true"'):
+        at = xml.find(marker)
+        while at != -1:
+            tags.add(xml.rfind(b">", 0, at) + 1)  # where the tag around it starts
+            at = xml.find(marker, at + 1)
+    rows: set[int] = set()
+    for start in tags:
+        end = xml.find(b">", start)
+        for match in _ROW_HIDDEN.finditer(xml, start, end if end != -1 else len(xml)):
+            rows.add(int(match.group(1) or match.group(2)))
+    return rows
+
+
+_WHITESPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
+
+
+def _uncalculated_cells(xml: bytes) -> set[str]:
+    """The cells _FORMULA_CELL finds with an empty or missing value. A match is a cell tag whose ">" is followed by
+    whitespace and a formula tag (<f> or <x:f>), so the pattern is tried only at the tags just before a formula
+    tag, in document order, and not where an earlier match reached (as finditer resumes after a match)."""
+    cells: set[str] = set()
+    if b"<f" not in xml:
+        return cells
+    formula_tags: set[int] = set()
+    for marker in (b"<f", b":f"):
+        at = xml.find(marker)
+        while at != -1:
+            formula_tags.add(xml.rfind(b"<", 0, at + 1))
+            at = xml.find(marker, at + 1)
+    resume = 0
+    for tag in sorted(formula_tags):
+        close = tag - 1  # the ">" before the formula tag, past any whitespace
+        while close >= 0 and xml[close] in _WHITESPACE:
+            close -= 1
+        if close < 0 or xml[close] != ord(">"):
+            continue
+        start = xml.find(b"<", max(xml.rfind(b">", 0, close) + 1, resume), close)
+        while start != -1:
+            match = _FORMULA_CELL.match(xml, start)
+            if match:
+                resume = match.end()
+                value = match.group(2)
+                if value is None or re.fullmatch(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>", value):
+                    cells.add(match.group(1).decode())
+                break
+            start = xml.find(b"<", start + 1, close)
+    return cells
 
 
 def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None:
@@ -377,11 +478,18 @@ def _newest_update(updates: list[tuple[int, str]]) -> int:
 def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[str] | None = None,
                    vocabulary: Vocabulary | None = None) -> Plan:
     """Turn a sheet's values into a Plan, recording the cell of every value and what could not be used."""
-    found = find_header_row(grid)
-    if found is None:
-        raise NoPlanFoundError(f"sheet '{grid.sheet}' has no heading row naming the plan's columns",
-                               path=source, hint="Start from 'sheetsync template'")
-    head_index = found[0]
+    with collector_paused():  # as in read_plan_bytes (the Excel adapter calls this directly)
+        return _plan_from_grid(grid, source=source, status_list=status_list, vocabulary=vocabulary)
+
+
+def _plan_from_grid(grid: Grid, *, source: str | None, status_list: list[str] | None,
+                    vocabulary: Vocabulary | None, head_index: int | None = None) -> Plan:
+    if head_index is None:  # read_plan_bytes has found it already, choosing the sheet
+        found = find_header_row(grid)
+        if found is None:
+            raise NoPlanFoundError(f"sheet '{grid.sheet}' has no heading row naming the plan's columns",
+                                   path=source, hint="Start from 'sheetsync template'")
+        head_index = found[0]
     vocab = vocabulary or (Vocabulary.from_list(status_list) if status_list else default_vocabulary())
     plan = Plan.model_construct(title=None, force=None, executive_lead=None, operational_lead=None,
                                 protective_marking=grid.marking, recommendations=[], source=source,
@@ -396,7 +504,12 @@ def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[s
 
 
 class _RowReader:
-    """Reads the rows under the heading row into recommendations and actions."""
+    """Reads the rows under the heading row into recommendations and actions.
+
+    Big sheets make this the reader's hot loop, so the work that does not depend on the row is done once: text
+    columns are cleaned a column at a time (`clean_texts`) and each field's "Sheet!A1" prefix is built once.
+    Rows that need more (a merged value carried down, an uncalculated formula, a number in a text column, a
+    short row) take `_general_values`, which reads them cell by cell."""
 
     def __init__(self, grid: Grid, head_index: int, plan: Plan, vocab: Vocabulary) -> None:
         self.grid, self.plan, self.vocab = grid, plan, vocab
@@ -404,6 +517,7 @@ class _RowReader:
         self.head_index = head_index
         header = grid.rows[head_index]
         self.data = grid.rows[head_index + 1:]
+        self.first_data_row = grid.first_row + head_index + 1
         self.fields, self.extra_cols, self.unlabelled = _column_map(grid, header, self.data)
         self.merged_down, merge_notes = _merged_input_ranges(grid, self.fields)
         self.notes.extend(merge_notes)
@@ -415,6 +529,31 @@ class _RowReader:
                           for name, col in self.input_cols]
         self.extra_specs = [(heading, col, f"{grid.sheet}!{self.letter(col)}")
                             for heading, col in self.extra_cols.items()]
+        # Every cell an action records, in the order they are recorded: the input fields, "id" standing for the
+        # evidence cell when there is no id column, then the extra columns (whose heading may repeat a field's).
+        self.cell_prefixes: list[tuple[str, str]] = [(key, f"{grid.sheet}!{letter}")
+                                                     for key, _, _, letter in self.col_specs]
+        keys = {key for key, *_ in self.col_specs}
+        if "id" not in keys and "evidence" in keys:
+            self.cell_prefixes.append(("id", f"{grid.sheet}!{self.letter(self.fields['evidence'])}"))
+        self.cell_prefixes += [(heading, prefix) for heading, _, prefix in self.extra_specs]
+        self.field_letters: dict[str, str] = {key: letter for key, _, _, letter in self.col_specs}
+        self.last_col = max([col for *_, col, _ in self.col_specs] + list(self.extra_cols.values()), default=-1)
+        # The rows a column at a time (None where a row is short), for the work done per column.
+        self.columns = list(zip_longest(*self.data))
+        text_cols = [col for name, col in self.fields.items() if name in _TEXT_COLUMNS]
+        self.texts = {col: clean_texts(self.column(col)) for col in text_cols + list(self.extra_cols.values())}
+        self.general_rows = self._general_rows()
+        # What _action reads for a plain row, column by column (all None where the plan has no such column).
+        no_column: list[None] = [None] * len(self.data)
+        self.owner_texts: Sequence[str | None] = self.column_texts("owner") or no_column
+        self.update_texts: Sequence[str | None] = self.column_texts("update") or no_column
+        self.documents_texts: Sequence[str | None] = self.column_texts("supporting_documents") or no_column
+        self.extra_texts = [(heading, self.texts[col]) for heading, col in self.extra_cols.items()]
+        date_col, status_col = self.fields.get("date"), self.fields.get("status")
+        self.date_values: Sequence[Value] = no_column if date_col is None else self.column(date_col)
+        self.status_values: Sequence[Value] = no_column if status_col is None else self.column(status_col)
+        self.action_fields = frozenset(Action.model_fields)
         self.owners_cache: dict[str | None, list[str]] = {}
         self.status_cache: dict[str, Any] = {}
         self.date_cache: dict[Any, Any] = {}
@@ -422,18 +561,41 @@ class _RowReader:
     def letter(self, col: int) -> str:
         return self.letters[col] if col < len(self.letters) else col_letter(col + self.grid.first_col)
 
+    def column(self, col: int) -> Sequence[Value]:
+        return self.columns[col] if col < len(self.columns) else [None] * len(self.data)
+
+    def column_texts(self, name: Field) -> list[str | None] | None:
+        col = self.fields.get(name)
+        return None if col is None else self.texts[col]
+
+    def _general_rows(self) -> set[int]:
+        """Offsets into self.data of the rows `_general_values` must read: a merged value carried into them, a
+        formula never calculated (a superset: any address naming the row), or a number in a text column."""
+        rows = {sheet_row - self.first_data_row for sheet_row, _ in self.merged_down}
+        for address in self.grid.uncalculated:
+            match = re.fullmatch(r"[A-Z]+(\d+)", address)
+            if match:
+                rows.add(int(match.group(1)) - self.first_data_row)
+        for name, col in self.fields.items():
+            if name in TEXT_FIELDS:
+                values = self.column(col)
+                rows.update(offset for offset in _not_text(values) if isinstance(values[offset], _NUMBER))
+        return rows
+
     def read(self) -> None:
         grid, plan, fields = self.grid, self.plan, self.fields
         sheet = grid.sheet
         rec: Recommendation | None = None
         pending_blank: list[int] = []
         rec_col, text_col = fields.get("rec_number"), fields.get("rec_text")
-        id_col, ev_col = fields.get("action_id"), fields.get("evidence")
+        id_col = fields.get("action_id")
+        rec_texts, id_texts, ev_texts = (self.column_texts("rec_text"), self.column_texts("action_id"),
+                                         self.column_texts("evidence"))
         input_cols = [c for name, c in self.input_cols if name not in ("action_id", "evidence")]
-        first_data_row = grid.first_row + self.head_index + 1
+        first_data_row = self.first_data_row
         for offset, row in enumerate(self.data):
             sheet_row = first_data_row + offset
-            cells = [v for v in row if v is not None and v != "" and not (isinstance(v, str) and v.isspace())]
+            cells = [v for v in row if v != "" and v is not None and not (isinstance(v, str) and v.isspace())]
             if not cells:
                 pending_blank.append(sheet_row)
                 continue
@@ -454,7 +616,7 @@ class _RowReader:
             pending_blank = []
             n = len(row)
             number = _rec_number(row[rec_col]) if rec_col is not None and rec_col < n else None
-            rec_text = clean_text(row[text_col]) if text_col is not None and text_col < n else None
+            rec_text = rec_texts[offset] if rec_texts is not None else None
             if number is not None and (rec is None or number != rec.number):
                 rec = assemble(Recommendation, {"number": number, "text": rec_text, "deadline": None,
                                                   "addressees": [], "actions": [], "cells": {}})
@@ -468,7 +630,8 @@ class _RowReader:
                     rec.cells["text"] = f"{sheet}!{self.letter(text_col)}{sheet_row}"
 
             action_id, evidence, trimmed = _split_id(row[id_col] if id_col is not None and id_col < n else None,
-                                                     row[ev_col] if ev_col is not None and ev_col < n else None)
+                                                     id_texts[offset] if id_texts is not None else None,
+                                                     ev_texts[offset] if ev_texts is not None else None)
             if action_id is None and evidence is None and not any(
                     c < n and not _is_blank(row[c]) for c in input_cols):
                 if number is None and rec_text is None and not any(
@@ -481,13 +644,14 @@ class _RowReader:
                 rec = assemble(Recommendation, {"number": guess, "text": None, "deadline": None,
                                                   "addressees": [], "actions": [], "cells": {}})
                 plan.recommendations.append(rec)
-            action = self._action(row, sheet_row, action_id or "", evidence, rec)
+            action = self._action(row, offset, sheet_row, action_id or "", evidence, rec)
             if trimmed is not None:
                 self.notes.append(trusted(ReadNote, kind="id-trimmed", sheet=sheet,
                                           cell=action.cells["id"].rpartition("!")[2], value=trimmed, field="id",
                                           action=action.id, recommendation=rec.number,
                                           message=f"the evidence id was typed as {trimmed!r}"))
-            self._unlabelled(row, sheet_row, action.id, rec)
+            if self.unlabelled:
+                self._unlabelled(row, sheet_row, action.id, rec)
             rec.actions.append(action)
 
     def _unlabelled(self, row: list[Value], sheet_row: int, action_id: str | None,
@@ -497,75 +661,89 @@ class _RowReader:
                 self.notes.append(_note("value-under-no-header", self.grid.sheet, sheet_row,
                                         col + self.grid.first_col, row[col], action_id, rec))
 
-    def _action(self, row: list[Value], sheet_row: int, action_id: str, evidence: str | None,
+    def _action(self, row: list[Value], offset: int, sheet_row: int, action_id: str, evidence: str | None,
                 rec: Recommendation) -> Action:
         grid, notes = self.grid, self.notes
         sheet = grid.sheet
-        n = len(row)
-        values: dict[str, Value] = {}
-        cells: dict[str, str] = {}
-        uncalculated = grid.uncalculated
-        for key, name, col, letter in self.col_specs:
-            address = f"{letter}{sheet_row}"
-            cells[key] = f"{sheet}!{address}"
-            value = row[col] if col < n else None
-            if uncalculated and address in uncalculated:
-                notes.append(trusted(ReadNote, kind="formula-not-calculated", sheet=sheet, cell=address, field=key,
-                                     action=action_id, recommendation=rec.number,
-                                     message="holds a formula that has never been calculated"))
-            if self.merged_down and _is_blank(value) and (sheet_row, col) in self.merged_down:
-                value = self.merged_down[(sheet_row, col)]
-            values[name] = value
-        if "id" not in cells and "evidence" in cells:
-            cells["id"] = cells["evidence"]
+        row_text = str(sheet_row)
+        cells = {key: prefix + row_text for key, prefix in self.cell_prefixes}
+        extra: dict[str, str] = {}
+        if len(row) > self.last_col and offset not in self.general_rows:
+            owner, update, documents = (self.owner_texts[offset], self.update_texts[offset],
+                                        self.documents_texts[offset])
+            date_value, status_value = self.date_values[offset], self.status_values[offset]
+            for heading, texts in self.extra_texts:
+                extra_text = texts[offset]
+                if extra_text is not None:
+                    extra[heading] = extra_text
+        else:
+            owner, update, documents, date_value, status_value = self._general_values(row, sheet_row, row_text,
+                                                                                     action_id, rec)
+            for heading, col, _ in self.extra_specs:
+                extra_text = clean_text(row[col]) if col < len(row) else None
+                if extra_text is not None:
+                    extra[heading] = extra_text
 
-        text: dict[str, str | None] = {}
-        for text_field in TEXT_FIELDS:
-            value = values.get(text_field)
-            if isinstance(value, int | float | bool):
-                notes.append(trusted(ReadNote, kind="number-in-text-column", sheet=sheet,
-                                     cell=cells[text_field].rpartition("!")[2], value=_number_text(value),
-                                     field=text_field, action=action_id, recommendation=rec.number,
-                                     message=f"a number where the {text_field.replace('_', ' ')} text should be"))
-            text[text_field] = evidence if text_field == "evidence" else clean_text(value)
-
-        date_value = values.get("date")
         if isinstance(date_value, str):
             date_value = clean_text(date_value)
         date_parse = self.date_cache.get(date_value)
         if date_parse is None:
             date_parse = self.date_cache[date_value] = parse_date(date_value)
-        if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in cells:
-            notes.append(trusted(ReadNote, kind="text-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
+        if date_parse.how in ("dmy", "month", "ordinal", "iso") and "date" in self.field_letters:
+            notes.append(trusted(ReadNote, kind="text-date", sheet=sheet, cell=self.field_letters["date"] + row_text,
                                  value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
                                  message=f"the date was typed as text ({date_parse.raw!r})"))
-        elif date_parse.how == "serial" and "date" in cells:
-            notes.append(trusted(ReadNote, kind="serial-date", sheet=sheet, cell=cells["date"].rpartition("!")[2],
-                                 value=date_parse.raw, field="date", action=action_id, recommendation=rec.number,
+        elif date_parse.how == "serial" and "date" in self.field_letters:
+            notes.append(trusted(ReadNote, kind="serial-date", sheet=sheet,
+                                 cell=self.field_letters["date"] + row_text, value=date_parse.raw, field="date",
+                                 action=action_id, recommendation=rec.number,
                                  message=f"the number {date_parse.raw} was read as an Excel date"))
 
-        status_value = values.get("status")
-        status_raw = None if _is_blank(status_value) else _number_text(status_value)
+        if type(status_value) is str:  # the usual case, in short (_number_text of a str is the str itself)
+            status_raw = status_value if status_value.strip() else None
+        else:
+            status_raw = None if _is_blank(status_value) else _number_text(status_value)
         match = self.status_cache.get(status_raw or "")
         if match is None:
             match = self.status_cache[status_raw or ""] = self.vocab.normalise(status_raw)
-        extra: dict[str, str] = {}
-        for heading, col, prefix in self.extra_specs:
-            cells[heading] = f"{prefix}{sheet_row}"
-            extra_text = clean_text(row[col]) if col < n else None
-            if extra_text is not None:
-                extra[heading] = extra_text
-        owner = text["owner"]
         owners = self.owners_cache.get(owner)
         if owners is None:
             owners = self.owners_cache[owner] = split_owners(owner)
         return assemble(Action, {
             "id": action_id, "evidence": evidence, "owner": owner, "owners": list(owners),
-            "update": text["update"], "date": date_parse.date,
+            "update": update, "date": date_parse.date,
             "date_raw": date_parse.raw if date_parse.how != "empty" else None,
             "status": match.status, "status_raw": status_raw, "progress": match.progress,
-            "supporting_documents": text["supporting_documents"], "extra": extra, "cells": cells,
-            "hidden": sheet_row in grid.hidden_rows})
+            "supporting_documents": documents, "extra": extra, "cells": cells,
+            "hidden": sheet_row in grid.hidden_rows}, fields_set=set(self.action_fields))  # every field: set(data)
+
+    def _general_values(self, row: list[Value], sheet_row: int, row_text: str, action_id: str,
+                        rec: Recommendation) -> tuple[str | None, str | None, str | None, Value, Value]:
+        """(owner, update, supporting documents, date, status) of a row read cell by cell, noting uncalculated
+        formulas and numbers in text columns, and taking the value of a merged cell over the row."""
+        grid, notes = self.grid, self.notes
+        sheet = grid.sheet
+        n = len(row)
+        values: dict[str, Value] = {}
+        uncalculated = grid.uncalculated
+        for key, name, col, letter in self.col_specs:
+            value = row[col] if col < n else None
+            if uncalculated and f"{letter}{row_text}" in uncalculated:
+                notes.append(trusted(ReadNote, kind="formula-not-calculated", sheet=sheet, cell=f"{letter}{row_text}",
+                                     field=key, action=action_id, recommendation=rec.number,
+                                     message="holds a formula that has never been calculated"))
+            if self.merged_down and _is_blank(value) and (sheet_row, col) in self.merged_down:
+                value = self.merged_down[(sheet_row, col)]
+            values[name] = value
+        for text_field in TEXT_FIELDS:
+            value = values.get(text_field)
+            if isinstance(value, _NUMBER):
+                notes.append(trusted(ReadNote, kind="number-in-text-column", sheet=sheet,
+                                     cell=self.field_letters[text_field] + row_text, value=_number_text(value),
+                                     field=text_field, action=action_id, recommendation=rec.number,
+                                     message=f"a number where the {text_field.replace('_', ' ')} text should be"))
+        return (clean_text(values.get("owner")), clean_text(values.get("update")),
+                clean_text(values.get("supporting_documents")), values.get("date"), values.get("status"))
 
 
 def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str | None,
@@ -584,13 +762,12 @@ def _rec_number(value: Value) -> str | None:
     return match.group(1) if match else None
 
 
-def _split_id(id_raw: Value, ev_raw: Value) -> tuple[str | None, str | None, str | None]:
-    """(id, evidence text, the id as typed when trimming changed it)."""
-    evidence = clean_text(ev_raw)
-    if isinstance(id_raw, float | int) and not isinstance(id_raw, bool):
+def _split_id(id_raw: Value, id_text: str | None, evidence: str | None) -> tuple[str | None, str | None, str | None]:
+    """(id, evidence text, the id as typed when trimming changed it), from the id cell's value and the cleaned
+    texts of the id and evidence cells."""
+    if isinstance(id_raw, _NUMBER) and not isinstance(id_raw, bool):
         return _number_text(round(float(id_raw), 3)), evidence, None
     raw_text = id_raw if isinstance(id_raw, str) else None
-    id_text = clean_text(id_raw)
     if id_text:
         match = ACTION_ID.match(id_text)
         if match and match.group(2):  # "11.3 Ways to regularly receive feedback…" in the id cell
