@@ -88,7 +88,7 @@ def demo(args: list[str]) -> int:
 def lint(args: list[str]) -> int:
     ensure_venv("dev")
     code = run(PY, "-m", "ruff", "check", "sheetsync", "tests", "bench", "tasks.py", check=False)
-    return code or run(PY, "-m", "mypy", "sheetsync", check=False)
+    return code or run(PY, "-m", "mypy", "sheetsync", "tests", "bench", "tasks.py", check=False)
 
 
 def test(args: list[str]) -> int:

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from sheetsync.cli import cli
 from sheetsync.errors import NoPlanFoundError, SheetsyncError, UnreadableFileError
-from sheetsync.reader import Grid, plan_from_grid, read_plan
+from sheetsync.model import Action, Plan
+from sheetsync.reader import Grid, Value, plan_from_grid, read_plan
 
 
-def by_id(plan):
+def by_id(plan: Plan) -> dict[str, Action]:
     return {action.id: action for _, action in plan.actions()}
 
 
@@ -112,8 +113,8 @@ def test_id_and_text_in_one_cell_and_blank_rows(tmp_path: Path) -> None:
 def test_two_update_columns_newest_wins(tmp_path: Path) -> None:
     headings = ["Rec No.", "Recomendation", "Sub recommendation", "Rec. Owner", "Initial action plan response",
                 "March 2025 update"]
-    rows = [[7, "text", "7.1 Processes in place", "DI A", "First response", "Latest news"],
-            [None, None, "7.2 Alternative measures", "DI B", "Earlier", "Later"]]
+    rows: list[list[Value]] = [[7, "text", "7.1 Processes in place", "DI A", "First response", "Latest news"],
+                               [None, None, "7.2 Alternative measures", "DI B", "Earlier", "Later"]]
     plan = read_plan(write_grid(tmp_path / "p.xlsx", rows, headings=headings))
     action = by_id(plan)["7.1"]
     assert action.update == "Latest news"
@@ -131,7 +132,7 @@ def test_workbook_status_list_extends_vocabulary(tmp_path: Path) -> None:
 
 
 def test_plan_from_grid_in_memory_with_offset() -> None:
-    rows = [["Force:", "Eastshire Constabulary"], list(NATIONAL_HEADINGS), *catalogue_rows()[:3]]
+    rows: list[list[Value]] = [["Force:", "Eastshire Constabulary"], list(NATIONAL_HEADINGS), *catalogue_rows()[:3]]
     grid = Grid(sheet="Plan", rows=rows, first_row=4, first_col=2, hidden_rows={7})
     plan = plan_from_grid(grid)
     assert plan.force == "Eastshire Constabulary"
