@@ -27,14 +27,19 @@ _DATE_STAMP = re.compile(
     r"[\s-]+\d{2,4})\s*[:\-–—]\s",
     re.IGNORECASE,
 )
+# How every date stamp ends (its last digit, then the colon or dash): a quick scan that starts at a digit, where
+# _DATE_STAMP is tried at every character of the text. Updates with a dash or colon and no stamp are common.
+_DATE_STAMP_END = re.compile(r"\d\s*[:\-–—]\s")
 
 
 def history_markers(text: str | None) -> list[int]:
     """Start offsets of the dated/"UPDATE:" sections appended inside one cell (empty when none)."""
     if not text:
         return []
-    starts = [m.start() for m in _HISTORY.finditer(text)] if "update" in text.casefold() else []
-    if ":" in text or "-" in text or "–" in text or "—" in text:
+    # Both kinds of marker end on a colon or a dash: a text without one has none.
+    separated = ":" in text or "-" in text or "–" in text or "—" in text
+    starts = [m.start() for m in _HISTORY.finditer(text)] if separated and "update" in text.casefold() else []
+    if separated and _DATE_STAMP_END.search(text):
         stamps = [m.start() for m in _DATE_STAMP.finditer(text)]
     else:
         return sorted(s for s in set(starts) if s > 0 or len(starts) > 1) if starts else []
@@ -315,6 +320,13 @@ _SENTENCE_MARKS: dict[int, int | str] = {
     **{ord(c): " " for c in "\"#$%&'()*+,-/:<=>@[\\]^_`{|}~‘’“”–—•\u00a0"},
     **{ord(c): "\x00" for c in ".!?;…\n"},
 }
+# For an ASCII text (nearly every update) casefold() only lower-cases A-Z, so casefolding and marking are one
+# bytes.translate with this table: a single C pass, about five times faster than the two steps on str. It also
+# turns every other whitespace character into a space (the text is split into words on whitespace anyway), so a
+# marked ASCII text is already single-spaced unless it has two spaces in a row or one at either end.
+_ASCII_SENTENCE_MARKS = bytes(
+    ord(" " if marked.isspace() else marked)
+    for marked in (chr(i).casefold().translate(_SENTENCE_MARKS) for i in range(128))) + bytes(range(128, 256))
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 MIN_WORDS = 8  # shorter updates ("Complete.", "See 7.1") are not worth comparing
 _COMMON_BUCKET = 40  # a sentence shared by more actions than this is boilerplate, not a copy
@@ -407,22 +419,32 @@ def duplicate_matches(texts: Sequence[str | None], *, jaccard: float = 0.6, cont
     tail_extra: dict[str, list[int]] = {}
     marks = _SENTENCE_MARKS
     first_whole, first_head, first_tail = whole.setdefault, heads.setdefault, tails.setdefault
+    ascii_marks = _ASCII_SENTENCE_MARKS
     for index, text in enumerate(texts):
         if not text:
             continue
-        marked = text.casefold().translate(marks)
+        if text.isascii():
+            marked = text.encode("ascii").translate(ascii_marks).decode("ascii")
+            # Already its words joined by single spaces (as most texts are): no need to split and join again.
+            spaced = "  " not in marked and marked[0] != " " and marked[-1] != " "
+        else:
+            marked = text.casefold().translate(marks)
+            spaced = False
         if "\x00" not in marked:
-            words = marked.split()
-            count = len(words)
+            norm = marked if spaced else " ".join(marked.split())
+            count = norm.count(" ") + 1 if norm else 0
             if count < MIN_WORDS:
                 continue
-            norm = " ".join(words)
             if first_whole(norm, index) != index:
                 _add(whole, whole_extra, norm, index)
         else:
             # Sentence by sentence, each as single-spaced words: the same words as splitting the whole text.
-            sentences = [part.strip(" ") for part in " ".join(marked.split()).split("\x00")]
-            norm = " ".join([sentence for sentence in sentences if sentence])
+            if spaced and " \x00" not in marked:
+                # The usual "… done. Next …": only a space after a sentence mark to drop.
+                sentences = marked.replace("\x00 ", "\x00").split("\x00")
+            else:
+                sentences = [part.strip(" ") for part in (marked if spaced else " ".join(marked.split())).split("\x00")]
+            norm = " ".join(filter(None, sentences))
             count = norm.count(" ") + 1 if norm else 0
             if count < MIN_WORDS:
                 continue
@@ -432,7 +454,6 @@ def duplicate_matches(texts: Sequence[str | None], *, jaccard: float = 0.6, cont
                 for sentence in sentences:
                     if sentence.count(" ") >= 5 and first_whole(sentence, index) != index:  # six words or more
                         _add(whole, whole_extra, sentence, index)
-            words = norm.split(" ") if count > 10 else []
         norms[index] = norm
         if count <= 10:
             if first_head(norm, index) != index:
@@ -440,6 +461,7 @@ def duplicate_matches(texts: Sequence[str | None], *, jaccard: float = 0.6, cont
             if first_tail(norm, index) != index:
                 _add(tails, tail_extra, norm, index)
         else:
+            words = norm.split(" ")
             head, tail = " ".join(words[:10]), " ".join(words[-10:])
             if first_head(head, index) != index:
                 _add(heads, head_extra, head, index)

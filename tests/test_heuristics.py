@@ -352,3 +352,19 @@ def test_heuristics_never_crash_on_any_text(text: str) -> None:
     truncation_reason(text)
     truncation_reason(text, full=text)
     history_markers(text)
+
+
+def test_near_duplicates_same_whatever_the_spacing_or_alphabet() -> None:
+    # ASCII texts already single-spaced take a fast path; other spacing and non-ASCII text the general one.
+    texts = [
+        "The stalking policy was reviewed by the board. Training for all officers followed in March; done.",
+        "The stalking policy was reviewed by the board. Training for all officers followed in March.",
+        "Training for all officers followed in March. A new audit of stalking cases was then agreed by the board.",
+        "Completely different words about victims, referrals and the advocacy service in the force area here.",
+    ]
+    respaced = ["  " + t.replace(" ", " \t ").replace(". ", " . ") + "\n" for t in texts]
+    non_ascii = [t.replace(" ", "\u00a0") for t in texts]  # a no-break space is a space here too
+    expected = near_duplicates(texts)
+    assert expected  # the first three share sentences
+    assert near_duplicates(respaced) == expected
+    assert near_duplicates(non_ascii) == expected

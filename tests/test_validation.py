@@ -647,3 +647,16 @@ def test_text_paths_never_build_a_pydantic_schema(tmp_path: Path, args: list[str
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout.strip()
     assert f"SCHEMAS-BUILT:{built}\n" in done.stderr, done.stderr
+
+
+_DEADLINE_PIECES = ["By", "by", "BY", "xby", " ", "  ", "\t", "\n", "\u2003", "27", "1", "31", "2025", "25", "/", "st",
+                    "th", "March", "march", "Febuary", ",", ".", ":", "(", ")", "(six months from publication)", "١٢"]
+
+
+@given(st.lists(st.sampled_from(_DEADLINE_PIECES), max_size=40).map("".join))
+def test_deadline_scan_is_finditer(text: str) -> None:
+    from sheetsync.validation import _DEADLINE, _deadlines
+
+    for full in (text, *(rec.text for rec in catalogue().recommendations[:3])):
+        expected = [(m.span(), m.groupdict()) for m in _DEADLINE.finditer(full)]
+        assert [(m.span(), m.groupdict()) for m in _deadlines(full)] == expected
