@@ -573,8 +573,8 @@ def _html_change(change: FieldChange) -> str:
     if change.words is not None:
         parts = []
         for op in change.words:
-            if op.op == "equal":
-                parts.append(esc(op.old))
+            if op.op == "equal":  # the same words; the new text's spacing, as the page reads as the new text
+                parts.append(esc(op.new))
             if op.op in ("delete", "replace"):
                 parts.append(f"<del>{esc(op.old)}</del>")
             if op.op in ("insert", "replace"):

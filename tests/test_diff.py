@@ -248,3 +248,10 @@ def test_matching_on_unique_ids_agrees_with_matching_by_occurrence() -> None:
         assert fast.added and fast.removed and fast.changed
         assert not any(c.id == a.id for c in fast.changed for a in fast.added)
         assert diff_plans(old, old.model_copy(deep=True)).empty
+
+
+def test_html_keeps_the_space_before_added_words() -> None:
+    old, new = make_plan(), make_plan()
+    new.recommendations[0].actions[0].update = "Work has started on it. Policy published."
+    page = format_diff(diff_plans(old, new), "html")
+    assert "Work has started on it. <ins>Policy published.</ins>" in page
