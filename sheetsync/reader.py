@@ -53,7 +53,11 @@ _TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|t
                   re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
-_NEEDS_CLEAN = re.compile(r"[<&\r\n\t\u00a0\u2007\u202f]|  ")
+# What makes clean_text do more than strip(): the one list both the cell-at-a-time test (_NEEDS_CLEAN) and the
+# column-at-a-time one (clean_texts) look for.
+_CLEAN_MARKERS = ("<", "&", "\r", "\n", "\t", "\u00a0", "\u2007", "\u202f", "  ")
+_NEEDS_CLEAN = re.compile("[" + "".join(re.escape(m) for m in _CLEAN_MARKERS if len(m) == 1) + "]|"
+                          + "|".join(re.escape(m) for m in _CLEAN_MARKERS if len(m) > 1))
 
 
 @dataclass
@@ -124,10 +128,6 @@ def _number_text(value: Value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-# What makes clean_text do more than strip(); _NEEDS_CLEAN above finds the same characters one cell at a time.
-_CLEAN_MARKERS = ("<", "&", "\r", "\n", "\t", "\u00a0", "\u2007", "\u202f", "  ")
 
 
 def clean_texts(values: Sequence[Value]) -> list[str | None]:
