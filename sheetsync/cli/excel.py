@@ -1,0 +1,46 @@
+"""The Excel front end: building the macro-enabled workbook and pointing xlwings at this Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sheetsync.cli.app import cli
+from sheetsync.cli.options import (
+    handle_errors,
+)
+
+
+@cli.group()
+def excel() -> None:
+    """The Excel front end: build the macro-enabled workbook, point xlwings at this Python."""
+
+
+@excel.command(name="build")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new macro-enabled workbook (.xlsm).")
+@click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
+@click.option("--executive-lead", metavar="NAME")
+@click.option("--operational-lead", metavar="NAME")
+@click.option("--from-plan", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fill it from this plan workbook instead of the blank template.")
+@click.option("--overwrite", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@handle_errors
+def excel_build(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
+                from_plan: Path | None, overwrite: bool) -> None:
+    """Build ActionPlan.xlsm: the template plus the buttons and their VBA."""
+    from sheetsync.xlsm import build_xlsm
+
+    path = build_xlsm(output, force=force_name, executive_lead=executive_lead,
+                      operational_lead=operational_lead, from_plan=from_plan, overwrite=overwrite)
+    click.echo(f"wrote {path}")
+
+
+@excel.command(name="setup")
+@handle_errors
+def excel_setup() -> None:
+    """Point xlwings at this Python and say what is left to do on Windows and macOS."""
+    from sheetsync.xlsm import setup_excel
+
+    click.echo(setup_excel())

@@ -1,0 +1,85 @@
+"""Commands on one plan workbook: template, show, validate, import."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sheetsync.cli.app import cli
+from sheetsync.cli.options import (
+    FORMATS_DETECTED,
+    as_of_option,
+    force_option,
+    handle_errors,
+    json_option,
+    plan_argument,
+)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new workbook (.xlsx).")
+@click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
+@click.option("--executive-lead", metavar="NAME")
+@click.option("--operational-lead", metavar="NAME")
+@click.option("--overwrite", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@handle_errors
+def template(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
+             overwrite: bool) -> None:
+    """Write a new, blank plan workbook in the national grid."""
+    from sheetsync.template import write_template
+
+    path = write_template(output, force=force_name, executive_lead=executive_lead,
+                          operational_lead=operational_lead, overwrite=overwrite)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@plan_argument
+@json_option
+@handle_errors
+def show(plan: Path, as_json: bool) -> None:
+    """Show what sheetsync reads from a plan workbook."""
+    from sheetsync.reader import read_plan
+    from sheetsync.render_text import plan_summary
+
+    result = read_plan(plan)
+    click.echo(result.canonical_json() if as_json else plan_summary(result))
+
+
+@cli.command()
+@plan_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@as_of_option
+@click.option("--ignore", multiple=True, metavar="CODE", help="A finding code to leave out (repeatable).")
+@handle_errors
+def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) -> None:
+    """Check a plan workbook; exit 1 when it has errors."""
+    from sheetsync.reader import read_plan
+    from sheetsync.validation import format_findings
+    from sheetsync.validation import validate as run_validation
+
+    report = run_validation(read_plan(plan), as_of=as_of, ignore=ignore)
+    click.echo(format_findings(report, fmt), nl=False)
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command(name="import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new workbook (.xlsx) in the template.")
+@click.option("--from", "source_format", type=click.Choice(FORMATS_DETECTED), default=None,
+              help="The source's shape (detected when absent).")
+@json_option
+@force_option
+@handle_errors
+def import_(source: Path, output: Path, source_format: str | None, as_json: bool, overwrite: bool) -> None:
+    """Turn a published plan (text, web page, table, Word, Excel) into a workbook in the template."""
+    from sheetsync.importers import import_to_workbook
+
+    result = import_to_workbook(source, output, format=source_format, overwrite=overwrite)
+    click.echo(result.report.model_dump_json(indent=2) if as_json else result.report.summary())
+    sys.exit(1 if result.report.warnings else 0)

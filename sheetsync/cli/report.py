@@ -1,0 +1,42 @@
+"""The NPCC progress update."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sheetsync.cli.app import cli
+from sheetsync.cli.options import (
+    as_of_option,
+    force_option,
+    handle_errors,
+    plan_argument,
+    store_option,
+)
+
+
+@cli.command()
+@plan_argument
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "html", "md"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@as_of_option
+@click.option("--since", "since", metavar="SNAPSHOT", default=None,
+              help="Report what changed since this snapshot (the last return).")
+@click.option("--snapshot", "snapshot_id", metavar="ID", default=None,
+              help="Report on a stored snapshot instead of the workbook as it is now.")
+@store_option
+@click.option("--public", is_flag=True, help="The version for the force website: no names, no internal annex.")
+@force_option
+@handle_errors
+def report(plan: Path, fmt: str, output: Path, as_of: date | None, since: str | None, snapshot_id: str | None,
+           store: Path | None, public: bool, overwrite: bool) -> None:
+    """Write the NPCC progress update (or its public version) as Word, Excel, HTML or Markdown."""
+    from sheetsync.report import render_report
+
+    result = render_report(plan, format=fmt, output=output, as_of=as_of, since=since, snapshot=snapshot_id,
+                           store=store, public=public, overwrite=overwrite)
+    click.echo(result.describe())
+    sys.exit(1 if result.has_errors else 0)
