@@ -29,7 +29,7 @@ from sheetsync.model import row_of
 
 if TYPE_CHECKING:
     from sheetsync.model import Plan
-    from sheetsync.reader import Value
+    from sheetsync.text import Value
     from sheetsync.validation import Finding, ValidationReport
 
 ISSUES_SHEET = "Issues"

@@ -18,7 +18,7 @@ from sheetsync.excel import (
     press_validate_and_snapshot,
     run_press,
 )
-from sheetsync.reader import Value, col_letter, parse_a1
+from sheetsync.text import Value, col_letter, parse_a1
 
 
 def column_letters(col: int) -> str:

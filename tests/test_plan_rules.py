@@ -22,8 +22,8 @@ def test_done_counts_complete_bau_and_not_applicable_but_never_unknown() -> None
     vocab = default_vocabulary()
     for status in ("Action Complete", "BAU", "Not Applicable", "complete", "N/A"):
         assert is_done(Action(id="1.1", status_raw=status), vocab), status
-    for status in (None, "In Progress", "Not Started", "Compelte", "Green"):
-        assert not is_done(Action(id="1.1", status_raw=status), vocab), status
+    for other in (None, "In Progress", "Not Started", "Compelte", "Green"):
+        assert not is_done(Action(id="1.1", status_raw=other), vocab), other
     assert classify(Action(id="1.1", status_raw="Green"), vocab).category == "unknown"
 
 
