@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sheetsync.excel import (
+from sheetsync.excel.adapter import (
     STATUS_LIST_NAME,
     CellMarking,
     UsedRange,
