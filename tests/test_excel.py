@@ -22,7 +22,6 @@ from sheetsync.excel.adapter import (
     MARKS_SHEET,
     NOTE_PREFIX,
     SETTINGS_SHEET,
-    XlwingsBook,
     hyperlink_formula,
     press_clear_marks,
     press_export_npcc_update,
@@ -30,6 +29,7 @@ from sheetsync.excel.adapter import (
     run_press,
 )
 from sheetsync.excel.memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.xlwings_book import XlwingsBook
 from sheetsync.reader import read_plan
 from sheetsync.validation import validate
 
@@ -47,7 +47,7 @@ def _save_values(book: MemoryBook) -> None:
         ws = out.create_sheet(name)
         for (r, c), value in sheet.cells.items():
             ws.cell(row=r, column=c, value=value)
-        for r in sheet.hidden_rows:
+        for r in sheet.hidden_rows or ():
             ws.row_dimensions[r].hidden = True
     out.save(book.path)
 

@@ -38,9 +38,14 @@ def excel_build(output: Path, force_name: str | None, executive_lead: str | None
 
 
 @excel.command(name="setup")
+@click.option("--plain-python", is_flag=True,
+              help="Point xlwings at this python itself, not the sheetsync-excel-python launcher (for PCs that "
+                   "allow only signed programs; each press is then slower).")
+@click.option("--replace", is_flag=True,
+              help="Replace an interpreter the xlwings config already names for another Python.")
 @handle_errors
-def excel_setup() -> None:
+def excel_setup(plain_python: bool, replace: bool) -> None:
     """Point xlwings at this Python and say what is left to do on Windows and macOS."""
-    from sheetsync.excel.build import setup_excel
+    from sheetsync.excel.setup import setup_excel
 
-    click.echo(setup_excel())
+    click.echo(setup_excel(plain_python=plain_python, replace=replace))
