@@ -294,3 +294,13 @@ def test_xlwings_error_on_fullname_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="could not find this workbook's file"):
         _ = XlwingsBook(Book()).full_name
+
+
+def test_a_marking_only_the_file_can_see_does_not_stop_the_snapshot(tmp_path: Path, home: Path) -> None:
+    """The template prints OFFICIAL in its page header: the file's read has a marking Excel's cells do not."""
+    from sheetsync.template import template_plan, write_plan_workbook
+
+    path = write_plan_workbook(template_plan(force="Northshire Police"), tmp_path / "plan.xlsx")
+    assert read_plan(path).protective_marking is not None
+    book = MemoryBook.from_file(path)  # Save leaves the file as it is: nothing changed on the plan sheet
+    assert "snapshot 1 saved" in _press(book)

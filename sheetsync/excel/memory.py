@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sheetsync.excel.adapter import STATUS_LIST_NAME, press_validate_and_snapshot, run_press
+from sheetsync.excel.adapter import STATUS_LIST_NAME, before_exit, press_validate_and_snapshot, run_press
 from sheetsync.excel.book import CellMarking, UsedRange
 from sheetsync.text import Value, col_letter, parse_a1
 
@@ -203,7 +203,7 @@ class MemoryBook:
         return self._sheet(sheet).cells.get(parse_a1(a1))
 
 
-def _bench_press(path: str, store: str | None = None) -> None:
+def _bench_press(path: str, store: str | None = None, *, freeze: bool = True) -> None:
     """One 'Validate and snapshot' press on `path` loaded into a MemoryBook, timed, as the benchmark runs it in a
     new interpreter (bench/bench_button.py starts it the way xlwings' RunPython does, after `import xlwings.utils`)."""
     started = time.perf_counter()
@@ -212,6 +212,9 @@ def _bench_press(path: str, store: str | None = None) -> None:
         os.environ["SHEETSYNC_STORE"] = store
     message = run_press(book, press_validate_and_snapshot)
     print(f"{time.perf_counter() - started:.3f}s in-process after interpreter start; {message}")
+    print(f"end {time.time()!r}", flush=True)  # the benchmark times the shutdown from here
+    if freeze:
+        before_exit()  # as the real entry points do
 
 
 
