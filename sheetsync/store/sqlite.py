@@ -148,20 +148,23 @@ def low_space(path: Path) -> str | None:
     return f"{free // 1024} kB" if free < LOW_SPACE else None
 
 
-def open_repository(path: Path, *, mode: Mode = "write") -> SQLiteRepository:
-    """An open, migrated store (mode "write", created if missing) or an existing one opened read-only."""
+def open_repository(path: Path, *, mode: Mode = "write",
+                    platform: location.Platform | None = None) -> SQLiteRepository:
+    """An open, migrated store (mode "write", created if missing) or an existing one opened read-only.
+    `platform`: the machine's facts for `location.shared_location` (default: this machine's)."""
     _check_file(path, create=mode == "write")
     if mode == "read" and _needs_migration(path) and _writable(path):
-        SQLiteRepository(path, mode="write").close()  # migrate once, then read read-only
-    return SQLiteRepository(path, mode=mode)
+        SQLiteRepository(path, mode="write", platform=platform).close()  # migrate once, then read read-only
+    return SQLiteRepository(path, mode=mode, platform=platform)
 
 
 class SQLiteRepository:
     """The `Repository` on one SQLite file."""
 
-    def __init__(self, path: Path, *, mode: Mode) -> None:
+    def __init__(self, path: Path, *, mode: Mode, platform: location.Platform | None = None) -> None:
         self.path = path
         self.mode = mode
+        self.shared = location.shared_location(path, platform=platform)
         self._notice: str | None = None
         self._wal = False
         self._fresh = not path.exists() or path.stat().st_size == 0
@@ -311,7 +314,7 @@ class SQLiteRepository:
 
     def _set_journal(self) -> None:
         conn = self.conn
-        shared = location.shared_location(self.path)
+        shared = self.shared
         current = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if shared is None:
             if current != "wal":
