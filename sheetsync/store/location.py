@@ -193,8 +193,8 @@ def _macos_fs_type(path: str) -> str:  # pragma: no cover - macOS only
     result = StatFs()
     if function(os.fsencode(path), ctypes.byref(result)) != 0:
         return ""
-    name: bytes = result.f_fstypename
-    return name.decode("utf-8", "replace")
+    kind: bytes = result.f_fstypename
+    return kind.decode("utf-8", "replace")
 
 
 __all__ = ["DRIVE_REMOTE", "NETWORK_TYPES", "Platform", "mount_type", "shared_location"]
