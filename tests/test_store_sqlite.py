@@ -133,18 +133,38 @@ def test_low_disk_space_is_named_not_a_missing_folder(tmp_path: Path, monkeypatc
     assert "the disk it is on is full (12 kB left)" in message and "folder exists" not in message
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a small tmpfs")
-def test_a_full_disk_is_one_clear_line(tmp_path: Path) -> None:
+def test_a_full_disk_is_one_clear_line_for_snapshot_and_verify(tmp_path: Path) -> None:
+    """On a real, full file system (a 512 kB tmpfs): what is wrong is the space, not a missing folder."""
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+    from sheetsync.template import write_plan_workbook
+
+    if os.geteuid() != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("this test mounts a small tmpfs: it needs root")
+        pytest.skip("needs root to mount a small tmpfs")
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
         pytest.fail(f"could not mount a tmpfs: {done.stderr.decode()}")
     try:
-        (mount / "filler").write_bytes(b"x" * (200 * 1024))
-        with pytest.raises(StoreError, match="disk it is on is full"):
-            for i in range(20):
-                save(tmp_path / "p.xlsx", make_plan(60, update=f"{i}" * 400), store=str(mount / "s.db"))
+        path = write_plan_workbook(make_plan(), tmp_path / "ActionPlan.xlsx")
+        store = str(mount / "snapshots.db")
+        runner = CliRunner()
+        assert runner.invoke(cli, ["snapshot", str(path), "--store", store]).exit_code == 0
+        with (mount / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
+            while True:
+                filler.write(b"x" * 4096)
+        write_plan_workbook(make_plan(update="More."), path, overwrite=True)
+        for args, words in ((["snapshot", str(path)], "cannot be written: the disk it is on is full"),
+                            (["verify"], "cannot be opened: the disk it is on is full"),
+                            (["history", str(path)], "the disk it is on is full")):
+            result = runner.invoke(cli, [*args, "--store", store])
+            assert result.exit_code == 2, result.output
+            assert words in result.output and "folder exists" not in result.output, result.output
+            assert len(result.output.strip().splitlines()) == 1
     finally:
         subprocess.run(["umount", str(mount)], check=True)
 

@@ -104,7 +104,7 @@ def timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+def store_error(exc: sqlite3.Error, path: Path, mode: Mode = "write") -> StoreError:
     """One line for an SQLite failure, chosen by its result code (never by the message text)."""
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
@@ -121,6 +121,10 @@ def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
                           hint="Point --store at a sheetsync store; 'sheetsync verify' checks one")
     full = low_space(path)
     if primary == SQLITE_FULL or (primary in (SQLITE_IOERR, SQLITE_CANTOPEN) and full is not None):
+        if mode == "read":
+            return StoreError(f"cannot be opened: the disk it is on is full ({full or 'no space'} left) and SQLite "
+                              "needs a little room beside the store to read it", path=path,
+                              hint="Free some space on that disk, then try again")
         return StoreError(f"cannot be written: the disk it is on is full ({full or 'no space'} left)", path=path,
                           hint="Free some space on that disk, or use a store on another disk (--store PATH); "
                                "nothing was saved")
@@ -176,14 +180,14 @@ class SQLiteRepository:
             else:
                 self.conn = sqlite3.connect(str(path), timeout=timeout(), isolation_level=None)
         except sqlite3.Error as exc:
-            raise store_error(exc, path) from exc
+            raise store_error(exc, path, mode) from exc
         try:
             self.conn.row_factory = sqlite3.Row
             self._identity = _identity(path)
             self._version = self._prepare()
         except sqlite3.Error as exc:
             self.conn.close()
-            raise store_error(exc, path) from exc
+            raise store_error(exc, path, mode) from exc
         except BaseException:
             self.conn.close()
             raise
@@ -256,14 +260,14 @@ class SQLiteRepository:
         try:
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock now (waits up to the busy timeout)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from exc
+            raise store_error(exc, self.path, self.mode) from exc
         try:
             yield _Appender(self.conn, self.path)
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise store_error(exc, self.path) from exc
+            raise store_error(exc, self.path, self.mode) from exc
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
@@ -285,7 +289,7 @@ class SQLiteRepository:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from exc
+            raise store_error(exc, self.path, self.mode) from exc
 
     def _prepare(self) -> int:
         conn = self.conn
@@ -362,7 +366,7 @@ class SQLiteRepository:
                 try:
                     busy, log, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 except sqlite3.Error as exc:
-                    raise store_error(exc, self.path) from exc
+                    raise store_error(exc, self.path, self.mode) from exc
                 if not busy and copied >= log:
                     break
                 if time.monotonic() > deadline:
