@@ -1,18 +1,18 @@
 """A store in memory: the `Repository` contract without a database, for tests (and to show the contract is small).
 
 Appends are staged and applied together when `append()` exits normally (nothing on an exception), under a lock,
-so threads see one linear chain. `hooks` lets a test act at a named point of an append ("before-commit",
-"after-commit") without any test-only code in the real backends.
+so threads see one linear chain.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetsync.errors import StoreError
 from sheetsync.store.repository import Blob, PlanRecord, SnapshotHead, SnapshotRow, StoredBlob
 
 
@@ -33,7 +33,6 @@ class MemoryRepository:
         self._lock: threading.Lock = shared._lock if shared is not None else threading.Lock()
         self._name = name
         self._anchor = anchor
-        self.hooks: dict[str, Callable[[], None]] = {}
         self.closed = False
 
     @property
@@ -63,6 +62,9 @@ class MemoryRepository:
     def plans_named(self, stem: str) -> list[PlanRecord]:
         return sorted((plan for plan in self._data.plans.values() if plan.stem == stem), key=lambda plan: plan.key)
 
+    def plans(self) -> list[PlanRecord]:
+        return sorted(self._data.plans.values(), key=lambda plan: plan.key)
+
     def blob_ids(self, hashes: Iterable[str]) -> dict[str, int]:
         ids = self._data.blob_ids
         return {digest: ids[digest] for digest in hashes if digest in ids}
@@ -89,9 +91,7 @@ class MemoryRepository:
         with self._lock:
             appender = _Appender(self)
             yield appender
-            self._hook("before-commit")
             appender.commit()
-        self._hook("after-commit")
 
     def close(self) -> None:
         self.closed = True
@@ -101,11 +101,6 @@ class MemoryRepository:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _hook(self, name: str) -> None:
-        hook = self.hooks.get(name)
-        if hook is not None:
-            hook()
 
 
 class _Appender:
@@ -147,6 +142,17 @@ class _Appender:
         if row.id != expected:
             raise ValueError(f"snapshot id {row.id} is not the next one ({expected})")
         self.rows.append(row)
+
+    def copy_blobs(self, blobs: Sequence[StoredBlob]) -> None:
+        data = self.repository._data
+        for blob in blobs:
+            there = data.blobs.get(blob.id) or next((b for b in self.blobs.values() if b.id == blob.id), None)
+            same_hash = data.blob_ids.get(blob.hash, blob.id)
+            if (there is not None and there.hash != blob.hash) or same_hash != blob.id:
+                raise StoreError(f"chunk {blob.id} differs between the two stores", path=self.repository.location,
+                                 hint="Copy into an empty store")
+            if there is None:
+                self.blobs[blob.hash] = blob
 
     def commit(self) -> None:
         data = self.repository._data

@@ -144,6 +144,11 @@ class Appender(Protocol):
     def add_snapshot(self, row: SnapshotRow) -> None:
         """Append a sealed row (its id is head().id + 1, or 1)."""
 
+    def copy_blobs(self, blobs: Sequence[StoredBlob]) -> None:
+        """Store blobs under their own ids (copying a store: manifests name blobs by id, and the row hashes cover
+        the manifests). One already there with the same id and hash is skipped; the same id or hash with the other
+        different is a StoreError."""
+
 
 class Repository(Protocol):
     """A snapshot store. Use as a context manager, or call `close()`."""
@@ -174,6 +179,9 @@ class Repository(Protocol):
 
     def plans_named(self, stem: str) -> list[PlanRecord]:
         """Every plan whose file stem is `stem`, by key."""
+
+    def plans(self) -> list[PlanRecord]:
+        """Every plan, by key."""
 
     def blob_ids(self, hashes: Iterable[str]) -> dict[str, int]:
         """The ids of those blobs already stored, by hash (lets the slow compression skip them, outside the lock)."""

@@ -219,6 +219,10 @@ class SQLiteRepository:
     def plans_named(self, stem: str) -> list[PlanRecord]:
         return _plans_named(self._query, stem)
 
+    def plans(self) -> list[PlanRecord]:
+        rows = self._query("SELECT key, stem, name, force, created_at FROM plans ORDER BY key")
+        return [PlanRecord(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
     def blob_ids(self, hashes: Iterable[str]) -> dict[str, int]:
         return _blob_ids(self._query, hashes)
 
@@ -410,6 +414,16 @@ class _Appender:
                               [(blob.hash, blob.size, blob.data) for blob in blobs])
         return _blob_ids(self._query, [blob.hash for blob in blobs])
 
+    def copy_blobs(self, blobs: Sequence[StoredBlob]) -> None:
+        self.conn.executemany("INSERT INTO blobs (id, hash, size, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                              [(blob.id, blob.hash, blob.size, blob.data) for blob in blobs])
+        found = {row[0]: row[1] for batch in _batches(sorted(blob.id for blob in blobs)) for row in self.conn.execute(
+            f"SELECT id, hash FROM blobs WHERE id IN ({', '.join('?' for _ in batch)})", batch)}
+        for blob in blobs:
+            if found.get(blob.id) != blob.hash:
+                raise StoreError(f"chunk {blob.id} differs between the two stores", path=self.path,
+                                 hint="Copy into an empty store")
+
     def add_snapshot(self, row: SnapshotRow) -> None:
         values = row.fields()
         self.conn.execute(f"INSERT INTO snapshots ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
@@ -446,6 +460,11 @@ def _blob_ids(query: _Query, hashes: Iterable[str]) -> dict[str, int]:
         for row in query(f"SELECT id, hash FROM blobs WHERE hash IN ({marks})", batch):
             found[row[1]] = row[0]
     return found
+
+
+def _batches(values: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(values), _BATCH):
+        yield values[start:start + _BATCH]
 
 
 # --- the file ------------------------------------------------------------------------------------------------------
