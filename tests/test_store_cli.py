@@ -120,3 +120,15 @@ def test_cli_restore_and_diff_refuse_a_tampered_row(tmp_path: Path, named_store_
         assert "snapshot 1's fields were altered after it was saved" in result.output
         assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_cli_output_carries_no_control_characters(tmp_path: Path) -> None:
+    path = write_plan_workbook(make_plan(), tmp_path / "ActionPlan.xlsx")
+    runner = CliRunner()
+    hostile = "March\x1b]0;PWNED\x07 return"
+    result = runner.invoke(cli, ["snapshot", str(path), "-m", hostile, "--who", "jo\x1b[2J"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["history", str(path)])
+    assert result.exit_code == 0 and "March]0;PWNED return" in result.output, result.output
+    assert not any(ch in result.output for ch in "\x1b\x07"), result.output
+    assert json.loads(runner.invoke(cli, ["history", str(path), "--json"]).output)[0]["message"] == hostile

@@ -18,6 +18,7 @@ from sheetsync.cli.options import (
     plan_argument,
     store_option,
 )
+from sheetsync.text import terminal_safe
 
 
 @cli.command()
@@ -38,7 +39,7 @@ def snapshot(plan: Path, message: str | None, who: str | None, store: str | None
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
-        click.echo(result.describe())
+        click.echo(terminal_safe(result.describe()))
 
 
 @cli.command()
@@ -55,7 +56,7 @@ def history(plan: Path, store: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([entry.model_dump(mode="json") for entry in entries])
     else:
-        click.echo(format_history(entries), nl=False)
+        click.echo(terminal_safe(format_history(entries)), nl=False)
 
 
 @cli.command()
@@ -73,7 +74,8 @@ def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, 
     from sheetsync.snapshots import diff_snapshots
 
     result = diff_snapshots(plan, from_id, to_id, store=store)
-    click.echo(format_diff(result, "json" if as_json else "html" if as_html else "text"), nl=False)
+    text = format_diff(result, "json" if as_json else "html" if as_html else "text")
+    click.echo(text if as_json or as_html else terminal_safe(text), nl=False)
 
 
 @cli.command()
@@ -93,7 +95,7 @@ def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overw
     from sheetsync.snapshots import restore_snapshot
 
     result = restore_snapshot(plan, snapshot_id, output=output, store=store, overwrite=overwrite)
-    click.echo(result.describe())
+    click.echo(terminal_safe(result.describe()))
 
 
 @cli.command()
@@ -117,5 +119,5 @@ def verify(plan: Path | None, store: str | None, deep: bool, heads: tuple[str, .
     from sheetsync.snapshots import verify as verify_store
 
     result = verify_store(plan, store=store, deep=deep, heads=heads)
-    click.echo(result.model_dump_json(indent=2) if as_json else result.describe())
+    click.echo(result.model_dump_json(indent=2) if as_json else terminal_safe(result.describe()))
     sys.exit(0 if result.ok else 1)
