@@ -164,8 +164,7 @@ def test_issues_sheet_lists_every_finding_with_a_link(plan_book: MemoryBook) -> 
 
 
 def test_press_saves_once_through_excel_and_snapshots_the_saved_file(plan_book: MemoryBook, tmp_path: Path) -> None:
-    pytest.importorskip("sheetsync.store")
-    from sheetsync.store import history, load_plan
+    from sheetsync.snapshots import history, load_plan
 
     sheet = plan_book.sheets["Action Plan"]
     sheet.cells[parse_a1("F6")] = "Typed in Excel and not yet saved by the user"

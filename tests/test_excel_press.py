@@ -95,7 +95,7 @@ def test_the_marks_ledger_gives_back_a_note_that_looks_like_a_date(tmp_path: Pat
 
 def test_no_snapshot_when_the_saved_file_lags_excel(tmp_path: Path, home: Path) -> None:
     """OneDrive/SharePoint AutoSave: Excel saved, but the local file still holds the old values."""
-    from sheetsync.store import history
+    from sheetsync.snapshots import history
 
     book = _book(tmp_path, saves=False)  # Save reaches Excel, not (yet) the file
     book.sheets["Action Plan"].cells[parse_a1("F6")] = "Typed in Excel; the synced file has not caught up"

@@ -117,7 +117,8 @@ def press_validate_and_snapshot(book: ExcelBook, *, as_of: date | None = None) -
     pair bytes with findings about other values."""
     from sheetsync.reader import read_plan_bytes
     from sheetsync.safety import read_limited
-    from sheetsync.store import ValidationSummary, snapshot_plan
+    from sheetsync.snapshots import snapshot_plan
+    from sheetsync.store.results import ValidationSummary
     from sheetsync.validation import validate
 
     path = workbook_path(book)
@@ -430,7 +431,7 @@ def write_crash_log(book: ExcelBook | None, exc: BaseException) -> Path:
     folder = Path.home() / ".sheetsync"
     with contextlib.suppress(Exception):
         if book is not None:
-            from sheetsync.store import resolve_store
+            from sheetsync.snapshots import resolve_store
 
             path = workbook_path(book)
             folder = resolve_store(path, read_settings(book, path.parent).store).parent
