@@ -154,3 +154,47 @@ def test_libreoffice_opens_it(tmp_path: Path) -> None:
     assert csv.is_file(), "LibreOffice could not load the workbook"
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "Rec. No." in text and "Northshire Police" in text and "DS Lee" in text
+
+
+# ------------------------------------------------------------------------ an independent Open XML validator
+
+
+def audit(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(errors, warnings) from openxml-audit (Open XML schemas plus Excel's known repair triggers), as
+    (part, description) pairs."""
+    from openxml_audit import FileFormat, OpenXmlValidator  # type: ignore[import-untyped]
+    from openxml_audit.errors import ValidationSeverity  # type: ignore[import-untyped]
+
+    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0).validate(str(path))
+    found: dict[bool, set[tuple[str, str]]] = {True: set(), False: set()}
+    for error in result.errors:
+        found[error.severity == ValidationSeverity.ERROR].add((str(error.part_uri), error.description))
+    return found[True], found[False]
+
+
+def test_an_excel_like_workbook_stays_clean_for_the_validator(tmp_path: Path) -> None:
+    """A workbook with a shared strings table, as Excel and XlsxWriter write: no errors, no warnings, before or
+    after; the Settings text joins the shared strings (only appended to)."""
+    from sheetsync.template import template_plan, write_plan_workbook
+
+    source = write_plan_workbook(template_plan(force="Wessex Vale Police"), tmp_path / "ours.xlsx")
+    assert audit(source) == (set(), set())
+    out = build_into(source, tmp_path / "ours.xlsm")
+    assert audit(out) == (set(), set())
+    before, after = parts(source), parts(out)
+    table = "xl/sharedStrings.xml"
+    items = re.compile(rb"<si>.*?</si>", re.DOTALL)
+    assert items.findall(after[table])[:len(items.findall(before[table]))] == items.findall(before[table])
+    assert b"Snapshot store" in after[table]
+    assert read_plan(out).canonical_json() == read_plan(source).canonical_json()
+
+
+@pytest.mark.parametrize("notes", [False, True])
+def test_the_validator_finds_nothing_new(tmp_path: Path, notes: bool) -> None:
+    """openpyxl's own files carry a schema error in styles.xml (a font's colour out of order): it stays theirs;
+    the buttons add no error (inline strings remain a warning where the workbook has no shared strings)."""
+    source = their_workbook(tmp_path / "their.xlsx", notes=notes)
+    errors_before, _ = audit(source)
+    errors_after, warnings_after = audit(build_into(source, tmp_path / "their.xlsm"))
+    assert errors_after == errors_before
+    assert all("inline-string" in text for _, text in warnings_after)

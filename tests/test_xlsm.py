@@ -160,6 +160,16 @@ def test_the_shipped_vba_is_the_readable_source() -> None:
     assert readable and {k: _lf(v) for k, v in shipped.items()} == {k: _lf(v) for k, v in readable.items()}
 
 
+def test_an_independent_validator_finds_nothing(built: Path) -> None:
+    """openxml-audit: the Open XML schemas and the patterns Excel is known to repair; xlwings' own workbook as the
+    control."""
+    from openxml_audit import FileFormat, OpenXmlValidator  # type: ignore[import-untyped]
+
+    for path in (built, _xlwings_dir() / "quickstart_standalone.xlsm"):
+        result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0).validate(str(path))
+        assert [f"{e.part_uri}: {e.description}" for e in result.errors] == [], path
+
+
 def test_the_workbook_keeps_xlwings_off_the_onedrive_mapping(built: Path) -> None:
     """The workbook's own xlwings.conf sheet (read before any config file) sets ADD_WORKBOOK_TO_PYTHONPATH false."""
     from python_calamine import CalamineWorkbook

@@ -9,7 +9,8 @@ changes is what Excel itself changes when a workbook gains a VBA project and thr
   of what Excel writes; the only change to sheets other than the plan sheet);
 - on the plan sheet, a VML drawing with the three buttons right of the grid (merged into the sheet's existing
   VML drawing when it has notes) and the `legacyDrawing` element pointing at it;
-- two new sheets, Settings (plain cells: their styles part stays as it is) and the hidden xlwings.conf.
+- two new sheets, Settings (plain cells: their styles part stays as it is) and the hidden xlwings.conf, their
+  text in the workbook's shared strings when it has a table (Excel moves inline strings there on its next save).
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def _add_sheet(package: Package, name: str, cells: dict[str, str | None], *, wid
     if close < 0:
         raise ConfigError("the workbook part lists no sheets", path=package.path)
     package.write(workbook, xml[:close] + element + xml[close:])
-    package.set_cells(name, cells, strings="inline")
+    package.set_cells(name, cells)  # shared strings where the workbook has a table, else inline
 
 
 def _add_vba_project(package: Package, modules: dict[str, str]) -> None:
