@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sheetsync.report_data import ActionRow, ReportData, long_date
+from sheetsync.report.wording import long_date
+
+if TYPE_CHECKING:
+    from sheetsync.report.data import ActionRow, ReportData
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 
@@ -25,8 +30,15 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return [*out, ""]
 
 
-def _action_cells(row: ActionRow) -> list[str]:
+def _action_cells(row: ActionRow, public: bool) -> list[str]:
+    if public:
+        return [row.id, row.evidence, row.status_label, row.date_text, row.update]
     return [row.id, row.evidence, row.owner, row.status_label, row.date_text, row.update]
+
+
+def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
+    """The report as Markdown at `path` (text only: the chart is described, not drawn)."""
+    path.write_text(render_markdown(data), encoding="utf-8")
 
 
 def render_markdown(data: ReportData) -> str:
@@ -47,8 +59,10 @@ def render_markdown(data: ReportData) -> str:
                 f"- **Deadline:** {md(section.deadline_text)}", f"- **Overall status:** {md(section.status)}",
                 f"- **RAG:** {section.rag}: {md(section.rag_reason)}", ""]
         if section.rows:
-            out += _table(["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"],
-                          [_action_cells(row) for row in section.rows])
+            headings = ["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"]
+            if data.public:
+                headings.remove("Owner")
+            out += _table(headings, [_action_cells(row, data.public) for row in section.rows])
         else:
             out += ["No evidence requirements recorded.", ""]
 
@@ -59,9 +73,13 @@ def render_markdown(data: ReportData) -> str:
 
     out += ["## Outstanding actions", "", "Soonest deadline first.", ""]
     if data.outstanding:
-        out += _table(["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
-                      [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None",
-                        r.status_label, "Yes" if r.overdue else "No"] for r in data.outstanding])
+        headings = ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"]
+        rows = [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None", r.status_label,
+                 "Yes" if r.overdue else "No"] for r in data.outstanding]
+        if data.public:
+            headings.pop(3)
+            rows = [row[:3] + row[4:] for row in rows]
+        out += _table(headings, rows)
     else:
         out += ["None: every evidence requirement is complete.", ""]
 
@@ -77,4 +95,4 @@ def render_markdown(data: ReportData) -> str:
     return "\n".join(out)
 
 
-__all__ = ["md", "render_markdown"]
+__all__ = ["md", "render_markdown", "write"]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheetsync.report_data import ReportData, long_date
+from sheetsync.report.wording import long_date
 
 if TYPE_CHECKING:
     import jinja2
+
+    from sheetsync.report.data import ReportData
 
 
 @cache
@@ -26,9 +29,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
+    """The report as one HTML file at `path`."""
+    assert chart_png is not None, "the HTML writer needs the chart"
+    path.write_text(render_html(data, chart_png), encoding="utf-8")
+
+
 def render_html(data: ReportData, chart_png: bytes) -> str:
     chart_uri = "data:image/png;base64," + base64.b64encode(chart_png).decode("ascii")
     return _environment().get_template("report.html.j2").render(d=data, chart_uri=chart_uri)
 
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "write"]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sheetsync.report_data import ReportData
+    from sheetsync.report.data import ReportData
 
 # Fill and hatch per status category: lightness falls from "not started" to "done", hatches tell them apart.
 # Hatches are drawn at double density, not triple: Agg's hatching cost grows with density (0.4 s -> 0.2 s).
