@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,10 +57,14 @@ render_report(plan, format="html", output=f"{out}/public.html", as_of=date(2025,
 print(f"{time.perf_counter() - start:.3f}")
 """
 MATPLOTLIB = """
-import time
-start = time.perf_counter()
 import matplotlib.figure, matplotlib.backends.backend_agg
-print(f"{time.perf_counter() - start:.3f}")
+print(0)
+"""
+PATCHED_MATPLOTLIB = """
+from sheetsync.chart import _import_matplotlib_quickly
+_import_matplotlib_quickly()
+import matplotlib.figure, matplotlib.backends.backend_agg
+print(0)
 """
 
 
@@ -93,17 +98,21 @@ def make_workbook(path: Path, rows: int) -> Path:
 
 
 def cold(code: str, *args: str, tree: Path | None = None) -> tuple[float, float]:
-    """(wall seconds from interpreter start to exit, seconds the job reported) for one new interpreter."""
+    """(wall seconds from interpreter start to exit, CPU seconds the process used) for one new interpreter.
+    CPU time (user + system) is the steadier figure on a shared machine: it does not count time spent waiting
+    for a core."""
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                             cwd=tree or ROOT, env=env, check=False)
     wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode:
         raise SystemExit(f"benchmark run failed:\n{result.stderr}")
-    return wall, float(result.stdout.strip().splitlines()[-1])
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -131,14 +140,20 @@ def main() -> None:
             for _ in range(args.runs):  # interleaved, so the machine's noise hits every job alike
                 for label, code, tree in jobs:
                     times[label].append(cold(code, str(plan), str(out), tree=tree))
-            print(f"{rows}-row plan, cold process each, median of {args.runs} (wall = interpreter start to exit):")
+            print(f"{rows}-row plan, a new interpreter each, median of {args.runs} (wall: start to exit; "
+                  "CPU: user + system)")
+            base = statistics.median(c for _, c in times[jobs[-1][0]])
             for label, samples in times.items():
                 wall = statistics.median(w for w, _ in samples)
-                inner = statistics.median(i for _, i in samples)
-                print(f"  {label:48} wall {wall:.2f} s   inside {inner:.2f} s   "
-                      f"runs {', '.join(f'{w:.2f}' for w, _ in samples)}")
+                cpu = statistics.median(c for _, c in samples)
+                print(f"  {label:48} wall {wall:.2f} s   CPU {cpu:.2f} s ({cpu / base:.2f}x the last line)   "
+                      f"CPU runs {', '.join(f'{c:.2f}' for _, c in samples)}")
     plain = [cold(MATPLOTLIB)[1] for _ in range(args.runs)]
-    print(f"import matplotlib.figure + Agg, cold, median of {args.runs}: {statistics.median(plain) * 1000:.0f} ms")
+    print(f"import matplotlib.figure + Agg, a new interpreter, median CPU of {args.runs}: "
+          f"{statistics.median(plain) * 1000:.0f} ms")
+    if args.baseline is not None and (args.baseline / "sheetsync" / "chart.py").exists():
+        patched = [cold(PATCHED_MATPLOTLIB, tree=args.baseline.resolve())[1] for _ in range(args.runs)]
+        print(f"  the same with the baseline's Artist.set patch: {statistics.median(patched) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 from sheetsync.catalogue import catalogue
 from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.plan_rules import Category, classify, deadline_of, owner_missing, vocabulary_of
 from sheetsync.report.wording import long_date
-from sheetsync.vocabulary import Vocabulary, default_vocabulary
+from sheetsync.vocabulary import Vocabulary
 
 RAG = Literal["Red", "Amber", "Green"]
 Day = date  # for fields named "date", which would otherwise shadow the type
-Category = Literal["done", "in_progress", "not_started", "unknown"]
 
 NO_STATUS = "No status"
 UNRECOGNISED = "Status not recognised"
@@ -214,13 +214,13 @@ def build_report_data(plan: Plan, *, as_of: date, validation: ValidationLike | N
     publisher, and `public_changes` (status changes only) instead of the diff's lines.
     """
     public = publisher is not None
-    vocab = vocabulary or (Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary())
+    vocab = vocabulary or vocabulary_of(plan)
     source: Publisher = publisher or _Internal()
 
     sections: list[RecommendationSection] = []
     all_rows: list[ActionRow] = []
     for rec in plan.recommendations:
-        deadline = _deadline(rec)
+        deadline = deadline_of(rec)
         rows = [_action_row(rec, action, deadline, as_of, vocab, source, public) for action in rec.actions
                 if not (public and action.hidden)]
         all_rows.extend(rows)
@@ -281,28 +281,6 @@ def build_report_data(plan: Plan, *, as_of: date, validation: ValidationLike | N
 
 # --- Pieces -------------------------------------------------------------------------------------------------------
 
-def _deadline(rec: Recommendation) -> date | None:
-    if rec.deadline is not None:
-        return rec.deadline
-    known = catalogue().get(rec.number)
-    return known.deadline if known else None
-
-
-def _classify(action: Action, vocab: Vocabulary) -> tuple[str | None, int | None, Category]:
-    """(canonical status, progress, category): the reader's canonical status if it has one, else normalised."""
-    status, progress = action.status, action.progress
-    if status not in vocab.names:
-        raw = action.status if action.status is not None else action.status_raw
-        match = vocab.normalise(raw)
-        status, progress = match.status, progress if progress is not None else match.progress
-    definition = vocab.get(status)
-    if definition is None:
-        return None, progress, "unknown"
-    if definition.done:
-        return status, progress, "done"
-    return status, progress, ("in_progress" if definition.started else "not_started")
-
-
 def _status_key(status: str | None, typed: str) -> str:
     if status is not None:
         return status
@@ -319,10 +297,11 @@ def _status_label(key: str, progress: int | None, vocab: Vocabulary, public: boo
 
 def _action_row(rec: Recommendation, action: Action, deadline: date | None, as_of: date, vocab: Vocabulary,
                 source: Publisher, public: bool) -> ActionRow:
-    status, progress, category = _classify(action, vocab)
+    judged = classify(action, vocab)
+    status, progress, category = judged.status, judged.progress, judged.category
     typed = (action.status_raw if action.status_raw is not None else action.status or "").strip()
     key = _status_key(status, typed)
-    owner_missing = not (action.owner or "").strip() or catalogue().is_owner_default(action.owner)
+    missing = owner_missing(action)
     update = source.update(action, f"{action.id} update")
     overdue = category != "done" and deadline is not None and as_of > deadline
     known = catalogue().evidence(action.id)
@@ -331,7 +310,7 @@ def _action_row(rec: Recommendation, action: Action, deadline: date | None, as_o
     return ActionRow(
         recommendation=rec.number, id=action.id, evidence=evidence,
         owner="" if public else " ".join((action.owner or "").split()),
-        owner_missing=owner_missing, update=update, update_missing=not update,
+        owner_missing=missing, update=update, update_missing=not update,
         date=action.date,
         date_text=long_date(action.date) or source.text(action.date_raw, f"{action.id} date"),
         status=status, status_typed=source.text(typed, f"{action.id} status"),

@@ -8,13 +8,13 @@ repeats on every page, the chart with alt text, the protective marking in every 
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sheetsync.report.wording import long_date
+from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:
     from sheetsync.report.data import ReportData
@@ -212,17 +212,14 @@ class _Body:
         body.remove(holder)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _x(text: str | None) -> str:
-    """Text python-docx will accept: XML-incompatible control characters removed."""
-    return _CONTROL.sub("", text or "")
+    """Text XML can hold: markup_safe's control characters out, and the two non-characters XML also refuses."""
+    return markup_safe(text or "").replace("\ufffe", "").replace("\uffff", "")
 
 
 def _text(text: str | None) -> str:
     """Run content: text escaped, control characters dropped, newlines as line breaks and tabs as tabs."""
-    lines = _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _x(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line, quote=False)}</w:t>'.replace("\t", _TAB)
                           for line in lines)
 

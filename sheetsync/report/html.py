@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.report.wording import long_date
+from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:
     import jinja2
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
 def _environment() -> jinja2.Environment:
     import jinja2
 
+    # finalize: every value printed passes markup_safe (no NUL, ESC or other control characters) before escaping
     env = jinja2.Environment(loader=jinja2.PackageLoader("sheetsync", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             finalize=_safe)
     env.filters["long_date"] = long_date
     return env
 
@@ -33,6 +36,10 @@ def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
     """The report as one HTML file at `path`."""
     assert chart_png is not None, "the HTML writer needs the chart"
     path.write_text(render_html(data, chart_png), encoding="utf-8")
+
+
+def _safe(value: object) -> object:
+    return markup_safe(value) if isinstance(value, str) else value
 
 
 def render_html(data: ReportData, chart_png: bytes) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.report.wording import long_date
+from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:
     from sheetsync.report.data import ActionRow, ReportData
@@ -17,7 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 def md(value: object) -> str:
     """User text made safe inside a Markdown table cell or line: Markdown and HTML characters escaped, pipes
     escaped, newlines turned into <br> (the only HTML the report itself adds)."""
-    text = str(value) if value is not None else ""
+    text = markup_safe(str(value)) if value is not None else ""
     text = text.replace("&", "&amp;")
     text = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

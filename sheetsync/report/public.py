@@ -18,9 +18,10 @@ from datetime import date
 
 from sheetsync.catalogue import catalogue
 from sheetsync.model import Action, Plan, split_owners
+from sheetsync.plan_rules import classify, vocabulary_of
 from sheetsync.redact import Redactor, Review, fold, is_organisation, person_words, words_of
 from sheetsync.report.data import DiffLike, ReportData, ValidationLike, build_report_data
-from sheetsync.vocabulary import Vocabulary, default_vocabulary
+from sheetsync.vocabulary import Vocabulary
 
 # Column headings (in `Action.extra`) that hold the text meant for the public: "Public update", "Public Update
 # text", "Update (public)".
@@ -81,7 +82,7 @@ def build_public_data(plan: Plan, *, as_of: date, validation: ValidationLike | N
 def status_changes(earlier: Plan, current: Plan) -> list[str]:
     """One line per evidence requirement whose public status changed, or that is new, since `earlier`: ids and
     plain-English statuses only (never owners, updates or anything else a diff holds). Hidden rows are left out."""
-    vocab = _vocabulary(current)
+    vocab = vocabulary_of(current)
     before = {action.id: _public_status(action, vocab) for _rec, action in earlier.actions() if not action.hidden}
     lines = []
     for _rec, action in current.actions():
@@ -95,16 +96,12 @@ def status_changes(earlier: Plan, current: Plan) -> list[str]:
     return lines
 
 
-def _vocabulary(plan: Plan) -> Vocabulary:
-    return Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
-
-
 def _public_status(action: Action, vocab: Vocabulary) -> str:
-    match = vocab.normalise(action.status if action.status is not None else action.status_raw)
-    definition = vocab.get(match.status)
+    judged = classify(action, vocab)
+    definition = vocab.get(judged.status)
     if definition is None:
         return "Status not recorded"
-    progress = action.progress if action.progress is not None else match.progress
+    progress = judged.progress
     return (f"{definition.public} ({progress}%)" if progress is not None and definition.takes_progress
             else definition.public)
 

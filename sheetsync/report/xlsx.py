@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sheetsync.columns import COLUMNS
+from sheetsync.text import neutralise_formula, row_height, wrapped_lines
 
 if TYPE_CHECKING:
     from sheetsync.report.data import ReportData
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RAG_FORMAT = {"Red": {"bg_color": "#B10E1E", "font_color": "#FFFFFF"},
                "Amber": {"bg_color": "#FFDD00", "font_color": "#0B0C0C"},
                "Green": {"bg_color": "#00703C", "font_color": "#FFFFFF"}}
@@ -25,8 +25,7 @@ _RAG_FORMAT = {"Red": {"bg_color": "#B10E1E", "font_color": "#FFFFFF"},
 
 def inert(value: object) -> str:
     """Text that no spreadsheet will take for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise_formula("" if value is None else str(value))
 
 
 def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
@@ -72,18 +71,12 @@ def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
     book.close()
 
 
-def _lines(text: str, width: float) -> int:
-    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
-    chars = max(int(width * 1.1) - 1, 1)
-    return sum(max(1, -(-len(line) // chars)) for line in (text.splitlines() or [""]))
-
-
 def _fit_row(ws: Any, row: int, cells: list[tuple[str, float]]) -> None:
     """Set a row tall enough for its wrapped text (XlsxWriter cannot measure; Excel and LibreOffice do not
     re-measure rows on opening)."""
-    lines = max((_lines(text, width) for text, width in cells), default=1)
+    lines = max((wrapped_lines(text, width) for text, width in cells), default=1)
     if lines > 1:
-        ws.set_row(row, min(409, 15 * lines))
+        ws.set_row(row, row_height(lines))
 
 
 class _Formats:
