@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from sheetsync.errors import ConfigError, SnapshotNotFoundError
+from sheetsync.errors import ConfigError, OutputExistsError, SnapshotNotFoundError
 from sheetsync.files import atomic_output, write_text_atomic
 from sheetsync.model import Plan
 from sheetsync.report.data import ReportData, build_report_data, long_date
@@ -95,6 +95,9 @@ def render_reports(plan: Plan | str | os.PathLike[str], *,
     jobs = [(writer_for(fmt), Path(out)) for fmt, out in outputs]
     for writer, out in jobs:
         check_suffix(writer, out)
+        for target in (out, review_path(out)) if public else (out,):
+            if not overwrite and target.exists():  # before anything is written: no review without its report
+                raise OutputExistsError("already exists", path=target, hint="Choose another name or pass --force")
     as_of = as_of or date.today()
     plan_path = None if isinstance(plan, Plan) else Path(plan)
     if isinstance(plan, Plan) and plan.source and Path(plan.source).is_file():

@@ -150,7 +150,8 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
     # The national column order; the public version has no owners or supporting documents.
     columns = [c for c in COLUMNS if not (data.public and c.field in ("owner", "supporting_documents"))]
     headings = [c.heading for c in columns] + ["Status (canonical)", "Progress", "RAG"]
-    widths = [c.width for c in columns] + [16, 9, 8]
+    # dates are written as "20 February 2025": wider than the template's column for typed dates
+    widths = [max(c.width, 17) if c.field == "date" else c.width for c in columns] + [16, 9, 8]
     for col, (heading, width) in enumerate(zip(headings, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, heading, f.head)
