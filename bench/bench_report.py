@@ -46,6 +46,14 @@ render_reports(plan, outputs=[(fmt, f"{out}/report.{fmt}") for fmt in FORMATS], 
                overwrite=True)
 print(f"{time.perf_counter() - start:.3f}")
 """
+# The same job with one of the tricks issue 11 asked to justify, applied from outside: to see what each buys.
+WITH_COLLECTOR_PAUSED = TOGETHER.replace("render_reports(plan", """from sheetsync.collector import collector_paused
+with collector_paused():
+    render_reports(plan""").replace("               overwrite=True)", "                   overwrite=True)")
+WITH_MATPLOTLIB_PATCH = """
+import matplotlib.artist
+matplotlib.artist.Artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
+""" + TOGETHER
 PUBLIC = """
 import sys, time
 from datetime import date
@@ -121,12 +129,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline", type=Path, default=None,
                         help="a folder holding another version's sheetsync/ package, run side by side")
+    parser.add_argument("--tricks", action="store_true",
+                        help="also run the new code with each speed trick issue 11 removed, applied from outside")
     args = parser.parse_args()
     jobs: list[tuple[str, str, Path | None]] = [
         ("four formats, render_reports (one derivation)", TOGETHER, None),
         ("four formats, render_report x4", PER_FORMAT, None),
         ("public HTML", PUBLIC, None),
     ]
+    if args.tricks:
+        jobs += [("four formats, + collector paused (trick)", WITH_COLLECTOR_PAUSED, None),
+                 ("four formats, + matplotlib Artist.set patch (trick)", WITH_MATPLOTLIB_PATCH, None)]
     if args.baseline is not None:
         jobs.append(("baseline: four formats, render_report x4", PER_FORMAT, args.baseline.resolve()))
     with tempfile.TemporaryDirectory() as tmp:

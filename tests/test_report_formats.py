@@ -78,3 +78,25 @@ def test_html_and_markdown_drop_nul_and_esc(tmp_path: Path, fmt: str) -> None:
     data = out.read_bytes()
     assert b"\x00" not in data and b"\x1b" not in data and b"\x07" not in data
     assert b"PWNED" in data  # the text stays; only the control characters go
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_full_disk_leaves_no_report_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """Every writer writes only into `files.atomic_output`'s temporary file: when the disk fills mid-write,
+    neither a half-written report nor the temporary file stays."""
+    import errno
+    import zipfile
+
+    plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(OSError) as raised:
+        render_report(plan, format=fmt, output=out_dir / f"r.{fmt}", as_of=AS_OF)
+    assert getattr(raised.value, "errno", None) == errno.ENOSPC or "space" in str(raised.value).lower()
+    assert list(out_dir.iterdir()) == []
