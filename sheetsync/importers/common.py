@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sheetsync.columns import match_header_label
 from sheetsync.errors import UnreadableFileError, UnsupportedFormatError
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
 # A published plan is tens of kilobytes; a saved web page a few megabytes. Text-like sources (text, Markdown,
@@ -108,6 +109,17 @@ def decode_text(data: bytes, *, path: object = None) -> tuple[str, str]:
 ACCEPTED_HINT = (
     "sheetsync imports a plan pasted as text (tab-separated grid, key/value blocks or labelled prose), a web "
     "page, Markdown, CSV, Word (.docx) or Excel (.xlsx) table")
+
+
+def source_text(source: Source, report: ImportReport) -> str:
+    """A text source decoded (the encoding noted in the report unless UTF-8), refused when it is binary data,
+    with line endings made "\\n"."""
+    decoded, encoding = decode_text(source.data, path=source.name)
+    if encoding != "utf-8":
+        report.clean("decoded", None, f"read as {encoding}")
+    if looks_binary(decoded):
+        raise UnsupportedFormatError("is binary data, not a plan", path=source.name, hint=ACCEPTED_HINT)
+    return decoded.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def looks_binary(text: str) -> bool:

@@ -12,11 +12,9 @@ import re
 from typing import Any
 
 from sheetsync.errors import NoPlanFoundError
-from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space
+from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
-
-NAME = "html"
-SUFFIXES = (".html", ".htm", ".xhtml")
 
 _SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|table|div|tr|td|article|main)\b", re.IGNORECASE)
 _DROP = ("script", "style", "noscript", "template", "svg", "head", "iframe", "form", "button", "select", "object")
@@ -30,11 +28,21 @@ _BREAK_AFTER = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"
                 "section", "article", "pre"}
 
 
-def sniff(text: str) -> bool:
-    return bool(_SNIFF.search(text[:200000]))
+class Html:
+    """A saved web page: tables as tables and tab-separated lines, the text as lines, site furniture dropped."""
+
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return bool(_SNIFF.search(source.head[:200000]))
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     import lxml.etree  # type: ignore[import-untyped]
     import lxml.html  # type: ignore[import-untyped]
 
@@ -119,3 +127,6 @@ def _table(element: Any, doc: Document) -> None:
         table.rows.append(line)
         doc.lines.append(line)
     doc.tables.append(table)
+
+
+FORMAT = Html()

@@ -33,7 +33,7 @@ from sheetsync.importers.common import (
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
-NAME = "key-value"
+_NAME = "key-value"
 
 _FURNITURE = re.compile(
     r"(cookie|leave this site|quick exit|exit this site|skip to (?:main )?content|accept (?:all|additional)|"
@@ -324,7 +324,7 @@ def read_blocks(doc: Document, report: ImportReport, *, prose: bool, shape: str)
     return reader.finish(shape)
 
 
-def candidate(doc: Document) -> bool:
+def _candidate(doc: Document) -> bool:
     lines = [[c.strip() for c in line.cells if c.strip()] for line in doc.lines]
     lines = [filled for filled in lines if filled]
     return any(_looks_like_start(filled, lines[i + 1] if i + 1 < len(lines) else [])
@@ -343,5 +343,20 @@ def _looks_like_start(filled: list[str], following: list[str]) -> bool:
     return parts is not None and not parts[1]
 
 
-def parse(doc: Document, report: ImportReport) -> Plan:
-    return read_blocks(doc, report, prose=False, shape=NAME)
+def _parse(doc: Document, report: ImportReport) -> Plan:
+    return read_blocks(doc, report, prose=False, shape=_NAME)
+
+
+class KeyValue:
+    """A police website's key/value blocks, one per evidence requirement."""
+
+    name = _NAME
+
+    def sniff(self, doc: Document) -> bool:
+        return _candidate(doc)
+
+    def load(self, doc: Document, report: ImportReport) -> Plan:
+        return _parse(doc, report)
+
+
+SHAPE = KeyValue()

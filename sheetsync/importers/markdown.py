@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import re
 
-from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.common import Document, Line, Table, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
-NAME = "markdown"
-SUFFIXES = (".md", ".markdown")
+
+class Markdown:
+    """Pipe tables and the Markdown text around them."""
+
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return any(_SEPARATOR.match(line) and "|" in line for line in source.head.split("\n")[:400])
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
+
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)")
-
-
-def sniff(text: str) -> bool:
-    return any(_SEPARATOR.match(line) and "|" in line for line in text.split("\n")[:400])
 
 
 def _cells(line: str) -> list[str]:
@@ -35,7 +44,7 @@ def _plain(text: str, no: int, report: ImportReport) -> str:
     return out
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
     i = 0
@@ -56,3 +65,6 @@ def load(text: str, report: ImportReport) -> Document:
         doc.lines.append(Line(no=i + 1, cells=[_plain(cell, i + 1, report) for cell in line.split("\t")]))
         i += 1
     return doc
+
+
+FORMAT = Markdown()

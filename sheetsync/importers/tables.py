@@ -35,7 +35,7 @@ from sheetsync.importers.keyvalue import rec_candidate
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
-NAME = "table"
+_NAME = "table"
 
 _KEY_FIELDS = {"rec_number", "action_id", "evidence"}
 _BODY_FIELDS = {"rec_text", "evidence", "owner", "update", "status"}
@@ -99,11 +99,11 @@ def column_map(cells: list[str]) -> ColumnMap | None:
     return cmap
 
 
-def candidate(doc: Document) -> bool:
+def _candidate(doc: Document) -> bool:
     return any(column_map(row.cells) for table in doc.tables for row in table.rows[:25])
 
 
-def parse(doc: Document, report: ImportReport) -> Plan:
+def _parse(doc: Document, report: ImportReport) -> Plan:
     builder = PlanBuilder(report)
     clean = CellCleaner(report)
     for line in doc.lines:
@@ -112,7 +112,7 @@ def parse(doc: Document, report: ImportReport) -> Plan:
     cmap: ColumnMap | None = None
     for table in doc.tables:
         cmap = _table(table, cmap, builder, clean, report)
-    return builder.finish(shape=NAME)
+    return builder.finish(shape=_NAME)
 
 
 def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportReport, *, paragraph: bool) -> bool:
@@ -242,3 +242,18 @@ def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, re
         report.skip(line.no, line.text, "a row without an evidence id or recommendation number", lost=True)
         return
     builder.add(row)
+
+
+class Tables:
+    """A table with plan headings (renamed, reordered, reduced or extra columns)."""
+
+    name = _NAME
+
+    def sniff(self, doc: Document) -> bool:
+        return _candidate(doc)
+
+    def load(self, doc: Document, report: ImportReport) -> Plan:
+        return _parse(doc, report)
+
+
+SHAPE = Tables()

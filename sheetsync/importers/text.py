@@ -7,19 +7,28 @@ closing quote is found within a few lines, and counted in the report. Anything e
 
 from __future__ import annotations
 
-from sheetsync.importers.common import Document, Line
+from sheetsync.importers.common import Document, Line, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
-NAME = "text"
-SUFFIXES = (".txt", ".tsv", ".text")
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
 
 
-def sniff(text: str) -> bool:
-    return True
+class Text:
+    """Plain text: lines split on tabs. Last in the registry: any text no other format claims."""
+
+    name = "text"
+    suffixes = (".txt", ".tsv", ".text")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return True
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
     i = 0
@@ -84,3 +93,6 @@ def _quoted_row(raw: list[str], start: int) -> tuple[list[str], int] | None:
             cells.append("")
             break
     return (cells, used) if quoted_any else None
+
+
+FORMAT = Text()

@@ -7,13 +7,55 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
+from pathlib import Path
 
-from sheetsync.errors import UnreadableFileError
+from sheetsync.errors import NoPlanFoundError, UnreadableFileError
 from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
+from sheetsync.model import Plan
 
-NAME = "xlsx"
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+class Xlsx:
+    """An Excel or OpenDocument workbook: the national grid through the workbook reader, anything else as
+    tables (one per sheet)."""
+
+    name = "xlsx"
+    suffixes = (".xlsx", ".xlsm", ".xls", ".ods")
+    binary = True
+
+    def sniff(self, source: Source) -> bool:
+        if source.is_ole:
+            return source.suffix == ".xls"
+        return "xl/workbook.xml" in source.zip_names or "content.xml" in source.zip_names
+
+    def load(self, source: Source, report: ImportReport) -> Document | Plan:
+        if source.path is not None:
+            direct = _via_reader(source.path, report)
+            if direct is not None:
+                return direct
+        return _load(source.data, report)
+
+
+def _via_reader(path: Path, report: ImportReport) -> Plan | None:
+    """A workbook in the national grid, read by the workbook reader; None to fall back to the table logic."""
+    from sheetsync.reader import read_plan
+
+    try:
+        plan = read_plan(path)
+    except NoPlanFoundError:
+        return None
+    if not any(rec.actions for rec in plan.recommendations):
+        return None
+    report.shape = "workbook"
+    report.recommendations = len(plan.recommendations)
+    report.evidence_rows = sum(len(rec.actions) for rec in plan.recommendations)
+    report.header_fields = {k: v for k in ("force", "executive_lead", "operational_lead")
+                            if (v := getattr(plan, k))}
+    report.title, report.protective_marking = plan.title, plan.protective_marking
+    for note in plan.read_notes:
+        report.warn(f"{note.sheet}!{note.cell}: {note.message or note.kind}")
+    return plan
 
 
 def _text(value: object) -> str:
@@ -30,7 +72,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def load(data: bytes, report: ImportReport) -> Document:
+def _load(data: bytes, report: ImportReport) -> Document:
     from python_calamine import CalamineWorkbook
 
     from sheetsync.safety import OLE_MAGIC, check_zip
@@ -59,3 +101,6 @@ def load(data: bytes, report: ImportReport) -> Document:
         doc.tables.append(table)
         doc.lines.extend(table.rows)
     return doc
+
+
+FORMAT = Xlsx()
