@@ -232,7 +232,7 @@ def collate(inputs: Iterable[str | os.PathLike[str]], *, roster: str | os.PathLi
             files.append(FileLine(shown, "skipped", reason=own))
             continue
         try:
-            plan, read_as = _read(path)
+            plan, read_as = _read(data, path)
         except SheetsyncError as exc:
             files.append(FileLine(shown, "skipped", reason=_reason(exc, path)))
             continue
@@ -299,11 +299,11 @@ def _reason(exc: SheetsyncError, path: Path) -> str:
     return text
 
 
-def _read(path: Path) -> tuple[Plan, str]:
+def _read(data: bytes, path: Path) -> tuple[Plan, str]:
     """A workbook through the reader (and the workbook shapes), any other shape imported in memory."""
-    from sheetsync.importers import import_plan
+    from sheetsync.importers import import_file_bytes
 
-    plan, report = import_plan(path)
+    plan, report = import_file_bytes(data, path)
     return plan, f"{report.format} ({report.shape})" if report.shape else report.format
 
 

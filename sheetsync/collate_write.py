@@ -14,8 +14,9 @@ from typing import Any
 from sheetsync.catalogue import catalogue
 from sheetsync.collate import MARKER, RAG_RULE, Collation, ForceReturn
 
+# rag says done (Green) and overdue (Red) too.
 PLAN_COLUMNS = ("force", "force_as_written", "recommendation", "deadline", "action", "evidence", "owner", "update",
-                "date", "status", "status_raw", "progress", "rag", "done", "overdue", "hidden", "source")
+                "date", "status", "status_raw", "progress", "rag", "hidden", "source")
 BY_FORCE_COLUMNS = ("Force", "In roster", "Read as", "Requirements", "Done", "% done", "Red", "Amber", "Green",
                     "Overdue", "Without status", "Newest update", "Errors", "Warnings", "Source")
 # Fills light enough for black text at AA contrast; the word is always written too (never colour alone).
@@ -48,7 +49,7 @@ def plan_rows(collation: Collation) -> list[tuple[Cell, ...]]:
         for (rec, action), (_, _, rag) in zip(ret.plan.actions(), rags, strict=True):
             rows.append((ret.force, ret.plan.force, rec.number, rec.deadline, action.id, action.evidence,
                          action.owner, action.update, action.date, action.status, action.status_raw,
-                         action.progress, rag, rag == "Green", rag == "Red", action.hidden, ret.source))
+                         action.progress, rag, action.hidden, ret.source))
     return rows
 
 
@@ -132,7 +133,7 @@ def _write_xlsx(collation: Collation, path: Path) -> None:
             ws.autofilter(0, 0, len(rows), len(headings) - 1)
         return ws
 
-    widths = (36, 36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 6, 8, 7, 36)
+    widths = (36, 36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
     table("Plans", PLAN_COLUMNS, plan_rows(collation), widths, rag_col=PLAN_COLUMNS.index("rag"))
     summaries = [force_summary(ret, collation.as_of) for ret in collation.returns]
     table("By force", BY_FORCE_COLUMNS, [[s[c] for c in BY_FORCE_COLUMNS] for s in summaries],

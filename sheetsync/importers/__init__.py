@@ -57,8 +57,18 @@ def import_plan(source: Path | str | bytes | os.PathLike[str], *, format: str | 
         raise UnsupportedFormatError(f"'{format}' is not a format sheetsync imports",
                                      hint=f"Use one of {', '.join(format_names())}")
     data, name, path = _load_source(source)
+    return _import(Source(data=data, name=name, path=path), chosen)
+
+
+def import_file_bytes(data: bytes, path: Path, *, format: str | None = None) -> tuple[Plan, ImportReport]:
+    """`import_plan` of the file at `path` whose bytes the caller has already read (collation reads each file
+    once: to recognise its own outputs and repeats, then to import it)."""
+    return _import(Source(data=data, name=str(path), path=path), format_named(format) if format else None)
+
+
+def _import(src: Source, chosen: Format | None) -> tuple[Plan, ImportReport]:
+    data, name = src.data, src.name
     report = ImportReport(source=name)
-    src = Source(data=data, name=name, path=path)
     fmt = chosen or _detect(src)
     report.format = fmt.name
     if not fmt.binary and len(data) > MAX_TEXT_BYTES:
@@ -192,4 +202,4 @@ def _best(doc: Document, base: ImportReport, name: str | None) -> tuple[Plan, Im
 
 
 __all__ = ["FORMATS", "SHAPES", "Format", "ImportReport", "ImportResult", "Shape", "Source", "format_names",
-           "import_plan", "import_to_workbook"]
+           "import_file_bytes", "import_plan", "import_to_workbook"]

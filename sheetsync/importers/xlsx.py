@@ -31,18 +31,18 @@ class Xlsx:
 
     def load(self, source: Source, report: ImportReport) -> Document | Plan:
         if source.path is not None:
-            direct = _via_reader(source.path, report)
+            direct = _via_reader(source.data, source.path, report)
             if direct is not None:
                 return direct
         return _load(source.data, report)
 
 
-def _via_reader(path: Path, report: ImportReport) -> Plan | None:
+def _via_reader(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     """A workbook in the national grid, read by the workbook reader; None to fall back to the table logic."""
-    from sheetsync.reader import read_plan
+    from sheetsync.reader import read_plan_bytes
 
     try:
-        plan = read_plan(path)
+        plan = read_plan_bytes(data, source=path)
     except NoPlanFoundError:
         return None
     if not any(rec.actions for rec in plan.recommendations):
