@@ -19,7 +19,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.errors import NoPlanFoundError, OutputExistsError, UnreadableFileError, UnsupportedFormatError
-from sheetsync.importers.common import ACCEPTED_HINT, MAX_TEXT_BYTES, Document, decode_text, looks_binary
+from sheetsync.importers.common import (
+    ACCEPTED_HINT,
+    MAX_TEXT_BYTES,
+    Document,
+    decode_text,
+    force_name,
+    looks_binary,
+)
 from sheetsync.importers.interfaces import Format, Shape, Source
 from sheetsync.importers.registry import FORMATS, SHAPES, format_named, format_names
 from sheetsync.importers.report import ImportReport
@@ -198,7 +205,24 @@ def _best(doc: Document, base: ImportReport, name: str | None) -> tuple[Plan, Im
                                hint=f"sheetsync imports {SHAPES_UNDERSTOOD}")
     _, plan, report = best
     plan.source = name
+    if plan.force is None:
+        _force_from_context(doc, plan, report)
     return plan, report
+
+
+def _force_from_context(doc: Document, plan: Plan, report: ImportReport) -> None:
+    """The force's name from where a source states it outside the plan: the page's title, else the document's
+    first line."""
+    first = next((line for line in doc.lines if line.filled), None)
+    for where, text, line in (("the page title", doc.title, None),
+                              ("the document's first line", " ".join(first.filled) if first else "",
+                               first.no if first else None)):
+        name = force_name(text) if text else None
+        if name:
+            plan.force = name
+            report.header_fields["force"] = name
+            report.clean("force-from-context", line, f"force name '{name}' taken from {where}")
+            return
 
 
 __all__ = ["FORMATS", "SHAPES", "Format", "ImportReport", "ImportResult", "Shape", "Source", "format_names",

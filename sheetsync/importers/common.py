@@ -55,6 +55,7 @@ class Document:
 
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    title: str = ""  # a web page's <title> (outside the body, so not among the lines)
 
 
 # ---------------------------------------------------------------------------------------- reading bytes
@@ -224,6 +225,28 @@ def force_from_title(title: str) -> str | None:
     return None
 
 
+_SIDES = re.compile(r"\s+[/|–—-]\s+|\s*\n\s*")
+_FORCE_NAME = re.compile(r"^(?:[A-Z][\w'’&.-]*\s+){0,5}?(?:[A-Z][\w'’&.-]*)\s+(?:Constabulary|Police Service|Police)$")
+
+
+def sides(text: str) -> list[str]:
+    """The parts of a bilingual or combined label ("Statws / Status", "Arweinydd / Lead"), the whole first."""
+    parts = [p.strip() for p in _SIDES.split(text.strip()) if p.strip()]
+    return [text.strip(), *parts] if len(parts) > 1 else [text.strip()]
+
+
+def force_name(text: str) -> str | None:
+    """A force's name when `text` is one, or a page title or first line that names one ("Heddlu Gwent / Gwent
+    Police", "Eastvale Police - Stalking Action Plan")."""
+    clean = " ".join(text.split())
+    if not clean or len(clean) > 200:
+        return None
+    for part in sides(clean)[1:] or [clean]:
+        if _FORCE_NAME.match(part) and not _PLACEHOLDER.match(part):
+            return part
+    return force_from_title(clean) if is_title(clean) else None
+
+
 def header_field(cells: list[str]) -> tuple[str, str] | None:
     """("force", "British Transport Police") from ["Force:", "", "British Transport Police"] or
     ["Force: British Transport Police"]; None when the line is not a header-block line."""
@@ -231,16 +254,22 @@ def header_field(cells: list[str]) -> tuple[str, str] | None:
     if not filled:
         return None
     first = filled[0]
-    key = match_header_label(first) if len(first) <= 60 else None
+    key = _header_label(first) if len(first) <= 80 else None
     if key is not None:
         value = " ".join(filled[1:]).strip()
         return (key, value) if value else None
     label, colon, value = first.partition(":")
-    if colon and value.strip() and len(label) <= 60:
-        key = match_header_label(label)
+    if colon and value.strip() and len(label) <= 80:
+        key = _header_label(label)
         if key is not None:
             return key, " ".join([value.strip(), *filled[1:]]).strip()
     return None
+
+
+def _header_label(label: str) -> str | None:
+    """The header field a label names, trying each side of a bilingual label ("Arweinydd Gweithredol /
+    Executive Lead")."""
+    return next((key for part in sides(label) if (key := match_header_label(part.rstrip(":"))) is not None), None)
 
 
 # ------------------------------------------------------------------------------------------------ ids

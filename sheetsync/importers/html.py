@@ -19,6 +19,7 @@ from sheetsync.importers.report import ImportReport
 _SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|table|div|tr|td|article|main)\b", re.IGNORECASE)
 _DROP = ("script", "style", "noscript", "template", "svg", "head", "iframe", "form", "button", "select", "object")
 _FURNITURE_TAGS = ("nav", "header", "footer", "aside")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "summary")
 _FURNITURE_ATTR = re.compile(r"cookie|consent|banner|leave-?(?:this-?)?site|quick-?exit|skip-?link|breadcrumb|"
                              r"site-?(?:header|footer|nav)|menu|share|social|feedback", re.IGNORECASE)
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "section", "article", "main",
@@ -53,6 +54,12 @@ def _load(text: str, report: ImportReport) -> Document:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NoPlanFoundError(f"the web page cannot be parsed ({exc})", path=report.source) from None
+    title = root.find(".//title")
+    page_title = normalise_space(title.text_content()) if title is not None else ""
+    for element in list(root.iter("button")):
+        if element.get("aria-expanded") is not None or element.get("aria-controls") is not None or (
+                element.getparent() is not None and element.getparent().tag in _HEADINGS):
+            element.drop_tag()  # an accordion's toggle: its text is the section's heading
     for element in list(root.iter(*_DROP)):
         _remove(element)
     for element in list(root.iter()):
@@ -70,7 +77,7 @@ def _load(text: str, report: ImportReport) -> Document:
         if element.tag in _BREAK_AFTER:
             element.tail = "\n" + (element.tail or "")
     report.clean("html-removed", None, "the page's markup removed; text and tables kept")
-    doc = Document()
+    doc = Document(title=page_title)
     body = root.find("body")
     _walk(body if body is not None else root, doc)
     return doc

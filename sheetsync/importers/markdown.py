@@ -29,6 +29,16 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)")
 
 
+def is_separator(line: str) -> bool:
+    """A Markdown table's separator row ("---|---|", "| :--- | ---: |")."""
+    return "|" in line and bool(_SEPARATOR.match(line))
+
+
+def pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe row, outer pipes dropped, escaped pipes kept."""
+    return _cells(line)
+
+
 def _cells(line: str) -> list[str]:
     body = line.strip()
     body = body.removeprefix("|")
@@ -56,6 +66,10 @@ def _load(text: str, report: ImportReport) -> Document:
             report.clean("table-separators-dropped", i + 2, "Markdown table separator rows")
             i += 2
             while i < len(raw) and "|" in raw[i] and raw[i].strip():
+                if _SEPARATOR.match(raw[i]):  # a separator row between key/value blocks of one table
+                    report.clean("table-separators-dropped", i + 1, "Markdown table separator rows")
+                    i += 1
+                    continue
                 table.rows.append(Line(no=i + 1, cells=[_plain(c, i + 1, report) for c in _cells(raw[i])],
                                        in_table=True))
                 i += 1

@@ -31,9 +31,9 @@ from sheetsync.importers.common import (
     rec_number,
     split_id,
 )
-from sheetsync.importers.keyvalue import rec_candidate
+from sheetsync.importers.keyvalue import _DEADLINE, rec_candidate
 from sheetsync.importers.report import ImportReport
-from sheetsync.model import Plan
+from sheetsync.model import Plan, Recommendation
 
 _NAME = "table"
 
@@ -110,9 +110,67 @@ def _parse(doc: Document, report: ImportReport) -> Plan:
         if not line.in_table:
             _loose(line, [clean(c, line.no) for c in line.cells], builder, report, paragraph=True)
     cmap: ColumnMap | None = None
-    for table in doc.tables:
+    gaps = _gaps(doc, clean)
+    waiting: list[Recommendation] = []  # from the previous table, still without text
+    for k, table in enumerate(doc.tables):
+        _give_text(waiting, _leading_unnumbered(gaps[k]), report)
+        count = len(builder.plan.recommendations)
         cmap = _table(table, cmap, builder, clean, report)
+        made = builder.plan.recommendations[count:]
+        _give_text(made, gaps[k], report)
+        waiting = [rec for rec in made if not rec.text]
+    _give_text(waiting, _leading_unnumbered(gaps[len(doc.tables)]), report)
     return builder.finish(shape=_NAME)
+
+
+# A line outside the tables that reads as a recommendation: (line, its number or None, its text).
+_Candidate = tuple[int, str | None, str]
+
+
+def _gaps(doc: Document, clean: CellCleaner) -> list[list[_Candidate]]:
+    """For each table, the recommendation-like lines between the table before it and it; then those after the
+    last table. A page that keeps one table per recommendation (accordions, Word sections) puts the
+    recommendation's own paragraph, with its deadline, beside its table rather than in it."""
+    rows = {id(line) for table in doc.tables for line in table.rows}
+    starts = {id(table.rows[0]): k for k, table in enumerate(doc.tables) if table.rows}
+    gaps: list[list[_Candidate]] = [[] for _ in range(len(doc.tables) + 1)]
+    current = 0
+    for line in doc.lines:
+        if id(line) in starts:
+            current = starts[id(line)] + 1
+        if id(line) in rows:
+            continue
+        text = " ".join(c for c in (clean(c) for c in line.cells) if c)
+        found = rec_candidate(text) if text else None
+        if found is not None:
+            gaps[current].append((line.no, found[0], found[1]))
+    return gaps  # gaps[k]: after table k-1, before table k
+
+
+def _leading_unnumbered(gap: list[_Candidate]) -> list[_Candidate]:
+    """The unnumbered recommendation texts at the start of a gap, before any numbered heading: they follow the
+    previous table and belong to it."""
+    out: list[_Candidate] = []
+    for candidate in gap:
+        if candidate[1] is not None:
+            break
+        out.append(candidate)
+    return out
+
+
+def _give_text(recs: list[Recommendation], gap: list[_Candidate], report: ImportReport) -> None:
+    for rec in recs:
+        if rec.text:
+            continue
+        fits = [c for c in gap if c[1] in (None, rec.number) and c[2]]
+        if not fits:
+            continue
+        line, _, text = max(fits, key=lambda c: (bool(_DEADLINE.match(c[2]) or _DEADLINE.search(c[2][:60])),
+                                                 len(c[2])))
+        rec.text = text
+        gap.remove((line, _, text))
+        report.clean("recommendation-text-beside-table", line,
+                     "a recommendation's text taken from the paragraph or heading beside its table")
 
 
 def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportReport, *, paragraph: bool) -> bool:

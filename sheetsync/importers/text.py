@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sheetsync.importers.common import Document, Line, source_text
 from sheetsync.importers.interfaces import Source
+from sheetsync.importers.markdown import is_separator, pipe_cells
 from sheetsync.importers.report import ImportReport
 
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
@@ -31,8 +32,18 @@ class Text:
 def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
+    piped = any(is_separator(line) for line in raw[:2000])
     i = 0
     while i < len(raw):
+        if piped and "|" in raw[i]:
+            # Copied by a tool that writes Markdown-like rows ("Label: | value |" with "---|---|" between blocks).
+            if is_separator(raw[i]):
+                report.clean("table-separators-dropped", i + 1, "'---|---|' separator rows")
+            else:
+                doc.lines.append(Line(no=i + 1, cells=pipe_cells(raw[i])))
+                report.clean("pipe-cells-split", i + 1, "rows written as 'Label: | value |' split at the pipes")
+            i += 1
+            continue
         if '"' in raw[i]:
             joined = _quoted_row(raw, i)
             if joined is not None:
