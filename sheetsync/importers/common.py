@@ -241,7 +241,7 @@ def force_name(text: str) -> str | None:
     clean = " ".join(text.split())
     if not clean or len(clean) > 200:
         return None
-    for part in sides(clean)[1:] or [clean]:
+    for part in [" ".join(p.split()) for p in sides(text)[1:]] or [clean]:
         if _FORCE_NAME.match(part) and not _PLACEHOLDER.match(part):
             return part
     return force_from_title(clean) if is_title(clean) else None
@@ -282,8 +282,8 @@ REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?)?\s*)?(\d{1,2
 def split_id(text: str) -> tuple[str, str] | None:
     """("7.1", "Processes should …") from "7.1 Processes should …" or ("7.1", "") from "7.1"."""
     match = ID_AND_TEXT.match(text)
-    if not match:
-        return None
+    if not match or int(match.group(1)) == 0 or int(match.group(2)) == 0:
+        return None  # "0.1", "1.0": a version number, never an evidence id
     return f"{int(match.group(1))}.{int(match.group(2))}", (match.group("text") or "").strip()
 
 

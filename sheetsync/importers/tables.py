@@ -29,6 +29,7 @@ from sheetsync.importers.common import (
     is_title,
     marking_of,
     rec_number,
+    sides,
     split_id,
 )
 from sheetsync.importers.keyvalue import _DEADLINE, rec_candidate
@@ -38,6 +39,7 @@ from sheetsync.model import Plan, Recommendation
 _NAME = "table"
 
 _KEY_FIELDS = {"rec_number", "action_id", "evidence"}
+_MARKING_LABEL = re.compile(r"marking|classification|dosbarthiad|security", re.IGNORECASE)
 _BODY_FIELDS = {"rec_text", "evidence", "owner", "update", "status"}
 _HEADING_DATE = re.compile(
     r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -62,11 +64,19 @@ def _heading_date(text: str, index: int) -> tuple[date, int]:
     return date(year + 2000 if year < 100 else year, _MONTH_NO[match.group(1)[:3].lower()], 1), index
 
 
+def heading_of(cell: str) -> str | None:
+    """The field a heading names, trying each side of a bilingual heading ("Statws / Status", "Statws<LF>Status")."""
+    if not cell.strip() or len(cell) >= 120:
+        return None
+    return next((name for part in sides(cell) if len(part) < 80 and (name := match_heading(part)) is not None),
+                None)
+
+
 def column_map(cells: list[str]) -> ColumnMap | None:
     """The columns of a heading row, or None when the row is not one."""
     found: dict[int, str] = {}
     for i, cell in enumerate(cells):
-        name: str | None = match_heading(cell) if cell.strip() and len(cell) < 80 else None
+        name = heading_of(cell)
         if name is not None:
             found[i] = name
     filled = [c for c in cells if c.strip()]
@@ -141,10 +151,23 @@ def _gaps(doc: Document, clean: CellCleaner) -> list[list[_Candidate]]:
         if id(line) in rows:
             continue
         text = " ".join(c for c in (clean(c) for c in line.cells) if c)
-        found = rec_candidate(text) if text else None
+        found = _recommendation_line(text) if text else None
         if found is not None:
             gaps[current].append((line.no, found[0], found[1]))
     return gaps  # gaps[k]: after table k-1, before table k
+
+
+def _recommendation_line(text: str) -> tuple[str | None, str] | None:
+    """rec_candidate, also on either side of a bilingual line ("Argymhelliad 7 / Recommendation 7"; "Erbyn 27
+    Mawrth 2025 / By 27 March 2025, …", whose text is kept whole)."""
+    found = rec_candidate(text)
+    if found is not None:
+        return found
+    for part in sides(text)[1:]:
+        side = rec_candidate(part)
+        if side is not None:
+            return side[0], text if side[1] else ""
+    return None
 
 
 def _leading_unnumbered(gap: list[_Candidate]) -> list[_Candidate]:
@@ -185,6 +208,12 @@ def _loose(line: Line, cells: list[str], builder: PlanBuilder, report: ImportRep
     if is_page_furniture(text):
         report.clean("page-furniture-dropped", line.no, "page numbers")
         return True
+    filled = [c for c in cells if c]
+    if len(filled) == 2 and _MARKING_LABEL.search(filled[0]):
+        found = next((m for part in sides(filled[1]) if (m := marking_of(part))), None)
+        if found:
+            builder.marking(found, line.no)
+            return True
     head = header_field(cells)
     if head is not None:
         builder.header(*head, line.no)
