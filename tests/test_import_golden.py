@@ -19,6 +19,8 @@ from sheetsync.errors import SheetsyncError
 from sheetsync.importers import import_plan
 
 EXPECTED = FIXTURES / "expected.json"
+# Report keys added after the hashes were recorded (information only: where each field was read from).
+ADDED_SINCE = ("read_from",)
 SAMPLES = ROOT / "sheetsync" / "samples"
 
 
@@ -35,6 +37,8 @@ def _result(path: Path, how: str) -> str:
         return "error: " + str(exc).replace(str(path), path.name)
     data = json.loads(report.model_dump_json())
     data["source"] = path.name if how == "path" else None
+    for key in ADDED_SINCE:
+        data.pop(key, None)
     return plan.canonical_json().replace(str(path), path.name) + "\n" + json.dumps(data, sort_keys=True)
 
 

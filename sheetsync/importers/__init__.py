@@ -222,6 +222,7 @@ def _force_from_context(doc: Document, plan: Plan, report: ImportReport) -> None
             plan.force = name
             report.header_fields["force"] = name
             report.clean("force-from-context", line, f"force name '{name}' taken from {where}")
+            report.where(f"force: '{name}' from {where}" + (f" (line {line})" if line else ""))
             return
 
 

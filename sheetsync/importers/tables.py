@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sheetsync.columns import match_heading
+from sheetsync.columns import column, heading_key, match_heading
 from sheetsync.importers.build import PlanBuilder, Row
 from sheetsync.importers.common import (
     CellCleaner,
@@ -72,6 +72,13 @@ def heading_of(cell: str) -> str | None:
                 None)
 
 
+def _alias_rank(name: str, cell: str) -> int:
+    """How near a heading is to the field's national wording: 0 for the heading itself, then the aliases in the
+    order columns.py lists them (plain words before qualified ones); fuzzy matches last."""
+    names = [heading_key(n) for n in (column(name).heading, *column(name).aliases)]  # type: ignore[arg-type]
+    return min((names.index(key) for part in sides(cell) if (key := heading_key(part)) in names), default=len(names))
+
+
 def column_map(cells: list[str]) -> ColumnMap | None:
     """The columns of a heading row, or None when the row is not one."""
     found: dict[int, str] = {}
@@ -93,10 +100,16 @@ def column_map(cells: list[str]) -> ColumnMap | None:
         for i in updates:
             if i != newest:
                 cmap.extras[i] = cells[i].strip()
+    # Two columns for one field (a tracker's "RAG status" beside "Status"): the heading nearer the national
+    # wording wins, the other is kept as an extra; equally near, the first.
+    winner: dict[str, int] = {}
+    for i, name in found.items():
+        if name not in winner or _alias_rank(name, cells[i]) < _alias_rank(name, cells[winner[name]]):
+            winner[name] = i
     for i, name in found.items():
         if name == "update":
             continue
-        if name in cmap.fields:
+        if winner[name] != i:
             cmap.extras[i] = cells[i].strip()
         else:
             cmap.fields[name] = i
@@ -250,6 +263,8 @@ def _table(table: Table, cmap: ColumnMap | None, builder: PlanBuilder, clean: Ce
             if any(cells) and not _loose(line, cells, builder, report, paragraph=False):
                 report.skip(line.no, line.text, "a row above the grid's headings")
         cmap = own
+        report.where(_describe_columns(own, rows[start - 1][1], f"{table.name or 'table'}, headings at line "
+                                                                f"{rows[start - 1][0].no}"))
     for line, cells in rows[start:]:
         if not any(cells):
             report.clean("blank-rows-dropped", line.no)
@@ -259,6 +274,17 @@ def _table(table: Table, cmap: ColumnMap | None, builder: PlanBuilder, clean: Ce
             continue
         _row(line, cells, cmap, builder, report)
     return cmap
+
+
+def _describe_columns(cmap: ColumnMap, heads: list[str], where: str) -> str:
+    fields = ", ".join(f"{name.replace('_', ' ')} from '{_short(heads[i])}'" for name, i in cmap.fields.items())
+    extras = ", ".join(f"'{_short(text)}'" for text in cmap.extras.values())
+    return f"{where}: {fields}" + (f"; kept beside them: {extras}" if extras else "")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _cell(cells: list[str], index: int | None) -> str:
