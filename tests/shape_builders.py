@@ -122,12 +122,13 @@ def sheet_per_recommendation(path: Path, *, cover: bool = True, rec_column: bool
 def dated_update_columns(path: Path, *, newest_first: bool = False) -> Path:
     """One dated update column per return and no Date column; the newest column blank on some rows."""
     dated = ["Update Nov 2024", "Update Jan 2025", "Update March 2025"]
-    rows = [["7", REC7, "7.1", "Processes in place.", "DI Ray Lamb", "Scoping.", "Flag built.", "Flag live.",
-             "Action Complete"],
-            [None, None, "7.2", "Alternatives while pending.", "DI Ray Lamb", "Manual checks.", "Manual checks weekly.",
-             None, "In Progress"],
-            ["13", REC13, "13.1", "Training on SPOs.", "Legal Services", "Planned.", None, None, "Not Started"]]
-    heads = ["Rec No", "Recommendation", "Evidence ID", "Evidence requirement", "Owner", *dated, "Status"]
+    rows: list[list[Any]] = [
+        ["7", REC7, "7.1", "Processes in place.", "DI Ray Lamb", "Scoping.", "Flag built.", "Flag live.",
+         "Action Complete"],
+        [None, None, "7.2", "Alternatives while pending.", "DI Ray Lamb", "Manual checks.", "Manual checks weekly.",
+         None, "In Progress"],
+        ["13", REC13, "13.1", "Training on SPOs.", "Legal Services", "Planned.", None, None, "Not Started"]]
+    heads: list[Any] = ["Rec No", "Recommendation", "Evidence ID", "Evidence requirement", "Owner", *dated, "Status"]
     if newest_first:
         order = [0, 1, 2, 3, 4, 7, 6, 5, 8]
         heads = [heads[i] for i in order]
