@@ -54,6 +54,13 @@ class ColumnMap:
     extras: dict[int, str] = field(default_factory=dict)  # column index -> heading, kept in Action.extra
     id_text_col: int | None = None  # a column with no heading after the evidence column
     width: int = 0
+    dated_updates: dict[int, date] = field(default_factory=dict)  # one dated update column per return, no Date
+
+
+def heading_date(text: str) -> date | None:
+    """The month a heading names ("Update Jan 2025", "March 2025 update"), as its first day; None if none."""
+    found = _heading_date(text, 0)[0]
+    return None if found == date.min else found
 
 
 def _heading_date(text: str, index: int) -> tuple[date, int]:
@@ -116,6 +123,9 @@ def column_map(cells: list[str]) -> ColumnMap | None:
     for i, cell in enumerate(cells):
         if i not in found and cell.strip():
             cmap.extras[i] = cell.strip().rstrip(":")
+    dated = {i: when for i in updates if (when := heading_date(cells[i])) is not None}
+    if len(updates) >= 2 and len(dated) == len(updates) and "date" not in cmap.fields:
+        cmap.dated_updates = dated
     evidence = cmap.fields.get("evidence")
     if evidence is not None and evidence + 1 < len(cells) and not cells[evidence + 1].strip():
         cmap.id_text_col = evidence + 1
@@ -287,6 +297,22 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _newest_dated_update(row: Row, cells: list[str], cmap: ColumnMap, report: ImportReport) -> None:
+    """One dated update column per return and no Date column: the row's newest non-empty update, dated by its
+    column (the newest column is often blank on rows nobody updated this time)."""
+    filled = [(when, i) for i, when in cmap.dated_updates.items() if _cell(cells, i)]
+    if not filled:
+        return
+    when, chosen = max(filled)
+    row.date = when.isoformat()
+    if chosen != cmap.fields["update"]:
+        heading = cmap.extras[chosen]
+        row.update = row.extra.pop(heading)
+        report.where(f"line {row.line}: update from '{heading}'; the newer update columns are blank on that row")
+    report.clean("updates-dated-by-column", row.line, "each row's newest non-empty update column, dated by its "
+                 "heading")
+
+
 def _cell(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
@@ -297,6 +323,8 @@ def _row(line: Line, cells: list[str], cmap: ColumnMap, builder: PlanBuilder, re
               date=_cell(cells, get("date")), status=_cell(cells, get("status")),
               supporting_documents=_cell(cells, get("supporting_documents")))
     row.extra = {heading: _cell(cells, i) for i, heading in cmap.extras.items() if _cell(cells, i)}
+    if cmap.dated_updates:
+        _newest_dated_update(row, cells, cmap, report)
     if len(cells) > cmap.width:
         for value in cells[cmap.width:]:
             if value:

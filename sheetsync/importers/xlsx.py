@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
-from pathlib import Path
 
-from sheetsync.errors import NoPlanFoundError, UnreadableFileError
-from sheetsync.importers.common import Document, Line, Table
+from sheetsync.errors import UnreadableFileError
+from sheetsync.importers.common import Document, Line, Table, force_from_title
 from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
@@ -31,23 +30,22 @@ class Xlsx:
 
     def load(self, source: Source, report: ImportReport) -> Document | Plan:
         if source.path is not None:
-            direct = _via_reader(source.data, source.path, report)
-            if direct is not None:
-                return direct
+            from sheetsync.importers.workbook_shapes import read_workbook
+
+            plan = read_workbook(source.data, source.path, report)
+            if plan is not None:
+                if not report.shape:
+                    _describe(plan, report)
+                return plan
         return _load(source.data, report)
 
 
-def _via_reader(data: bytes, path: Path, report: ImportReport) -> Plan | None:
-    """A workbook in the national grid, read by the workbook reader; None to fall back to the table logic."""
-    from sheetsync.reader import read_plan_bytes
-
-    try:
-        plan = read_plan_bytes(data, source=path)
-    except NoPlanFoundError:
-        return None
-    if not any(rec.actions for rec in plan.recommendations):
-        return None
+def _describe(plan: Plan, report: ImportReport) -> None:
+    """The report of a workbook the reader read whole."""
     report.shape = "workbook"
+    if plan.force is None and plan.title and (name := force_from_title(plan.title)):
+        plan.force = name
+        report.clean("force-from-title", None, f"force name '{name}' taken from the title")
     report.recommendations = len(plan.recommendations)
     report.evidence_rows = sum(len(rec.actions) for rec in plan.recommendations)
     report.header_fields = {k: v for k in ("force", "executive_lead", "operational_lead")
@@ -55,7 +53,6 @@ def _via_reader(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     report.title, report.protective_marking = plan.title, plan.protective_marking
     for note in plan.read_notes:
         report.warn(f"{note.sheet}!{note.cell}: {note.message or note.kind}")
-    return plan
 
 
 def _text(value: object) -> str:
