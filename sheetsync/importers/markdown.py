@@ -46,6 +46,11 @@ def _cells(line: str) -> list[str]:
     return [cell.strip().replace("\\|", "|") for cell in _PIPE_SPLIT.split(body)]
 
 
+def markdown_plain(text: str, no: int, report: ImportReport) -> str:
+    """A line without Markdown's heading, quote and list markers and emphasis (counted in the report)."""
+    return _plain(text, no, report)
+
+
 def _plain(text: str, no: int, report: ImportReport) -> str:
     out = _PREFIX.sub("", text)
     out = _EMPHASIS.sub(r"\2", out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sheetsync.importers.common import Document, Line, source_text
 from sheetsync.importers.interfaces import Source
-from sheetsync.importers.markdown import is_separator, pipe_cells
+from sheetsync.importers.markdown import is_separator, markdown_plain, pipe_cells
 from sheetsync.importers.report import ImportReport
 
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
@@ -44,6 +44,8 @@ def _load(text: str, report: ImportReport) -> Document:
                 report.clean("pipe-cells-split", i + 1, "rows written as 'Label: | value |' split at the pipes")
             i += 1
             continue
+        if piped:  # the same tool writes headings and emphasis in Markdown
+            raw[i] = markdown_plain(raw[i], i + 1, report)
         if '"' in raw[i]:
             joined = _quoted_row(raw, i)
             if joined is not None:
