@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sheetsync.errors import ConfigError, SheetsyncError
-from sheetsync.model import Plan
+from sheetsync.model import Action, Plan
 
 if TYPE_CHECKING:
     from sheetsync.vocabulary import Vocabulary
@@ -147,7 +147,10 @@ class ForceReturn:
 
     def rags(self, as_of: date) -> list[tuple[str, str, Rag]]:
         """(recommendation, evidence id, RAG) for every evidence requirement, in the plan's order."""
-        return [(rec.number, action.id, rag_of(action.status, rec.deadline, as_of, self.plan))
+        from sheetsync.plan_rules import deadline_of, vocabulary_of
+
+        vocab = vocabulary_of(self.plan)
+        return [(rec.number, action.id, rag_of(action, deadline_of(rec), as_of, vocab))
                 for rec, action in self.plan.actions()]
 
     def recommendation_rags(self, as_of: date) -> dict[str, Rag]:
@@ -176,18 +179,14 @@ class Collation:
         return out
 
 
-def rag_of(status: str | None, deadline: date | None, as_of: date, plan: Plan) -> Rag:
-    """The README's rule: Green when done; Red when not done and the deadline has passed; Amber otherwise."""
-    if _vocabulary(tuple(plan.status_list or ())).is_done(status):
+def rag_of(action: Action, deadline: date | None, as_of: date, vocab: Vocabulary) -> Rag:
+    """The README's rule (`plan_rules`): Green when done; Red when not done and the deadline has passed at
+    `as_of`; Amber otherwise (a missing or unrecognised status is never done)."""
+    from sheetsync.plan_rules import is_done, is_overdue
+
+    if is_done(action, vocab):
         return "Green"
-    return "Red" if deadline is not None and deadline < as_of else "Amber"
-
-
-@cache
-def _vocabulary(names: tuple[str, ...]) -> Vocabulary:
-    from sheetsync.vocabulary import Vocabulary, default_vocabulary
-
-    return Vocabulary.from_list(names) if names else default_vocabulary()
+    return "Red" if is_overdue(action, deadline, as_of, vocab) else "Amber"
 
 
 # ------------------------------------------------------------------------------------------------ collating

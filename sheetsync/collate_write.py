@@ -13,6 +13,7 @@ from typing import Any
 
 from sheetsync.catalogue import catalogue
 from sheetsync.collate import MARKER, RAG_RULE, Collation, ForceReturn
+from sheetsync.text import markup_safe, neutralise_formula
 
 # rag says done (Green) and overdue (Red) too.
 PLAN_COLUMNS = ("force", "force_as_written", "recommendation", "deadline", "action", "evidence", "owner", "update",
@@ -28,9 +29,7 @@ Cell = str | int | float | bool | date | None
 
 def _safe(value: Cell) -> Cell:
     """Text that a spreadsheet would run as a formula is kept as text (a leading apostrophe)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return neutralise_formula(value) if isinstance(value, str) else value
 
 
 def recommendation_numbers(collation: Collation) -> list[str]:
@@ -202,7 +201,8 @@ def render_html(collation: Collation) -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("sheetsync", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             finalize=lambda v: markup_safe(v) if isinstance(v, str) else v)
     numbers = recommendation_numbers(collation)
     matrix = [(ret.force, [ret.recommendation_rags(collation.as_of).get(n, "") for n in numbers])
               for ret in collation.returns]

@@ -26,19 +26,19 @@ def plan_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
     started-or-not deadline passed at `as_of` (default today) without being done."""
     import pandas as pd
 
-    from sheetsync.vocabulary import Vocabulary, default_vocabulary
+    from sheetsync.plan_rules import deadline_of, is_done, is_overdue, vocabulary_of
 
-    vocab = Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
+    vocab = vocabulary_of(plan)
     today = as_of or date.today()
     rows = []
     for rec, action in plan.actions():
-        done = vocab.is_done(action.status)
+        done = is_done(action, vocab)
         rows.append({
             "force": plan.force, "recommendation": rec.number, "deadline": rec.deadline, "action": action.id,
             "evidence": action.evidence, "owner": action.owner, "update": action.update, "date": action.date,
             "status": action.status, "status_raw": action.status_raw, "progress": action.progress,
             "supporting_documents": action.supporting_documents, "done": done,
-            "overdue": bool(rec.deadline and rec.deadline < today and not done), "hidden": action.hidden,
+            "overdue": is_overdue(action, deadline_of(rec), today, vocab), "hidden": action.hidden,
             "source": plan.source,
         })
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)

@@ -218,3 +218,12 @@ def test_csv_and_bad_suffix(tmp_path: Path) -> None:
         write_collation([tmp_path], tmp_path / "n.pdf")
     refused = CliRunner().invoke(cli, ["collate", str(tmp_path), "-o", str(out)])
     assert refused.exit_code == 2 and "already exists" in refused.output
+
+
+def test_control_characters_reach_neither_terminal_nor_page(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace("Wessex Vale Police\t", "Wessex\x1b]0;PWNED\x07 Vale\t", 1)
+    (tmp_path / "wessex.txt").write_text(text, encoding="utf-8")
+    result = _run(str(tmp_path / "wessex.txt"), "-o", str(tmp_path / "n.html"))
+    assert "\x1b" not in result.output and "\x07" not in result.output and "PWNED" in result.output
+    page = (tmp_path / "n.html").read_text(encoding="utf-8")
+    assert "\x1b" not in page and "\x07" not in page and "Wessex]0;PWNED" in page

@@ -30,8 +30,9 @@ def collate(inputs: tuple[Path, ...], output: Path, roster: Path | None, as_of: 
             overwrite: bool) -> None:
     """Combine forces' plans (files or folders, in any shape import reads) into the national view."""
     from sheetsync.collate import write_collation
+    from sheetsync.text import terminal_safe
 
     result = write_collation(inputs, output, roster=roster, as_of=as_of, overwrite=overwrite)
     for line in result.lines():
-        click.echo(line)
-    click.echo(f"wrote {output}")
+        click.echo(terminal_safe(line))
+    click.echo(terminal_safe(f"wrote {output}"))

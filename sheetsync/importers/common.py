@@ -17,6 +17,7 @@ from sheetsync.columns import match_header_label
 from sheetsync.errors import UnreadableFileError, UnsupportedFormatError
 from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
+from sheetsync.text import marking_of as shared_marking_of
 
 # A published plan is tens of kilobytes; a saved web page a few megabytes. Text-like sources (text, Markdown,
 # HTML, CSV) over this are refused before decoding, so a 50 MB file costs one stat() and no parsing.
@@ -174,20 +175,10 @@ def normalise_space(text: str) -> str:
     return "\n".join(out).strip()
 
 
-_MARKING = re.compile(
-    r"^(official(?:[\s-]+sensitive)?(?:\s*[-:–]\s*[a-z ]+)?|not protectively marked|unclassified|"
-    r"(?:top\s+)?secret)$", re.IGNORECASE)
-_PAGE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-)$", re.IGNORECASE)
-
-
 def marking_of(text: str) -> str | None:
-    """The protective marking when `text` is nothing but one ("OFFICIAL", "OFFICIAL - SENSITIVE")."""
-    clean = " ".join(text.split())
-    return clean if clean and _MARKING.match(clean) and (clean.isupper() or clean.istitle()) else None
-
-
-def is_page_furniture(text: str) -> bool:
-    return bool(_PAGE.match(" ".join(text.split())))
+    """The protective marking when `text` is nothing but one, written as a marking ("OFFICIAL", "Official -
+    Sensitive"); prose that merely says "official" is not one."""
+    return shared_marking_of(text, as_written=True)
 
 
 # ------------------------------------------------------------------------------------------ header fields

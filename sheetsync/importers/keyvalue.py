@@ -24,7 +24,6 @@ from sheetsync.importers.common import (
     CellCleaner,
     Document,
     header_field,
-    is_page_furniture,
     is_title,
     marking_of,
     rec_number,
@@ -32,6 +31,7 @@ from sheetsync.importers.common import (
 )
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
+from sheetsync.text import is_page_furniture
 
 _NAME = "key-value"
 

@@ -25,7 +25,6 @@ from sheetsync.importers.common import (
     Line,
     Table,
     header_field,
-    is_page_furniture,
     is_title,
     marking_of,
     rec_number,
@@ -35,6 +34,7 @@ from sheetsync.importers.common import (
 from sheetsync.importers.keyvalue import _DEADLINE, rec_candidate
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan, Recommendation
+from sheetsync.text import is_page_furniture
 
 _NAME = "table"
 

@@ -16,7 +16,6 @@ from sheetsync.importers.common import (
     Line,
     drop_trailing_empty,
     header_field,
-    is_page_furniture,
     is_title,
     marking_of,
     rec_number,
@@ -24,6 +23,7 @@ from sheetsync.importers.common import (
 )
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
+from sheetsync.text import is_page_furniture
 
 _NAME = "text-grid"
 
