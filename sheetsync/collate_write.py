@@ -211,7 +211,7 @@ def render_html(collation: Collation) -> str:
         c=collation, marker=MARKER, rule=RAG_RULE, numbers=numbers, matrix=matrix, fills=FILLS,
         not_in_plan=NOT_IN_PLAN, head=headline(collation), as_of=collation.as_of.strftime("%-d %B %Y"),
         summaries=[force_summary(ret, collation.as_of) for ret in collation.returns],
-        deadlines={n: (cat[n].deadline.strftime("%-d %b %Y") if n in cat and cat[n].deadline else "") for n in numbers})
+        deadlines={n: (cat[n].deadline.strftime("%-d %b %y") if n in cat and cat[n].deadline else "") for n in numbers})
 
 
 __all__ = ["PLAN_COLUMNS", "force_summary", "headline", "plan_rows", "render_html", "write_output"]
