@@ -213,3 +213,31 @@ def test_collation_reads_every_shape(tmp_path: Path) -> None:
                     "Kingsbridge Constabulary": ("html (table)", 4),
                     "Westmoor Constabulary": ("xlsx (sheet per recommendation)", 3)}
     assert "Gwent Police" not in result.missing and len(result.missing) == 43
+
+
+def test_copied_key_value_rows_without_separator_rows(tmp_path: Path) -> None:
+    text = (SHAPES / "harrowby_copied_kv.txt").read_text(encoding="utf-8")
+    source = tmp_path / "harrowby.txt"
+    source.write_text("\n".join(line for line in text.split("\n") if line != "---|---|"), encoding="utf-8")
+    plan, report = import_plan(source)
+    assert report.shape == "key-value" and _layout(plan) == [("7", ["7.1", "7.2"]), ("27", ["27.1"])]
+    assert _actions(plan)["27.1"][1].date == date(2024, 11, 20) and not report.warnings
+
+
+def test_table_caption_is_the_recommendation_beside_it(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<html><head><title>Southdown Police | Stalking plan</title></head><body>"
+                    "<table><caption>Recommendation 16: By 27 March 2025, make sure that victims are kept "
+                    "informed.</caption><tr><th>Ref</th><th>Evidence</th><th>Owner</th><th>Update</th>"
+                    "<th>Status</th></tr><tr><td>16.1</td><td>Victims updated.</td><td>DI A Shah</td>"
+                    "<td>Contact log in place.</td><td>Complete</td></tr></table></body></html>", encoding="utf-8")
+    plan, _ = import_plan(page)
+    assert plan.force == "Southdown Police" and _layout(plan) == [("16", ["16.1"])]
+    assert plan.recommendations[0].text == "By 27 March 2025, make sure that victims are kept informed."
+
+
+def test_control_characters_in_a_page_are_a_clear_refusal_not_a_crash() -> None:
+    from sheetsync.errors import NoPlanFoundError
+
+    with pytest.raises(NoPlanFoundError):
+        import_plan(b"0</0>\x08", format="html")

@@ -15,6 +15,7 @@ from sheetsync.errors import NoPlanFoundError
 from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space, source_text
 from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
+from sheetsync.text import markup_safe
 
 _SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|table|div|tr|td|article|main)\b", re.IGNORECASE)
 _DROP = ("script", "style", "noscript", "template", "svg", "head", "iframe", "form", "button", "select", "object")
@@ -47,6 +48,10 @@ def _load(text: str, report: ImportReport) -> Document:
     import lxml.etree  # type: ignore[import-untyped]
     import lxml.html  # type: ignore[import-untyped]
 
+    safe = markup_safe(text)  # lxml refuses control characters when the tree is edited; they carry nothing
+    if safe != text:
+        report.clean("control-characters-removed", None, "control characters (not text) removed from the page")
+        text = safe
     entities = len(_ENTITY.findall(text))
     if entities:
         report.clean("entities-decoded", None, "HTML entities such as &amp; decoded", count=entities)
@@ -120,6 +125,8 @@ def _walk(element: Any, doc: Document) -> None:
 
 
 def _table(element: Any, doc: Document) -> None:
+    for caption in element.xpath("./caption"):  # a table's caption reads as the line above it
+        _text_lines(caption.text_content(), caption.sourceline or 0, doc)
     table = Table(rows=[], name=f"table at line {element.sourceline}")
     for tr in element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
         cells: list[str] = []

@@ -7,11 +7,14 @@ closing quote is found within a few lines, and counted in the report. Anything e
 
 from __future__ import annotations
 
+import re
+
 from sheetsync.importers.common import Document, Line, source_text
 from sheetsync.importers.interfaces import Source
 from sheetsync.importers.markdown import is_separator, markdown_plain, pipe_cells
 from sheetsync.importers.report import ImportReport
 
+_LABEL_PIPE = re.compile(r"^\s*\|?\s*[^|\t]{1,60}:\s*\|[^|\t]*\|?\s*$")  # "Status: | Complete |"
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
 
 
@@ -32,7 +35,8 @@ class Text:
 def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
-    piped = any(is_separator(line) for line in raw[:2000])
+    piped = any(is_separator(line) for line in raw[:2000]) or sum(
+        bool(_LABEL_PIPE.match(line)) for line in raw[:2000]) >= 3
     i = 0
     while i < len(raw):
         if piped and "|" in raw[i]:
