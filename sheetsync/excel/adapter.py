@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,6 @@ MARK_FILLS = {"error": "#FF9B9B", "warning": "#FFD27F"}
 NOTE_PREFIX = "sheetsync: "
 LOG_NAME = "sheetsync-excel.log"
 MARKS_HEADER: list[Value] = ["sheet", "cell", "fill set", "note set", "previous fill", "previous note"]
-REPORT_FORMATS = ("docx", "xlsx", "html", "md")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -146,23 +146,24 @@ def press_validate_and_snapshot(book: ExcelBook, *, as_of: date | None = None) -
 
 
 def press_export_npcc_update(book: ExcelBook, *, as_of: date | None = None) -> str:
-    """Write the NPCC progress update (Word, Excel, HTML, Markdown and the public web page) to new files."""
-    from sheetsync.report import render_report
+    """Write the NPCC progress update in every report format (the report registry's list) and the public web
+    page to new files."""
+    from sheetsync.report import WRITERS, render_report, render_reports
 
     path = workbook_path(book)
     settings = read_settings(book, path.parent)
     plan = read_book_plan(book, settings)
     folder = settings.report_folder or path.parent / f"{path.stem} reports"
     stamp = (as_of or date.today()).isoformat()
-    jobs = [(fmt, False, f"{path.stem} NPCC update {stamp}", fmt) for fmt in REPORT_FORMATS]
-    jobs.append(("html", True, f"{path.stem} public {stamp}", "html"))
-    names = _unused_names(folder, [(stem, ext) for _, _, stem, ext in jobs])
-    written: list[Path] = []
-    for (fmt, public, _, _), target in zip(jobs, names, strict=True):
-        render_report(plan, format=fmt, output=target, as_of=as_of, store=settings.store, public=public)
-        written.append(target)
-    listing = "\n".join(f"  {p.name}" for p in written)
-    return f"Wrote {len(written)} files to {folder}:\n{listing}"
+    stems = [(f"{path.stem} NPCC update {stamp}", writer.suffixes[0].lstrip(".")) for writer in WRITERS]
+    stems.append((f"{path.stem} public {stamp}", "html"))
+    names = _unused_names(folder, stems)
+    render_reports(plan, outputs=[(writer.format, target) for writer, target in zip(WRITERS, names, strict=False)],
+                   as_of=as_of, store=settings.store)
+    render_report(plan, format="html", output=names[-1], as_of=as_of, store=settings.store, public=True)
+    reviews = sorted(p.name for p in folder.glob(f"{glob_escape(names[-1].stem)}*") if p != names[-1])
+    listing = "\n".join(f"  {name}" for name in [*(p.name for p in names), *reviews])
+    return f"Wrote {len(names) + len(reviews)} files to {folder}:\n{listing}"
 
 
 def press_clear_marks(book: ExcelBook) -> str:
