@@ -61,6 +61,16 @@ def read_limited(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+def excel_owner_file(path: Path) -> Path | None:
+    """Excel's "~$" owner file beside `path`, if there is one: the workbook is open in Excel, perhaps mid-save."""
+    name = path.name
+    for candidate in ("~$" + name, "~$" + name[2:]):
+        owner = path.with_name(candidate)
+        if len(name) > 2 and owner.is_file():
+            return owner
+    return None
+
+
 def check_workbook(data: bytes, *, path: Path | str) -> Kind:
     """Say what kind of container `data` is, refusing what no plan workbook can be."""
     if not data:
@@ -119,4 +129,4 @@ def check_zip(data: bytes, *, path: Path | str) -> zipfile.ZipFile:
     return archive
 
 
-__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "excel_owner_file", "read_limited"]
