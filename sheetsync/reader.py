@@ -424,6 +424,15 @@ def _plan_from_grid(grid: Grid, *, source: str | None, status_list: list[str] | 
                                 sheet=grid.sheet, header_cells={}, status_list=status_list, read_notes=[])
     _read_header_block(grid, head_index, plan)
     _RowReader(grid, head_index, plan, vocab).read()
+    if not plan.recommendations and grid.uncalculated:
+        below = sorted((cell for cell in grid.uncalculated if _row_of(cell) > grid.first_row + head_index),
+                       key=lambda cell: (_row_of(cell), len(cell), cell))
+        if below:
+            shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+            raise NoPlanFoundError(
+                f"sheet '{grid.sheet}' has the plan's headings, but the cells under them are formulas that have "
+                f"never been calculated ({shown}), so their values are unknown", path=source,
+                hint="Open the workbook in Excel or LibreOffice, let it calculate, save it, and try again")
     if not plan.recommendations:
         raise NoPlanFoundError(f"sheet '{grid.sheet}' has the plan's headings but no recommendation rows under "
                                "them", path=source, hint="Fill in the grid, or start from 'sheetsync template'")
@@ -679,6 +688,10 @@ def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str |
     return trusted(ReadNote, kind=kind, sheet=sheet, cell=a1(row, col),
                    value=None if value is None else _number_text(value), field=field_name, action=action,
                    recommendation=rec.number if rec else None, message=message)
+
+
+def _row_of(address: str) -> int:
+    return int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0)
 
 
 def _rec_number(value: Value) -> str | None:

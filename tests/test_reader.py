@@ -324,3 +324,15 @@ def test_clean_texts_is_clean_text_of_each_cell(values: list[object]) -> None:
     from sheetsync.reader import clean_text, clean_texts
 
     assert clean_texts(values) == [clean_text(v) for v in values]  # type: ignore[arg-type]
+
+
+def test_a_grid_of_uncalculated_formulas_is_named_as_such(tmp_path: Path) -> None:
+    """Formulas written by a program and never calculated read as blanks: say so, not "no recommendation rows"."""
+    rows = [[None] * 9 for _ in range(3)]
+    formulas = {f"{col}{row}": f"=Source!{col}{row}" for row in (6, 7, 8) for col in "ABCDEFGH"}
+    path = write_grid(tmp_path / "p.xlsx", rows, formulas=formulas)
+    with pytest.raises(NoPlanFoundError) as caught:
+        read_plan(path)
+    message = str(caught.value)
+    assert "the cells under them are formulas that have never been calculated (A6, B6, C6, D6, E6 and 19 more)" \
+        in message and "let it calculate" in message
