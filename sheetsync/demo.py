@@ -27,6 +27,7 @@ def sample_path(name: str) -> Path:
 def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = None) -> Iterator[str]:
     """Run the whole job and yield one line per step, naming each output."""
     from sheetsync.diff import format_diff
+    from sheetsync.excel.build import build_xlsm
     from sheetsync.files import write_text_atomic
     from sheetsync.importers import import_to_workbook
     from sheetsync.reader import read_plan
@@ -35,7 +36,6 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     from sheetsync.store import diff_snapshots, snapshot
     from sheetsync.template import write_template
     from sheetsync.validation import format_findings, validate
-    from sheetsync.xlsm import build_xlsm
 
     as_of = as_of or RETURN_DATE
     outdir.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,8 @@ from typing import Any
 
 from sheetsync.errors import SheetsyncError, UnreadableFileError
 from sheetsync.files import write_bytes_atomic
-from sheetsync.reader import col_letter, parse_a1
 from sheetsync.safety import check_workbook, check_zip, read_limited
+from sheetsync.text import col_letter, parse_a1
 
 CellValue = str | int | float | bool | date | datetime | None
 
