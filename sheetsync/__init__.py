@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "restore": "sheetsync.store",
     "diff_plans": "sheetsync.diff",
     "render_report": "sheetsync.report",
+    "split_plan": "sheetsync.round.split",
+    "merge_returns": "sheetsync.round.merge",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from sheetsync.model import Action, Plan, Recommendation
     from sheetsync.reader import read_plan
     from sheetsync.report import render_report
+    from sheetsync.round.merge import merge_returns
+    from sheetsync.round.split import split_plan
     from sheetsync.store import history, restore, snapshot, verify
     from sheetsync.template import write_plan_workbook, write_template
     from sheetsync.validation import validate
