@@ -91,7 +91,8 @@ def test_return_workbook_is_the_national_grid(tmp_path: Path) -> None:
     assert ws.protection.sheet
     assert ws["C8"].protection.locked and ws["D8"].protection.locked  # catalogue columns
     assert not ws["F8"].protection.locked and not ws["H8"].protection.locked  # update, status
-    assert "Your return for DCI Rachel Okafor: 2 rows (7.1, 7.2)" in str(ws["F3"].value)
+    assert str(ws["F2"].value).startswith("Your return for DCI Rachel Okafor: 2 rows (7.1, 7.2).")
+    assert not read_plan(result.returns[0].file).read_notes  # the instructions are not mistaken for plan cells
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and lists[0].formula1 == "StatusList"
     assert any(dv.type == "date" for dv in ws.data_validations.dataValidation)

@@ -24,10 +24,10 @@ from sheetsync.round.stamp import Stamp, row_hash, write_stamp
 from sheetsync.text import terminal_safe
 
 INSTRUCTIONS = (
-    "Your return for {owner}: {count}. Fill in Force Update, Date (day/month/year), Status (pick from the list) "
-    "and Supporting Documents for these rows, save, and send this file back to {lead}. Grey columns are locked. "
-    "Do not add, delete or renumber rows, rename the file's sheets, or copy rows in from other files: sheetsync "
-    "merges your changes by the evidence number. If a row is not yours, say so in its update."
+    "Your return for {owner}: {count}. Please send it back to {lead} when done.",
+    "Fill in Force Update, Date (day/month/year), Status (from the list) and Supporting Documents; grey is locked.",
+    "Keep the rows as they are: do not add, delete, renumber or copy in rows (sheetsync merges by evidence number).",
+    "If a row is not yours, say so in its update; changes to the owner are passed to {lead}, not applied.",
 )
 
 
@@ -142,16 +142,19 @@ def _write_return(plan: Plan, owner: OwnerRows, stamp: Stamp, target: Path, *, o
 
     lead = plan.operational_lead or plan.executive_lead or "the plan's lead"
     count = f"{len(owner.ids)} row{'s' if len(owner.ids) != 1 else ''} ({', '.join(owner.ids)})"
-    text = INSTRUCTIONS.format(owner=owner.name, count=count, lead=lead)
+    lines = [line.format(owner=owner.name, count=count, lead=lead) for line in INSTRUCTIONS]
 
     def customise(workbook: Any, layout: TemplateLayout) -> None:
+        # Above the grid, beside the header block: one line a row (a block merged over several rows would read
+        # as a merged input cell).
         sheet = workbook.get_worksheet_by_name(layout.sheet)
-        box = workbook.add_format({"font_name": "Arial", "font_size": 10, "italic": True, "text_wrap": True,
-                                   "valign": "top", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BF9000"})
-        first = layout.columns["update"]
-        last = layout.columns["supporting_documents"]
-        sheet.merge_range(f"{first}3:{last}5", "", box)
-        sheet.write_string(f"{first}3", text, box)
+        style = {"font_name": "Arial", "font_size": 10, "valign": "vcenter", "bg_color": "#FFF2CC"}
+        first = workbook.add_format({**style, "bold": True})
+        rest = workbook.add_format({**style, "italic": True})
+        left, right = layout.columns["update"], layout.columns["supporting_documents"]
+        for row, line in enumerate(lines, start=2):
+            sheet.merge_range(f"{left}{row}:{right}{row}", "", first if row == 2 else rest)
+            sheet.write_string(f"{left}{row}", line, first if row == 2 else rest)
         write_stamp(workbook, stamp)
 
     with atomic_output(target, overwrite=overwrite) as tmp:
