@@ -10,7 +10,9 @@ which the read and validate paths never otherwise need.
 from __future__ import annotations
 
 import html
+import math
 import re
+import textwrap
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -147,6 +149,32 @@ def strip_html(text: str) -> str:
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub("", text)
     return html.unescape(text) if "&" in text else text
+
+
+# ------------------------------------------------------------------------------------------------ layout
+
+LINE_PT = 12.75  # the height of one line of 10 pt Arial, in points
+
+
+def wrapped_lines(text: str | None, width: float) -> int:
+    """Roughly how many wrapped lines `text` takes in a column `width` characters wide (10 pt Arial)."""
+    if not text:
+        return 1
+    per_line = max(1, int(width * 1.35) - 1)
+    total = 0
+    for part in text.split("\n"):
+        if len(part) <= per_line:
+            total += 1
+        elif len(part) > 4000:  # wrapping is pointless past the 409 pt limit
+            total += math.ceil(len(part) / per_line)
+        else:
+            total += max(1, len(textwrap.wrap(part, per_line, drop_whitespace=True)))
+    return total
+
+
+def row_height(lines: int) -> float:
+    """Points for `lines` lines of 10 pt text; Excel's maximum row height is 409 pt."""
+    return float(min(409.0, LINE_PT * lines + 3))
 
 
 # --------------------------------------------------------------------------------------------- safe output
