@@ -1,6 +1,6 @@
 """The macro-enabled workbook (ActionPlan.xlsm) and pointing xlwings at this Python (`sheetsync excel ...`).
 
-`build_xlsm` runs the template builder with three buttons and a Settings sheet, marks the package macro-enabled,
+`build_xlsm` runs the template builder with five buttons and a Settings sheet, marks the package macro-enabled,
 and gives it a VBA project (pyOpenVBA, pure Python, so the build runs on Linux) holding our modules from
 `macros/*.bas` plus xlwings' standalone VBA module and its Dictionary class, both taken from the installed
 xlwings at build time (xlwings is pinned; its module is stamped with the version and must match). No
@@ -49,6 +49,14 @@ def buttons() -> list[Any]:
                                    "public web version to new files in the reports folder beside this workbook."),
         TemplateButton(macro="ClearMarks", caption="Clear marks", width=110,
                        description="Removes the colours and notes sheetsync added; your own are left alone."),
+        # The owners' round (sheetsync/excel/owners.py).
+        TemplateButton(macro="SendToOwners", caption="Send to owners", width=130,
+                       description="Saves and snapshots the plan, then writes each owner a return holding only "
+                                   "their rows into a new folder beside this workbook."),
+        TemplateButton(macro="MergeReturns", caption="Merge returns", width=130,
+                       description="Merges the returns owners sent back (in that folder) into this workbook, marks "
+                                   "each conflict, lists conflicts and ignored edits on the Conflicts sheet, saves "
+                                   "and snapshots."),
     ]
 
 
@@ -83,7 +91,7 @@ def vba_modules(*, macros_dir: Path | None = None) -> dict[str, str]:
 def build_xlsm(output: str | os.PathLike[str], *, force: str | None = None, executive_lead: str | None = None,
                operational_lead: str | None = None, from_plan: str | os.PathLike[str] | None = None,
                overwrite: bool = False) -> Path:
-    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the three buttons, a Settings
+    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the buttons, a Settings
     sheet, and a VBA project with our modules and xlwings' standalone module. Never overwrites unless asked."""
     target = Path(output)
     if target.suffix.lower() != ".xlsm":

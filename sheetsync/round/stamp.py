@@ -97,20 +97,32 @@ def read_stamp(data: bytes) -> Stamp | None:
         return None
 
 
+def saved_by_owner(data: bytes, stamp: Stamp) -> bool:
+    """True when the return was saved (in Excel or LibreOffice) after split wrote it: a return still as sent is
+    an owner who has not replied."""
+    modified = _modified(data)
+    return modified is not None and modified > stamp.written_at.replace(microsecond=0)
+
+
 def saved_at(data: bytes, stamp: Stamp, path: Path) -> datetime:
     """When the owner last saved the return: the workbook's own "modified" time when it is later than the
     stamp's (Excel and LibreOffice set it on every save), else the file's time."""
-    try:
-        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
-        match = _MODIFIED.search(core)
-        if match:
-            modified = datetime.fromisoformat(match.group(1).decode().strip().replace("Z", "+00:00"))
-            modified = modified if modified.tzinfo else modified.replace(tzinfo=UTC)
-            if modified > stamp.written_at.replace(microsecond=0):
-                return modified
-    except (KeyError, ValueError, zipfile.BadZipFile, OSError):
-        pass
+    modified = _modified(data)
+    if modified is not None and modified > stamp.written_at.replace(microsecond=0):
+        return modified
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-__all__ = ["STAMP_SHEET", "Stamp", "read_stamp", "row_hash", "saved_at", "write_stamp"]
+def _modified(data: bytes) -> datetime | None:
+    try:
+        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+        match = _MODIFIED.search(core)
+        if match is None:
+            return None
+        modified = datetime.fromisoformat(match.group(1).decode().strip().replace("Z", "+00:00"))
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError):
+        return None
+    return modified if modified.tzinfo else modified.replace(tzinfo=UTC)
+
+
+__all__ = ["STAMP_SHEET", "Stamp", "read_stamp", "row_hash", "saved_at", "saved_by_owner", "write_stamp"]
