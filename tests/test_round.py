@@ -324,3 +324,49 @@ def test_cli_merge_refusals(tmp_path: Path) -> None:
     into_plan = runner.invoke(cli, ["merge", str(plan_path), sent.returns[0].file, "-o", str(plan_path)])
     assert into_plan.exit_code == 2 and "never writes over a user's workbook" in into_plan.output
     assert "Traceback" not in into_plan.output + missing.output + other.output
+
+
+def test_a_date_in_a_blank_unformatted_cell_shows_as_a_date(tmp_path: Path) -> None:
+    import openpyxl
+    from builders import catalogue_rows, write_grid
+
+    rows_in = catalogue_rows()
+    rows_in[0][6] = None  # 7.1 has no date: openpyxl writes no cell at all there
+    plan_path = write_grid(tmp_path / "plan.xlsx", rows_in)
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["DI Sam Patel"])
+    edited = edit_workbook(Path(sent.returns[0].file), tmp_path / "back.xlsx", {"7.1": {"date": date(2025, 4, 2)}})
+    result = merge_returns(plan_path, [edited, edited], output=tmp_path / "out.xlsx")
+    assert [(u.id, u.field, u.new) for u in result.updated] == [("7.1", "date", "2025-04-02")]
+    assert [r.file for r in result.returns] == ["back.xlsx"]  # one file named twice is one return
+    cells = rows(read_plan(plan_path))
+    date_cell = cells["7.1"].cells["date"].rpartition("!")[2]
+    model = cells["7.2"].cells["date"].rpartition("!")[2]
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Action Plan"]
+    assert sheet[date_cell].value == datetime(2025, 4, 2)  # a date format, as the column's other dates have
+    assert sheet[date_cell].number_format == sheet[model].number_format
+    merged = read_plan(tmp_path / "out.xlsx")
+    assert rows(merged)["7.1"].date == date(2025, 4, 2)
+    assert not [note for note in merged.read_notes if note.kind == "serial-date"]
+
+
+def test_a_return_for_another_plan_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    plan_path = sample_workbook(tmp_path / "plan.xlsx")
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["Grant"])
+    other = tmp_path / "other.xlsx"
+    shutil.copy(plan_path, other)
+    result = merge_returns(other, [sent.returns[0].file], output=tmp_path / "out.xlsx")
+    assert result.exit_code == 2 and not (tmp_path / "out.xlsx").exists()
+    assert result.returns[0].reason is not None
+    assert result.returns[0].reason.startswith("is a return for the plan 'plan.xlsx', not 'other.xlsx'")
+
+
+def test_the_return_offers_the_plans_own_statuses(tmp_path: Path) -> None:
+    from sheetsync.template import write_plan_workbook
+
+    plan = read_plan(sample_workbook(tmp_path / "sample.xlsx"))
+    plan.status_list = ["Not Started", "In Progress", "At Risk", "Action Complete", "BAU"]
+    plan_path = write_plan_workbook(plan, tmp_path / "plan.xlsx")
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["Okafor"])
+    assert read_plan(sent.returns[0].file).status_list == plan.status_list

@@ -61,6 +61,9 @@ class Merge:
     """The outcome before anything is written: cell writes per sheet and what to report."""
 
     writes: dict[str, dict[str, Any]] = field(default_factory=dict)  # sheet -> {A1: value}
+    # sheet -> {A1: A1 of a cell holding a real date}: a date written into a cell with no format of its own
+    # takes that cell's (else it would show as a serial number)
+    like: dict[str, dict[str, str]] = field(default_factory=dict)
     reads: list[ReturnRead] = field(default_factory=list)
     updated: list[CellUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -160,6 +163,9 @@ class _State:
 
     def __init__(self, ours: Plan) -> None:
         self.ours = _rows(ours)
+        not_dates = {(note.sheet, note.cell) for note in ours.read_notes if note.kind in ("text-date", "serial-date")}
+        self.date_cell = next((ref for _, action in ours.actions() if action.date is not None
+                               and (ref := action.cells.get("date")) and split_ref(ref) not in not_dates), None)
         self.values: dict[str, dict[str, FieldValue]] = {}  # id -> field -> value, for rows touched
         self.source: dict[tuple[str, str], str] = {}  # (id, field) -> file the current value came from
         # id -> (status as typed, status, progress) of the return the status cell was last taken from
@@ -285,6 +291,9 @@ class _State:
                 if name in ("status", "progress"):
                     new = self._status_cell(action_id)
                 merge.writes.setdefault(sheet, {})[cell] = new
+                model_sheet, model = split_ref(self.date_cell)
+                if name == "date" and isinstance(new, date) and model_sheet == sheet and model is not None:
+                    merge.like.setdefault(sheet, {})[cell] = model
 
     def _status_cell(self, action_id: str) -> str | None:
         """The status cell's text: as the return typed it when both status and percentage are theirs."""
@@ -314,7 +323,11 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
     accepted: list[ReturnFile] = []
     refused: list[ReturnRead] = []
     bases: dict[int, Plan] = {}
+    seen: set[Path] = set()
     for path in returns:
+        if Path(path).resolve() in seen:
+            continue  # the same file named twice (a shell glob and a name) is one return
+        seen.add(Path(path).resolve())
         try:
             item = read_return(path, plan_path=plan_path, ours=ours)
             base_id = item.stamp.base_snapshot
@@ -338,7 +351,7 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
 
     package = Package(data, path=plan_path)
     for sheet, cells in merge.writes.items():
-        package.set_cells(sheet, cells)
+        package.set_cells(sheet, cells, like=merge.like.get(sheet))
     package.save(output, overwrite=overwrite)
     if snapshot:
         from sheetsync.store import snapshot as take_snapshot
