@@ -370,3 +370,52 @@ def test_the_return_offers_the_plans_own_statuses(tmp_path: Path) -> None:
     plan_path = write_plan_workbook(plan, tmp_path / "plan.xlsx")
     sent = split_plan(plan_path, output=tmp_path / "r", owners=["Okafor"])
     assert read_plan(sent.returns[0].file).status_list == plan.status_list
+
+
+def test_rows_added_deleted_renumbered_and_gone_are_reported(tmp_path: Path) -> None:
+    plan_path = sample_workbook(tmp_path / "plan.xlsx")
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["Ellery"])
+    path = Path(sent.returns[0].file)
+    back = read_plan(path)
+    assert back.sheet is not None
+    cells = {a.id: {f: ref.rpartition("!")[2] for f, ref in a.cells.items()} for _, a in back.actions()}
+    package = Package.open(path)
+    last = max(int(ref[1:]) for fields in cells.values() for ref in fields.values())
+    package.set_cells(back.sheet, {
+        cells["10.4"]["id"]: "10.9",  # renumbered
+        **{ref: None for ref in cells["11.2"].values()},  # the whole row cleared: deleted
+        f"C{last + 1}": "10.8", f"D{last + 1}": "A new idea", f"F{last + 1}": "Added by Ellery",  # added
+        cells["12.3"]["update"]: "Ellery's update to a row the lead has since removed",
+        cells["13.1"]["evidence"]: "Reworded evidence", cells["13.1"]["owner"]: "DS Kim Lee",
+    })
+    edited = tmp_path / "ellery.xlsx"
+    edited.write_bytes(package.to_bytes())
+    # The lead removes 12.3 from the plan after the split.
+    ours = read_plan(plan_path)
+    row_123 = {f: ref.rpartition("!")[2] for f, ref in rows(ours)["12.3"].cells.items()}
+    lead = Package.open(plan_path)
+    lead.set_cells("Action Plan", {ref: None for ref in row_123.values()})
+    plan_path.write_bytes(lead.to_bytes())
+    result = merge_returns(plan_path, [edited], output=tmp_path / "out.xlsx")
+    kinds = sorted((i.kind, i.id or "", i.field or "") for i in result.ignored)
+    assert kinds == [("id-changed", "10.4", "id"), ("locked-column", "13.1", "evidence"),
+                     ("owner-changed", "13.1", "owner"), ("row-added", "10.8", ""), ("row-deleted", "11.2", ""),
+                     ("row-gone", "12.3", "")]
+    assert result.updated == [] and result.exit_code == 1
+    merged = rows(read_plan(tmp_path / "out.xlsx"))
+    assert merged["13.1"].owner == "DS Mark Ellery" and "10.8" not in merged and "10.9" not in merged
+    assert merged["11.2"].update == rows(ours)["11.2"].update
+
+
+def test_a_macro_enabled_plan_keeps_its_vba_project_byte_for_byte(tmp_path: Path) -> None:
+    from sheetsync.excel.build import build_xlsm
+
+    plan_path = build_xlsm(tmp_path / "ActionPlan.xlsm", from_plan=sample_workbook(tmp_path / "sample.xlsx"))
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["Okafor"])
+    edited = edit_workbook(Path(sent.returns[0].file), tmp_path / "back.xlsx", {"7.2": {"update": "Checked."}})
+    result = merge_returns(plan_path, [edited], output=tmp_path / "merged.xlsm")
+    assert result.exit_code == 0, result.describe()
+    old, new = raw_members(plan_path.read_bytes()), raw_members((tmp_path / "merged.xlsm").read_bytes())
+    assert "xl/vbaProject.bin" in old and old["xl/vbaProject.bin"] == new["xl/vbaProject.bin"]
+    assert {name for name in old if old[name] != new[name]} == {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"}
+    assert rows(read_plan(tmp_path / "merged.xlsm"))["7.2"].update == "Checked."
