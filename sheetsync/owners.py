@@ -95,8 +95,7 @@ class Assignment:
         """The owner `name` means ("Dunmore", "insp claire dunmore", "unassigned"), or None."""
         if owner_key(name) == UNASSIGNED:
             return OwnerRows(UNASSIGNED, "Unassigned", self.unassigned) if self.unassigned else None
-        keys = [owner.key for owner in self.owners]
-        key = _resolve(owner_key(name), keys)
+        key = _Names(owner.key for owner in self.owners).resolve(owner_key(name))
         return next((owner for owner in self.owners if owner.key == key), None)
 
     def owners_of(self, action_id: str) -> list[str]:
@@ -111,8 +110,7 @@ def assign(plan: Plan) -> Assignment:
     written: list[tuple[str, list[str]]] = []  # (action id, names as written)
     for _, action in plan.actions():
         written.append((action.id, names_in(action.owner)))
-    keys = {owner_key(name) for _, names in written for name in names}
-    full = [key for key in keys if _resolve(key, keys) == key]
+    known = _Names(owner_key(name) for _, names in written for name in names)
     rows: dict[str, list[str]] = {}
     spellings: dict[str, Counter[str]] = {}
     unassigned: list[str] = []
@@ -121,7 +119,7 @@ def assign(plan: Plan) -> Assignment:
             unassigned.append(action_id)
             continue
         for name in names:
-            key = _resolve(owner_key(name), full)
+            key = known.resolve(owner_key(name))
             ids = rows.setdefault(key, [])
             if action_id not in ids:
                 ids.append(action_id)
@@ -132,17 +130,26 @@ def assign(plan: Plan) -> Assignment:
     return Assignment(tuple(owners), tuple(unassigned))
 
 
-def _resolve(key: str, keys: Iterable[str]) -> str:
-    """`key` itself when it is a full name; a surname alone, or initials and a surname ("c dunmore"), becomes the
-    one full name it can mean; otherwise `key` unchanged."""
-    words = key.split()
-    if not words or not _partial(words):
-        return key
-    initials = words[:-1]
-    matches = [other for other in set(keys) if not _partial(other.split()) and len(other.split()) > 1
-               and other.split()[-1] == words[-1]
-               and all(given.startswith(initial) for given, initial in zip(other.split(), initials, strict=False))]
-    return matches[0] if len(matches) == 1 else key
+class _Names:
+    """The full names among a plan's owner keys, by surname: what a surname alone can mean."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.by_surname: dict[str, list[list[str]]] = {}
+        for key in set(keys):
+            words = key.split()
+            if len(words) > 1 and not _partial(words):
+                self.by_surname.setdefault(words[-1], []).append(words)
+
+    def resolve(self, key: str) -> str:
+        """`key` itself when it is a full name; a surname alone, or initials and a surname ("c dunmore"),
+        becomes the one full name it can mean; otherwise `key` unchanged."""
+        words = key.split()
+        if not words or not _partial(words):
+            return key
+        initials = words[:-1]
+        matches = [full for full in self.by_surname.get(words[-1], ()) if len(full) >= len(words)
+                   and all(given.startswith(initial) for given, initial in zip(full, initials, strict=False))]
+        return " ".join(matches[0]) if len(matches) == 1 else key
 
 
 def _partial(words: list[str]) -> bool:
