@@ -419,3 +419,29 @@ def test_a_macro_enabled_plan_keeps_its_vba_project_byte_for_byte(tmp_path: Path
     assert "xl/vbaProject.bin" in old and old["xl/vbaProject.bin"] == new["xl/vbaProject.bin"]
     assert {name for name in old if old[name] != new[name]} == {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"}
     assert rows(read_plan(tmp_path / "merged.xlsm"))["7.2"].update == "Checked."
+
+
+@pytest.mark.libreoffice
+def test_a_return_saved_by_libreoffice_merges_only_its_edit(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice")
+    if exe is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+        return
+    plan_path = sample_workbook(tmp_path / "plan.xlsx")
+    sent = split_plan(plan_path, output=tmp_path / "r", owners=["Ellery"])
+    (tmp_path / "edited").mkdir()
+    edited = edit_workbook(Path(sent.returns[0].file), tmp_path / "edited" / "ellery.xlsx",
+                           {"12.3": {"update": "Saved again by another program."}})
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(edited)],
+                   check=False, capture_output=True, timeout=180)
+    resaved = tmp_path / "lo" / "ellery.xlsx"
+    assert resaved.exists(), "LibreOffice did not save the return"
+    result = merge_returns(plan_path, [resaved], output=tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.describe()
+    assert [(u.id, u.field) for u in result.updated] == [("12.3", "update")]
