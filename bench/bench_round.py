@@ -38,7 +38,7 @@ from sheetsync.model import Action, Plan, Recommendation
 from sheetsync.reader import read_plan
 from sheetsync.round.merge import FIELDS, ReturnFile, merge_plans, value_of
 from sheetsync.round.stamp import read_stamp, saved_at
-from sheetsync.store import load_plan
+from sheetsync.snapshots import load_plan
 from sheetsync.template import write_plan_workbook
 
 SURNAMES = ["Okafor", "Dunmore", "Ellery", "Nandra", "Cartwright", "Lowe", "Pryce", "Whitfield", "Grant", "Patel",

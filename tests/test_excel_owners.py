@@ -18,7 +18,7 @@ from sheetsync.excel.owners import (
     press_send_to_owners,
 )
 from sheetsync.reader import read_plan
-from sheetsync.store import history
+from sheetsync.snapshots import history
 
 AS_OF = date(2025, 4, 1)
 

@@ -25,7 +25,7 @@ from sheetsync.round.merge import FIELDS, Merge, ReturnFile, merge_plans, value_
 from sheetsync.round.report import shown
 from sheetsync.round.split import split_plan
 from sheetsync.round.stamp import read_stamp
-from sheetsync.store import load_plan
+from sheetsync.snapshots import load_plan
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                              HealthCheck.too_slow])

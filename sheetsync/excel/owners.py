@@ -57,7 +57,7 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     from sheetsync.errors import SheetsyncError
     from sheetsync.round.merge import RefusedReturn, ReturnFile, merge_plans, read_return
     from sheetsync.round.report import ReturnRead
-    from sheetsync.store import load_plan, snapshot
+    from sheetsync.snapshots import load_plan, snapshot
 
     path = workbook_path(book)
     settings = read_settings(book, path.parent)

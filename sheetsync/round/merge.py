@@ -92,7 +92,7 @@ def read_return(path: str | os.PathLike[str], *, plan_path: Path, ours: Plan) ->
     """Read one return and check it belongs to this plan; RefusedReturn (one line) when it cannot be merged."""
     from sheetsync.reader import read_plan_bytes
     from sheetsync.safety import check_workbook, read_limited
-    from sheetsync.store import plan_key
+    from sheetsync.store.ledger import plan_key
 
     file = Path(path)
     data = read_limited(file)
@@ -314,7 +314,7 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
     """Merge owners' returns into a copy of `plan` written to `output` (only the changed input cells rewritten;
     `plan` itself is never written). `dry_run` reports without writing; `snapshot` snapshots `output`."""
     from sheetsync.errors import SnapshotNotFoundError, StoreError
-    from sheetsync.store import load_plan, read_workbook
+    from sheetsync.snapshots import load_plan, read_workbook
 
     if not dry_run and output is None:
         raise ConfigError("name the merged workbook to write (-o OUT), or pass --dry-run")
@@ -354,7 +354,7 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
         package.set_cells(sheet, cells, like=merge.like.get(sheet))
     package.save(output, overwrite=overwrite)
     if snapshot:
-        from sheetsync.store import snapshot as take_snapshot
+        from sheetsync.snapshots import snapshot as take_snapshot
 
         taken = take_snapshot(output, message=f"owners' round: {result.merged} returns merged", store=store)
         result = result.model_copy(update={"snapshot": taken.id})

@@ -71,7 +71,8 @@ def split_plan(plan: str | os.PathLike[str], *, output: str | os.PathLike[str], 
     `owners` limits the returns to those people ("Dunmore", "unassigned"); `as_of` judges the snapshot's
     validation counts. An existing return file is refused unless `overwrite`.
     """
-    from sheetsync.store import plan_key, read_workbook, snapshot_plan, summarise_validation
+    from sheetsync.snapshots import read_workbook, snapshot_plan, summarise_validation
+    from sheetsync.store.ledger import plan_key
 
     plan_path = Path(plan)
     data, current = read_workbook(plan_path)
