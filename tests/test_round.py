@@ -103,6 +103,8 @@ def test_split_refuses_an_unknown_owner_and_existing_files(tmp_path: Path) -> No
     plan_path = sample_workbook(tmp_path / "plan.xlsx")
     with pytest.raises(ConfigError, match="no owner called 'Nobody'"):
         split_plan(plan_path, output=tmp_path / "r", owners=["Nobody"])
+    with pytest.raises(ConfigError, match=r"plan\.xlsx: is a file; split writes the returns into a folder"):
+        split_plan(plan_path, output=plan_path)
     split_plan(plan_path, output=tmp_path / "r", owners=["Grant"])
     from sheetsync.errors import OutputExistsError
 

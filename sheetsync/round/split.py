@@ -79,6 +79,9 @@ def split_plan(plan: str | os.PathLike[str], *, output: str | os.PathLike[str], 
     assignment = assign(current)
     chosen = _chosen(assignment, owners, plan_path)
     folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError("is a file; split writes the returns into a folder", path=folder,
+                          hint="Name a folder (it is made if missing)")
     taken = {path.name.casefold() for path in folder.iterdir()} if overwrite is False and folder.is_dir() else set()
     names: dict[str, str] = {}
     used: set[str] = set()
