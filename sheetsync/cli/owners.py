@@ -22,18 +22,18 @@ from sheetsync.cli.options import (
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
               help="Folder to write the returns into (made if missing).")
 @click.option("--owner", "owners", multiple=True, metavar="NAME",
               help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
 @as_of_option
 @store_option
-@force_option
+@click.option("--force", "overwrite", is_flag=True, help="Overwrite returns of the same names already in DIR.")
 @json_option
 @handle_errors
 def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None, store: Path | None,
           overwrite: bool, as_json: bool) -> None:
-    """Snapshot PLAN and write one return workbook per owner, holding only their rows."""
+    """Snapshot PLAN and write one return workbook per owner into DIR, holding only their rows."""
     from sheetsync.round.split import split_plan
 
     result = split_plan(plan, output=output, owners=owners, as_of=as_of, store=store, overwrite=overwrite)
