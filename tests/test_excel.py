@@ -39,17 +39,7 @@ HYPERLINK = re.compile(r"""^=HYPERLINK\("#'((?:[^']|'')+)'!([A-Z]+\d+)","[^"]*"\
 
 def _save_values(book: MemoryBook) -> None:
     """What Excel's Save does for a MemoryBook: the file on disk becomes the values the user sees."""
-    from openpyxl import Workbook
-
-    out = Workbook()
-    out.remove(out.active)  # type: ignore[arg-type]
-    for name, sheet in book.sheets.items():
-        ws = out.create_sheet(name)
-        for (r, c), value in sheet.cells.items():
-            ws.cell(row=r, column=c, value=value)
-        for r in sheet.hidden_rows or ():
-            ws.row_dimensions[r].hidden = True
-    out.save(book.path)
+    book.write_file()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The macro-enabled workbook (ActionPlan.xlsm): `sheetsync excel build`.
 
-`build_xlsm` runs the template builder with three buttons, a Settings sheet and a hidden `xlwings.conf` sheet
+`build_xlsm` runs the template builder with five buttons, a Settings sheet and a hidden `xlwings.conf` sheet
 (the workbook's own xlwings settings, which xlwings reads before any config file), marks the package
 macro-enabled, and gives it a VBA project (`sheetsync.excel.vba`: pyOpenVBA, pure Python, so the build runs on
 Linux) holding our modules plus xlwings' standalone VBA module and its Dictionary class, both taken from the
@@ -43,6 +43,14 @@ def buttons() -> list[Any]:
                                    "public web version to new files in the reports folder beside this workbook."),
         TemplateButton(macro="ClearMarks", caption="Clear marks", width=110,
                        description="Removes the colours and notes sheetsync added; your own are left alone."),
+        # The owners' round (sheetsync/excel/owners.py).
+        TemplateButton(macro="SendToOwners", caption="Send to owners", width=130,
+                       description="Saves and snapshots the plan, then writes each owner a return holding only "
+                                   "their rows into a new folder beside this workbook."),
+        TemplateButton(macro="MergeReturns", caption="Merge returns", width=130,
+                       description="Merges the returns owners sent back (in that folder) into this workbook, marks "
+                                   "each conflict, lists conflicts and ignored edits on the Conflicts sheet, saves "
+                                   "and snapshots."),
     ]
 
 
@@ -52,7 +60,7 @@ def buttons() -> list[Any]:
 def build_xlsm(output: str | os.PathLike[str], *, force: str | None = None, executive_lead: str | None = None,
                operational_lead: str | None = None, from_plan: str | os.PathLike[str] | None = None,
                overwrite: bool = False) -> Path:
-    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the three buttons, a Settings
+    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the buttons, a Settings
     sheet, and a VBA project with our modules and xlwings' standalone module. Never overwrites unless asked."""
     target = Path(output)
     if target.suffix.lower() != ".xlsm":
