@@ -326,7 +326,8 @@ def test_setup_keeps_other_settings_with_crlf_in_the_ansi_code_page(home: Path) 
 
 
 def test_setup_on_mac_uses_lf_and_keeps_the_windows_entry(home: Path) -> None:
-    setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform="darwin", encoding="utf-8")
+    text = setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform="darwin", encoding="utf-8")
+    assert "read by every xlwings workbook" in text  # said when there was no interpreter before
     conf = user_config_file("darwin")
     assert conf.read_bytes() == b'"INTERPRETER_MAC","/opt/venv/bin/sheetsync-excel-python"\n'
 
