@@ -78,8 +78,6 @@ def add_project(staged: Path, modules: dict[str, str]) -> None:
     """Give the macro-enabled package at `staged` (an .xlsm) a VBA project holding `modules`, source only."""
     from pyopenvba import ExcelFile, VBAModuleKind
 
-    from sheetsync.files import write_bytes_atomic
-
     try:
         with ExcelFile(staged) as book:
             project = book.add_vba_project()  # document modules for the workbook and each sheet, as Excel
@@ -100,7 +98,7 @@ def add_project(staged: Path, modules: dict[str, str]) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in parts:
             target.writestr(info, source_only(data) if info.filename == "xl/vbaProject.bin" else data)
-    write_bytes_atomic(staged, out.getvalue(), overwrite=True)
+    staged.write_bytes(out.getvalue())  # our own scratch copy; the user's output is written atomically later
 
 
 def source_only(vba_bin: bytes) -> bytes:
