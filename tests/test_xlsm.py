@@ -151,6 +151,13 @@ def test_libreoffice_opens_it(built: Path, tmp_path: Path) -> None:
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "Rec. No." in text and "Northshire Police" in text
     assert "7.1" in text and "28.1" in text
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(out), str(built)],
+                   capture_output=True, timeout=180, check=False)
+    with zipfile.ZipFile(out / "ActionPlan.ods") as ods:  # LibreOffice read the buttons and the VBA project
+        content = ods.read("content.xml").decode()
+    assert re.findall(r"vnd\.sun\.star\.script:VBAProject\.SheetSync\.(\w+)\?", content) == [
+        button.macro for button in buttons()]
 
 
 def test_the_shipped_vba_is_the_readable_source() -> None:
