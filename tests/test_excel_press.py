@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import catalogue_rows, write_grid
+from builders import catalogue_rows, save_values, write_grid
 
 from sheetsync.excel.adapter import (
     ISSUES_SHEET,
@@ -29,9 +29,6 @@ AS_OF = date(2025, 4, 1)
 TRICKY = ["50%", "1.10", "27/03/25", "Nov-24"]  # what Excel's Range.Value would turn into numbers and dates
 
 
-def _save_values(book: MemoryBook) -> None:
-    """What Excel's Save does for a MemoryBook: the file on disk becomes the values the user sees."""
-    book.write_file()
 
 
 @pytest.fixture
@@ -48,7 +45,7 @@ def _book(tmp_path: Path, rows: list[list[Any]] | None = None, *, saves: bool = 
     path = write_grid(tmp_path / "plan.xlsx", rows or catalogue_rows())
     book = MemoryBook.from_file(path)
     if saves:
-        book.on_save = _save_values
+        book.on_save = save_values
     return book
 
 
@@ -97,7 +94,7 @@ def test_no_snapshot_when_the_saved_file_lags_excel(tmp_path: Path, home: Path) 
     message = _press(book)
     assert "No snapshot taken" in message and "does not yet hold what Excel shows" in message
     assert history(book.path) == []
-    book.on_save = _save_values  # the sync catches up: the next press snapshots exactly what was validated
+    book.on_save = save_values  # the sync catches up: the next press snapshots exactly what was validated
     assert "snapshot 1 saved" in _press(book)
 
 

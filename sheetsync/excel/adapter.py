@@ -491,12 +491,6 @@ def _as_text_cell(value: Value) -> Value:
     return neutralise_formula(str(value))
 
 
-def excel_literal(value: Value) -> Value:
-    """A value for a cell whose format sheetsync must not change (the plan's own cells): text gets Excel's
-    apostrophe prefix, so Excel keeps it as written, never a number, date, percentage or formula."""
-    return "'" + value if isinstance(value, str) and value else value
-
-
 def _same_fill(a: str | None, b: str | None) -> bool:
     return (a or "").upper() == (b or "").upper()
 

@@ -186,6 +186,8 @@ class MemoryBook:
                     s.cells[key] = value.removeprefix("'") if key in s.text_cells else excel_parse(value)
                 else:
                     s.cells[key] = value
+                    if isinstance(value, str) and key not in s.text_cells:
+                        s.formulas.add(key)
 
     def clear_sheet(self, sheet: str) -> None:
         s = self._sheet(sheet)
@@ -210,24 +212,6 @@ class MemoryBook:
         self.saves += 1
         if self.on_save is not None:
             self.on_save(self)
-
-    def write_file(self) -> None:
-        """What Excel's Save does, for tests: the file at `path` becomes the values shown (openpyxl, a new
-        workbook each time; text that starts with "=" stays text unless the cell holds a formula)."""
-        from openpyxl import Workbook
-
-        out = Workbook()
-        if out.active is not None:
-            out.remove(out.active)
-        for name, sheet in self.sheets.items():
-            ws = out.create_sheet(name)
-            for (r, c), value in sheet.cells.items():
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str) and (r, c) not in sheet.formulas:
-                    cell.data_type = "s"
-            for r in sheet.hidden_rows or ():
-                ws.row_dimensions[r].hidden = True
-        out.save(self.path)
 
     def value(self, sheet: str, a1: str) -> Value:
         return self._sheet(sheet).cells.get(parse_a1(a1))

@@ -17,7 +17,6 @@ from sheetsync.excel.adapter import (
     ExcelBook,
     _as_text_cell,
     _entry,
-    excel_literal,
     hyperlink_formula,
     read_book_plan,
     read_settings,
@@ -89,7 +88,9 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
         return f"Nothing merged: none of the {len(chosen)} files could be merged (see the Conflicts sheet)."
     for sheet, cells in merge.writes.items():
         for cell, value in cells.items():
-            book.write_values(sheet, cell, [[excel_literal(value)]])  # "1.10" stays text, the cell's format too
+            # Text goes in with Excel's text apostrophe, so "50%", "27/03/25" or "1.10" stays as the owner wrote
+            # it (the plan's own cell formats are left alone).
+            book.write_values(sheet, cell, [["'" + value if isinstance(value, str) and value else value]])
     for conflict in merge.conflicts:
         if conflict.cell:
             sheet, _, cell = conflict.cell.rpartition("!")
@@ -132,8 +133,7 @@ def _write_conflicts(book: ExcelBook, merge: Merge, ours: Plan) -> None:
     for n in merge.not_returned:
         rows.append(["no return yet", None, ", ".join(n.rows), None, n.owner, None, None, None, None, None])
     width = max(len(row) for row in rows)
-    # Every column but the links as text first, as on the Issues sheet: "14.5" or "27/03/25" stay as written.
-    book.set_text_format(CONFLICTS_SHEET, f"A1:A{len(rows)}")
+    book.set_text_format(CONFLICTS_SHEET, f"A1:A{len(rows)}")  # every column but the links is text
     book.set_text_format(CONFLICTS_SHEET, f"C1:{col_letter(width)}{len(rows)}")
     book.write_values(CONFLICTS_SHEET, "A1", [
         [value if index == 1 and number >= 3 else _as_text_cell(value)
