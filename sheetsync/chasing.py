@@ -93,20 +93,14 @@ class ChaseRound:
     bad_addresses: tuple[str, ...]  # "name: what is wrong"
     baseline: str | None  # "snapshot 14 (March return)", or None
 
-    def others_names(self, owner: OwnerChase) -> list[str]:
-        """How the plan writes every other owner (full spellings, names without rank, and a person's surname),
-        longest first: none of it may appear in `owner`'s message."""
-        names: set[str] = set()
-        for other in self.owners:
-            if other.key == owner.key:
-                continue
-            names.update(s for s in other.spellings if s)
-            names.add(other.key)
-            words = other.key.split()
-            if 2 <= len(words) <= 3 and not _TEAM_WORDS.search(other.owner) and len(words[-1]) > 2:
-                names.add(words[-1])
-        own = {s.casefold() for s in (owner.owner, owner.key, *owner.spellings)}
-        return sorted((n for n in names if n.casefold() not in own), key=len, reverse=True)
+    def names_of(self, owner: OwnerChase) -> set[str]:
+        """How the plan writes `owner`: full spellings, the name without rank, and a person's surname (not a
+        team's last word: "Services")."""
+        names = {s for s in owner.spellings if s} | {owner.owner, owner.key}
+        words = owner.key.split()
+        if 2 <= len(words) <= 3 and not _TEAM_WORDS.search(owner.owner) and len(words[-1]) > 2:
+            names.add(words[-1])
+        return names
 
     @property
     def to_chase(self) -> list[OwnerChase]:
