@@ -525,7 +525,7 @@ class ChaseLog:
                 from exc
 
 
-_RETURN_WORDS = re.compile(r"\breturn\b|\bNPCC\b|progress update", re.IGNORECASE)
+_RETURN_WORDS = re.compile(r"\breturns?\b|\bNPCC\b|progress update", re.IGNORECASE)
 
 
 def _baseline(path: Path, store: str | Path | None, since: str | None) -> tuple[Plan | None, str | None]:
