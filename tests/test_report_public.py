@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.redact import fold
 from sheetsync.report import FORMATS, render_report, review_path
-from sheetsync.store import snapshot
+from sheetsync.snapshots import snapshot
 
 AS_OF = date(2025, 4, 10)
 HEADINGS = [*NATIONAL_HEADINGS, "Public update"]
