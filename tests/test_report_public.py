@@ -117,3 +117,17 @@ def test_the_internal_version_writes_no_review(tmp_path: Path) -> None:
     result = render_report(plan, format="md", output=tmp_path / "internal.md", as_of=AS_OF)
     assert result.review is None and not review_path(tmp_path / "internal.md").exists()
     assert "Okafor" in (tmp_path / "internal.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_samples_public_page_names_no_one_and_keeps_the_force(tmp_path: Path) -> None:
+    from sheetsync.demo import SAMPLE_MARCH, sample_path
+    from sheetsync.importers import import_to_workbook
+
+    workbook = tmp_path / "wessex.xlsx"
+    import_to_workbook(sample_path(SAMPLE_MARCH), workbook)
+    out = tmp_path / "public.html"
+    render_report(workbook, format="html", output=out, as_of=date(2025, 3, 27), public=True)
+    page = out.read_text(encoding="utf-8")
+    assert "Wessex [name removed]" not in page and "Wessex Vale Police" in page
+    for name in ("Okafor", "Dunmore", "Ellery", "Marsh", "Pryce", "Cartwright", "Lowe", "Paula Grant"):
+        assert name not in page, name
