@@ -112,11 +112,15 @@ def render_reports(plan: Plan | str | os.PathLike[str], *,
     protect = () if plan_path is None else (plan_path,)
     results = []
     for writer, out in jobs:
-        review = None
-        if prepared.review_text is not None:
-            review = review_path(out)
-            write_text_atomic(review, prepared.review_text, overwrite=overwrite, protect=protect)
         write_report(data, format=writer.format, output=out, overwrite=overwrite, protect=protect, chart=chart)
+        review = None
+        if prepared.review_text is not None:  # a public report and its review exist together, or neither does
+            review = review_path(out)
+            try:
+                write_text_atomic(review, prepared.review_text, overwrite=overwrite, protect=protect)
+            except BaseException:
+                out.unlink(missing_ok=True)
+                raise
         results.append(ReportResult(
             output=out, format=writer.format, public=public, force=data.force, as_of=as_of,
             has_errors=data.error_count > 0, error_count=data.error_count, warning_count=data.warning_count,
