@@ -220,11 +220,14 @@ class Package:
             return folded[sheet.casefold()]
         raise PackageError(f"has no sheet '{sheet}' (its sheets: {', '.join(sheets) or 'none'})", path=self.path)
 
-    def set_cells(self, sheet: str, values: Mapping[str, CellValue], *, strings: str = "shared") -> None:
+    def set_cells(self, sheet: str, values: Mapping[str, CellValue], *, strings: str = "shared",
+                  like: Mapping[str, str] | None = None) -> None:
         """Rewrite single cells ("G26" -> value) of one sheet, keeping each cell's style; cells and rows that are
         not there are created in order. Text goes to the shared strings (`strings="shared"`, when the workbook
         has them) or inline (`"inline"`); numbers and booleans as such; dates as serial numbers (the cell's own
-        style shows them); None empties the cell but keeps its style."""
+        style shows them); None empties the cell but keeps its style. `like` ("G9" -> "G8") gives a cell that
+        has no style of its own the style of another cell of the sheet (a date typed into a blank, unformatted
+        cell would otherwise show as a serial number)."""
         if strings not in ("shared", "inline"):
             raise ValueError("strings must be 'shared' or 'inline'")
         part = self.sheet_part(sheet)
@@ -235,7 +238,14 @@ class Package:
             except ValueError:
                 raise PackageError(f"'{ref}' is not a cell address", path=self.path) from None
         table = _SharedStrings(self) if strings == "shared" and self._shared_strings_part() else None
-        xml = _patch_sheet(self.read(part), cells, table, where=f"{self.path}, sheet '{sheet}'")
+        xml = self.read(part)
+        borrowed: dict[tuple[int, int], bytes] = {}
+        for ref, source in (like or {}).items():
+            tag = re.search(rb'<(?:\w+:)?c\b[^>]*?\br="' + re.escape(source.upper().encode()) + rb'"[^>]*>', xml)
+            found = _S.search(tag.group(0)) if tag is not None else None
+            if found is not None:
+                borrowed[parse_a1(ref)] = found.group(1)
+        xml = _patch_sheet(xml, cells, table, where=f"{self.path}, sheet '{sheet}'", styles=borrowed)
         self._changed[part] = xml
         if table is not None:
             table.store()
@@ -506,7 +516,7 @@ _S = re.compile(rb'\bs="(\d+)"')
 
 
 def _patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], CellValue], table: _SharedStrings | None, *,
-                 where: str) -> bytes:
+                 where: str, styles: Mapping[tuple[int, int], bytes]) -> bytes:
     """The worksheet XML with the given cells replaced (or created), everything else byte for byte."""
     data = re.search(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>", xml)
     if data is None:
@@ -540,20 +550,21 @@ def _patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], CellValue], table: 
         if row in rows:
             start, head_end, end = rows[row]
             pieces.append((start, end, _patch_row(xml[start:end], head_end - start, row, by_row[row], table,
-                                                  prefix, where)))
+                                                  prefix, where, styles)))
         else:
             after = [rows[r][0] for r in rows if r > row]
             at = min(after) if after else body_end
             row_xml = b"<" + prefix + b'row r="' + str(row).encode() + b'">' + b"</" + prefix + b"row>"
             pieces.append((at, at, _patch_row(row_xml, len(row_xml) - len(prefix) - 6, row, by_row[row], table,
-                                              prefix, where)))
+                                              prefix, where, styles)))
     for start, end, replacement in _from_the_end(pieces):
         xml = xml[:start] + replacement + xml[end:]
     return _widen_dimension(xml, cells)
 
 
 def _patch_row(row_xml: bytes, head_end: int, row: int, values: Mapping[int, CellValue],
-               table: _SharedStrings | None, prefix: bytes, where: str) -> bytes:
+               table: _SharedStrings | None, prefix: bytes, where: str,
+               styles: Mapping[tuple[int, int], bytes]) -> bytes:
     if row_xml.endswith(b"/>") and head_end == len(row_xml):  # <row r="5"/>: open it up
         row_xml = row_xml[:-2] + b"></" + prefix + b"row>"
         head_end = len(row_xml) - len(prefix) - 6
@@ -575,11 +586,11 @@ def _patch_row(row_xml: bytes, head_end: int, row: int, values: Mapping[int, Cel
             if inner is not None and re.search(rb'<(?:\w+:)?f\b[^>]*\bt="shared"[^>]*\bref=', inner):
                 raise PackageError(f"cell {ref} starts a shared formula; sheetsync will not overwrite it",
                                    path=where, hint="Overwrite it by hand in Excel")
-            pieces.append((start, end, _cell_element(ref, style, value, table, prefix)))
+            pieces.append((start, end, _cell_element(ref, style or styles.get((row, col)), value, table, prefix)))
         else:
             later = [found[c][0] for c in found if c > col]
             at = min(later) if later else close_at
-            pieces.append((at, at, _cell_element(ref, None, value, table, prefix)))
+            pieces.append((at, at, _cell_element(ref, styles.get((row, col)), value, table, prefix)))
     for start, end, replacement in _from_the_end(pieces):
         row_xml = row_xml[:start] + replacement + row_xml[end:]
     return _widen_spans(row_xml, values)

@@ -250,3 +250,16 @@ def _ci() -> bool:
     import os
 
     return os.environ.get("CI", "").lower() == "true"
+
+
+def test_a_cell_without_style_borrows_one(plan_path: Path) -> None:
+    import openpyxl
+
+    package = Package.open(plan_path)
+    plan = read_plan(plan_path)
+    assert plan.sheet is not None
+    model = action_cells(plan, "7.1")["date"]
+    package.set_cells(plan.sheet, {"Z200": date(2025, 3, 1), "Z201": date(2025, 3, 1)}, like={"Z200": model})
+    sheet = openpyxl.load_workbook(BytesIO(package.to_bytes()))[plan.sheet]
+    assert sheet["Z200"].value == datetime(2025, 3, 1)  # shown as a date, like the model cell
+    assert sheet["Z201"].value == excel_serial(date(2025, 3, 1))  # no style: a bare serial number

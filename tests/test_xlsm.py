@@ -65,13 +65,15 @@ def test_our_modules_are_inside_verbatim(built: Path) -> None:
 def test_the_vba_is_one_line_calls_into_python() -> None:
     source = (MACROS_DIR / "SheetSync.bas").read_text()
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
-    assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"}
+    assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks",
+                                            "SendToOwners", "MergeReturns"}
     for _, body in bodies:
-        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.adapter as m; m\.[a-z_]+\(\)"', body), body
-    import sheetsync.excel.adapter as m
+        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.(adapter|owners) as m; m\.[a-z_]+\(\)"',
+                            body), body
+    import importlib
 
-    for entry in re.findall(r"m\.([a-z_]+)\(\)", source):
-        assert callable(getattr(m, entry))
+    for module, entry in re.findall(r"import (sheetsync\.excel\.\w+) as m; m\.([a-z_]+)\(\)", source):
+        assert callable(getattr(importlib.import_module(module), entry))
 
 
 def test_xlwings_standalone_module_at_the_pinned_version(built: Path) -> None:
@@ -90,7 +92,7 @@ def test_buttons_run_our_subs(built: Path) -> None:
         rels = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
         types = package.read("[Content_Types].xml").decode()
     macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
-    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"]
+    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
     subs = set(SUB.findall((MACROS_DIR / "SheetSync.bas").read_text()))
     assert set(macros) <= subs
     assert "vmlDrawing" in rels  # the buttons hang off the plan sheet

@@ -1,6 +1,6 @@
 """The macro-enabled workbook (ActionPlan.xlsm): `sheetsync excel build`.
 
-`build_xlsm` runs the template builder with three buttons, a Settings sheet and a hidden `xlwings.conf` sheet
+`build_xlsm` runs the template builder with five buttons, a Settings sheet and a hidden `xlwings.conf` sheet
 (the workbook's own xlwings settings, which xlwings reads before any config file), marks the package
 macro-enabled, and gives it a VBA project (`sheetsync.excel.vba`: pyOpenVBA, pure Python, so the build runs on
 Linux) holding our modules plus xlwings' standalone VBA module and its Dictionary class, both taken from the
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from sheetsync.errors import ConfigError, SheetsyncError
-from sheetsync.files import write_bytes_atomic
+from sheetsync.files import scratch_folder, write_bytes_atomic
 
 SETTINGS_SHEET = "Settings"
 XLWINGS_CONF_SHEET = "xlwings.conf"
@@ -43,6 +42,14 @@ def buttons() -> list[Any]:
                                    "public web version to new files in the reports folder beside this workbook."),
         TemplateButton(macro="ClearMarks", caption="Clear marks", width=110,
                        description="Removes the colours and notes sheetsync added; your own are left alone."),
+        # The owners' round (sheetsync/excel/owners.py).
+        TemplateButton(macro="SendToOwners", caption="Send to owners", width=130,
+                       description="Saves and snapshots the plan, then writes each owner a return holding only "
+                                   "their rows into a new folder beside this workbook."),
+        TemplateButton(macro="MergeReturns", caption="Merge returns", width=130,
+                       description="Merges the returns owners sent back (in that folder) into this workbook, marks "
+                                   "each conflict, lists conflicts and ignored edits on the Conflicts sheet, saves "
+                                   "and snapshots."),
     ]
 
 
@@ -52,7 +59,7 @@ def buttons() -> list[Any]:
 def build_xlsm(output: str | os.PathLike[str], *, force: str | None = None, executive_lead: str | None = None,
                operational_lead: str | None = None, from_plan: str | os.PathLike[str] | None = None,
                overwrite: bool = False) -> Path:
-    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the three buttons, a Settings
+    """Write ActionPlan.xlsm: the plan grid (blank, or filled from `from_plan`), the buttons, a Settings
     sheet, and a VBA project with our modules and xlwings' standalone module. Never overwrites unless asked."""
     target = Path(output)
     if target.suffix.lower() != ".xlsm":
@@ -81,11 +88,10 @@ def xlsm_bytes(*, force: str | None = None, executive_lead: str | None = None, o
         plan = template_plan(force=force, executive_lead=executive_lead, operational_lead=operational_lead)
     modules = vba_modules()
     plain = workbook_bytes(plan, buttons=buttons(), customise=_button_sheets)
-    with tempfile.TemporaryDirectory(prefix="sheetsync-xlsm-") as tmp:
-        staged = Path(tmp) / "ActionPlan.xlsm"  # pyOpenVBA decides by the extension
+    with scratch_folder("sheetsync-xlsm-") as tmp:
+        staged = tmp / "ActionPlan.xlsm"  # pyOpenVBA decides by the extension
         staged.write_bytes(_macro_enabled(plain))
-        add_project(staged, modules)
-        return staged.read_bytes()
+        return add_project(staged, modules)
 
 
 def _button_sheets(workbook: Any, layout: Any) -> None:

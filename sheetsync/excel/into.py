@@ -1,13 +1,13 @@
 """`sheetsync excel build --into THEIR.xlsx -o THEIR.xlsm`: the buttons in the force's own workbook.
 
 Their workbook is patched, never loaded and saved (`sheetsync.package`: untouched parts are copied raw). What
-changes is what Excel itself changes when a workbook gains a VBA project and three form buttons:
+changes is what Excel itself changes when a workbook gains a VBA project and five form buttons:
 
 - the workbook part's content type becomes macro-enabled, and it gains `xl/vbaProject.bin` (source only, see
   `sheetsync.excel.vba`) with its relationship and a `bin` content type;
 - Excel's code names: `codeName` on workbookPr and on each sheet's sheetPr that lacks one (pyOpenVBA's record
   of what Excel writes; the only change to sheets other than the plan sheet);
-- on the plan sheet, a VML drawing with the three buttons right of the grid (merged into the sheet's existing
+- on the plan sheet, a VML drawing with the five buttons right of the grid (merged into the sheet's existing
   VML drawing when it has notes) and the `legacyDrawing` element pointing at it;
 - two new sheets, Settings (plain cells: their styles part stays as it is) and the hidden xlwings.conf, their
   text in the workbook's shared strings when it has a table (Excel moves inline strings there on its next save).
@@ -18,13 +18,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.errors import ConfigError
 from sheetsync.excel.build import SETTINGS_SHEET, XLWINGS_CONF, XLWINGS_CONF_SHEET, buttons
+from sheetsync.files import scratch_folder
 
 if TYPE_CHECKING:
     from sheetsync.package import Package
@@ -85,7 +85,7 @@ def into_package(source: str | os.PathLike[str]) -> Package:
 
 
 def _add_buttons(package: Package, sheet_part: str, *, column: int) -> None:
-    """The three buttons in row 1, from `column` (0-based) rightwards, as XlsxWriter draws form buttons."""
+    """The buttons in row 1, from `column` (0-based) rightwards, as XlsxWriter draws form buttons."""
     vml = _buttons_vml(column)
     rels = package.relationships(sheet_part)
     existing = next((package.target_part(sheet_part, target) for rel_type, target in rels.values()
@@ -201,11 +201,10 @@ def _add_vba_project(package: Package, modules: dict[str, str]) -> None:
     added are taken back into `package`, so everything else keeps its original bytes."""
     from sheetsync.excel.vba import add_project
 
-    with tempfile.TemporaryDirectory(prefix="sheetsync-into-") as tmp:
-        staged = Path(tmp) / "staged.xlsm"
+    with scratch_folder("sheetsync-into-") as tmp:
+        staged = tmp / "staged.xlsm"
         staged.write_bytes(package.to_bytes())
-        add_project(staged, modules)
-        with zipfile.ZipFile(staged) as result:
+        with zipfile.ZipFile(io.BytesIO(add_project(staged, modules))) as result:
             for name in result.namelist():
                 data = result.read(name)
                 if not package.has(name) or package.read(name) != data:
