@@ -128,6 +128,9 @@ def test_the_shipped_samples_public_page_names_no_one_and_keeps_the_force(tmp_pa
     out = tmp_path / "public.html"
     render_report(workbook, format="html", output=out, as_of=date(2025, 3, 27), public=True)
     page = out.read_text(encoding="utf-8")
-    assert "Wessex [name removed]" not in page and "Wessex Vale Police" in page
+    # the sample's updates name no one: teams stay whole (before: "[name removed] Services", "the [name
+    # removed] Stalking Service", as owners "Legal Services" and "Paula Grant (ISAC, Vale Stalking Service)")
+    assert "[name removed]" not in page and "Wessex Vale Police" in page
+    assert "Legal Services" in page and "Vale Stalking Service" in page
     for name in ("Okafor", "Dunmore", "Ellery", "Marsh", "Pryce", "Cartwright", "Lowe", "Paula Grant"):
         assert name not in page, name
