@@ -99,7 +99,8 @@ def test_reads_back_as_the_same_plan_with_buttons_settings_and_vba(tmp_path: Pat
     after = parts(out)
     vml = b"".join(data for name, data in after.items() if name.endswith(".vml")).decode()
     wired = [button.macro for button in buttons()]
-    assert wired[:3] == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"]
+    assert wired == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns",
+                     "ChaseOwners"]
     assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == wired
     from lxml import etree  # type: ignore[import-untyped]
 

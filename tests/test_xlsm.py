@@ -67,8 +67,8 @@ def test_the_vba_is_one_line_calls_into_python() -> None:
     source = (MACROS_DIR / "SheetSync.bas").read_text()
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
     assert {name for name, _ in bodies} == {button.macro for button in buttons()}
-    assert {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"} <= {
-        name for name, _ in bodies}
+    assert {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns",
+            "ChaseOwners"} <= {name for name, _ in bodies}
     for _, body in bodies:
         call = re.fullmatch(r'\s*RunPython "import (sheetsync\.excel\.[a-z_]+) as m; m\.([a-z_]+)\(\)"', body)
         assert call, body  # the launcher's lean path is for code that imports sheetsync.excel.<module>
