@@ -16,10 +16,10 @@ from sheetsync.collate import MARKER, RAG_RULE, Collation, ForceReturn
 from sheetsync.text import markup_safe, neutralise_formula
 
 # rag says done (Green) and overdue (Red) too.
-PLAN_COLUMNS = ("force", "force_as_written", "recommendation", "deadline", "action", "evidence", "owner", "update",
+PLAN_COLUMNS = ("force", "recommendation", "deadline", "action", "evidence", "owner", "update",
                 "date", "status", "status_raw", "progress", "rag", "hidden", "source")
-BY_FORCE_COLUMNS = ("Force", "In roster", "Read as", "Requirements", "Done", "% done", "Red", "Amber", "Green",
-                    "Overdue", "Without status", "Newest update", "Errors", "Warnings", "Source")
+BY_FORCE_COLUMNS = ("Force", "In roster", "Written as", "Read as", "Requirements", "Done", "% done", "Red", "Amber",
+                    "Green", "Overdue", "Without status", "Newest update", "Errors", "Warnings", "Source")
 # Fills light enough for black text at AA contrast; the word is always written too (never colour alone).
 FILLS = {"Red": "#F4C7C3", "Amber": "#FCE8B2", "Green": "#B7E1CD", "": "#F3F2F1"}
 NOT_IN_PLAN = "not in plan"
@@ -46,7 +46,7 @@ def plan_rows(collation: Collation) -> list[tuple[Cell, ...]]:
     for ret in collation.returns:
         rags = ret.rags(collation.as_of)
         for (rec, action), (_, _, rag) in zip(ret.plan.actions(), rags, strict=True):
-            rows.append((ret.force, ret.plan.force, rec.number, rec.deadline, action.id, action.evidence,
+            rows.append((ret.force, rec.number, rec.deadline, action.id, action.evidence,
                          action.owner, action.update, action.date, action.status, action.status_raw,
                          action.progress, rag, action.hidden, ret.source))
     return rows
@@ -56,7 +56,8 @@ def force_summary(ret: ForceReturn, as_of: date) -> dict[str, Cell]:
     rags = [rag for _, _, rag in ret.rags(as_of)]
     total = len(rags)
     done = rags.count("Green")
-    return {"Force": ret.force, "In roster": "yes" if ret.in_roster else "no", "Read as": ret.read_as,
+    return {"Force": ret.force, "In roster": "yes" if ret.in_roster else "no", "Written as": ret.plan.force,
+            "Read as": ret.read_as,
             "Requirements": total, "Done": done, "% done": round(100 * done / total) if total else 0,
             "Red": rags.count("Red"), "Amber": rags.count("Amber"), "Green": done, "Overdue": rags.count("Red"),
             "Without status": sum(a.status is None for _, a in ret.plan.actions()),
@@ -132,11 +133,11 @@ def _write_xlsx(collation: Collation, path: Path) -> None:
             ws.autofilter(0, 0, len(rows), len(headings) - 1)
         return ws
 
-    widths = (36, 36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
+    widths = (36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
     table("Plans", PLAN_COLUMNS, plan_rows(collation), widths, rag_col=PLAN_COLUMNS.index("rag"))
     summaries = [force_summary(ret, collation.as_of) for ret in collation.returns]
     table("By force", BY_FORCE_COLUMNS, [[s[c] for c in BY_FORCE_COLUMNS] for s in summaries],
-          (36, 9, 18, 12, 7, 7, 6, 7, 7, 8, 8, 12, 7, 9, 40))
+          (36, 9, 36, 18, 12, 7, 7, 6, 7, 7, 8, 8, 12, 7, 9, 40))
     _matrix_sheet(book, collation, bold, wrap, rag_formats)
     codes = sorted({c for ret in collation.returns for c in (*ret.errors, *ret.warnings)})
     quality = [[ret.force, sum(ret.errors.values()), sum(ret.warnings.values()),

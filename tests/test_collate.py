@@ -212,7 +212,7 @@ def test_csv_and_bad_suffix(tmp_path: Path) -> None:
     out = tmp_path / "national.csv"
     write_collation([_national(tmp_path)], out, as_of=AS_OF)
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0][:5] == ["force", "force_as_written", "recommendation", "deadline", "action"]
+    assert rows[0][:5] == ["force", "recommendation", "deadline", "action", "evidence"]
     assert len(rows) == 1 + 3 * 39 and not any(r[0].startswith("@") for r in rows)
     with pytest.raises(ConfigError, match=r"cannot write '\.pdf'"):
         write_collation([tmp_path], tmp_path / "n.pdf")

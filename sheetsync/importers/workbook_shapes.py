@@ -38,18 +38,21 @@ def read_workbook(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     from sheetsync.reader import SKIP_SHEETS, read_plan_bytes
     from sheetsync.safety import check_workbook
 
-    check_workbook(data, path=path)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise UnreadableFileError(f"cannot be read as a workbook ({exc})", path=path,
-                                  hint="Open it in Excel and save it again as .xlsx") from None
-    visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
-    candidates = [n for n in visible if n.casefold() not in SKIP_SHEETS and not _NOT_PLAN.match(n.strip())]
-    if len(candidates) >= 2:
-        plan = _sheet_per_recommendation(book, visible, candidates, path, report)
-        if plan is not None:
-            return plan
+    listed = _xlsx_sheets(data)
+    book: Any = None
+    if listed is None or len(_candidates(listed, SKIP_SHEETS)) >= 2:
+        check_workbook(data, path=path)
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:  # calamine raises its own error types for damaged workbooks
+            raise UnreadableFileError(f"cannot be read as a workbook ({exc})", path=path,
+                                      hint="Open it in Excel and save it again as .xlsx") from None
+        visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
+        candidates = _candidates(visible, SKIP_SHEETS)
+        if len(candidates) >= 2:
+            plan = _sheet_per_recommendation(book, visible, candidates, path, report)
+            if plan is not None:
+                return plan
     try:
         plan = read_plan_bytes(data, source=path)
     except NoPlanFoundError:
@@ -57,8 +60,38 @@ def read_workbook(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     if not any(rec.actions for rec in plan.recommendations):
         return None
     report.where(f"the plan grid on sheet '{plan.sheet}'")
-    _newest_dated_updates(book, plan, report)
+    _newest_dated_updates(book, data, plan, report)
     return plan
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb'\b(name|state)="([^"]*)"')
+
+
+def _xlsx_sheets(data: bytes) -> list[str] | None:
+    """The visible sheets' names from an .xlsx package's workbook part (already checked for zip bombs by
+    detection), without opening the workbook; None for other kinds (.xls, .ods) or anything unexpected."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > 2_000_000:
+                return None
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return None
+    names = []
+    for match in _SHEET_TAG.finditer(xml):
+        attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(match.group(1))}
+        if "name" in attrs and attrs.get("state", "visible") == "visible":
+            names.append(html.unescape(attrs["name"]))
+    return names
+
+
+def _candidates(visible: list[str], skip: set[str]) -> list[str]:
+    return [n for n in visible if n.casefold() not in skip and not _NOT_PLAN.match(n.strip())]
 
 
 # ------------------------------------------------------------------------------------ one sheet per rec
@@ -154,7 +187,7 @@ def _header_from_cover(grid: Any, plan: Plan, report: ImportReport) -> None:
 # ------------------------------------------------------------------------------- dated update columns
 
 
-def _newest_dated_updates(book: Any, plan: Plan, report: ImportReport) -> None:
+def _newest_dated_updates(book: Any, data: bytes, plan: Plan, report: ImportReport) -> None:
     """Each row's newest non-empty update when the grid keeps one dated update column per return and no Date
     column; the update is dated by its column's heading."""
     from sheetsync.importers.tables import heading_date, heading_of
@@ -166,6 +199,10 @@ def _newest_dated_updates(book: Any, plan: Plan, report: ImportReport) -> None:
     dated_extra = {key for a in actions for key in a.extra if heading_of(key) == "update" and heading_date(key)}
     if not dated_extra:
         return
+    if book is None:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the reader has read (and checked) it already
     grid = _grid(book, plan.sheet, Path(plan.source or "workbook"))
     found = find_header_row(grid)
     if found is None:
