@@ -243,3 +243,26 @@ def test_control_characters_in_a_page_are_a_clear_refusal_not_a_crash() -> None:
 
     with pytest.raises(NoPlanFoundError):
         import_plan(b"0</0>\x08", format="html")
+
+
+def test_word_recommendation_in_a_merged_row_above_its_table() -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Stalking Action Plan – Cleveland Police")
+    for number, text, row in [("7", sb.REC7, ["7.1 Processes in place.", "DI A Rowe", "Done.", "Complete"]),
+                              ("13", sb.REC13, ["13.1 Training.", "Legal Services", "Delivered.", "BAU"])]:
+        table = document.add_table(rows=3, cols=4)
+        table.cell(0, 0).merge(table.cell(0, 3)).text = f"Recommendation {number}: {text}"
+        for c, value in enumerate(["Evidence requirement", "Owner", "Progress update", "Status"]):
+            table.cell(1, c).text = value
+        for c, value in enumerate(row):
+            table.cell(2, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan, report = import_plan(buffer.getvalue())
+    assert plan.force == "Cleveland Police" and _layout(plan) == [("7", ["7.1"]), ("13", ["13.1"])]
+    assert [rec.text for rec in plan.recommendations] == [sb.REC7, sb.REC13]
+    assert not report.unused and not report.warnings
