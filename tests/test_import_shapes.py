@@ -266,3 +266,12 @@ def test_word_recommendation_in_a_merged_row_above_its_table() -> None:
     assert plan.force == "Cleveland Police" and _layout(plan) == [("7", ["7.1"]), ("13", ["13.1"])]
     assert [rec.text for rec in plan.recommendations] == [sb.REC7, sb.REC13]
     assert not report.unused and not report.warnings
+
+
+def test_copied_text_with_bold_markdown_labels() -> None:
+    plan, report = import_plan(SHAPES / "fenbridge_bold_labels.txt")
+    assert (report.format, report.shape) == ("text", "key-value") and plan.force == "Fenbridge Police"
+    assert _layout(plan) == [("7", ["7.1", "7.2"])]
+    a71 = _actions(plan)["7.1"][1]
+    assert (a71.owner, a71.status, a71.date) == ("DI Jo Hart", "Action Complete", date(2025, 1, 14))
+    assert not report.warnings and not report.unused
