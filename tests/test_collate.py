@@ -227,3 +227,23 @@ def test_control_characters_reach_neither_terminal_nor_page(tmp_path: Path) -> N
     assert "\x1b" not in result.output and "\x07" not in result.output and "PWNED" in result.output
     page = (tmp_path / "n.html").read_text(encoding="utf-8")
     assert "\x1b" not in page and "\x07" not in page and "Wessex]0;PWNED" in page
+
+
+def test_an_old_national_workbook_and_a_regional_workbook_are_not_plans(tmp_path: Path) -> None:
+    from shape_builders import workbook
+
+    heads = ["force", "recommendation", "action", "evidence", "owner", "update", "status", "source"]
+    rows = [["Kent Police", "7", "7.1", "Processes.", "DI A", "Done.", "Action Complete", "kent.xlsx"],
+            ["Essex Police", "7", "7.1", "Processes.", "DI B", "Started.", "In Progress", "essex.xlsx"]]
+    workbook(tmp_path / "national-2024.xlsx", {"Plans": [heads, *rows], "By force": [["force"], ["Kent Police"]]})
+    workbook(tmp_path / "region.xlsx", {"Region": [["Force", "Rec No", "Evidence ID", "Evidence", "Owner",
+                                                    "Update", "Status"],
+                                                   ["Kent Police", "7", "7.1", "Processes.", "DI A", "Done.",
+                                                    "Action Complete"],
+                                                   ["Essex Police", "", "7.2", "Alternatives.", "DI B", "Started.",
+                                                    "In Progress"]]})
+    result = collate([tmp_path], as_of=AS_OF)
+    reasons = {Path(f.path).name: f.reason for f in result.files}
+    assert result.returns == (), reasons
+    assert reasons["national-2024.xlsx"] == "a national table written by sheetsync collate, not a force's plan"
+    assert reasons["region.xlsx"].startswith("a table of several forces (Essex Police, Kent Police)")
