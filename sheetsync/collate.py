@@ -125,11 +125,14 @@ class FileLine:
     rows: int = 0
     reason: str = ""
 
-    def describe(self) -> str:
+    def describe(self, *, name_only: bool = False) -> str:
+        """One line; `name_only` gives the file's name without its folder (for a page sent on)."""
+        shown = Path(self.path).name if name_only else self.path
+        reason = self.reason.replace(str(Path(self.path).parent) + os.sep, "") if name_only else self.reason
         if self.outcome == "counted":
-            note = f" ({self.reason})" if self.reason else ""
-            return f"{self.path}: {self.read_as}, {self.force}, {self.rows} rows{note}"
-        return f"{self.path}: {self.outcome}: {self.reason}"
+            note = f" ({reason})" if reason else ""
+            return f"{shown}: {self.read_as}, {self.force}, {self.rows} rows{note}"
+        return f"{shown}: {self.outcome}: {reason}"
 
 
 @dataclass(frozen=True, slots=True)

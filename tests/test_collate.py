@@ -247,3 +247,15 @@ def test_an_old_national_workbook_and_a_regional_workbook_are_not_plans(tmp_path
     assert result.returns == (), reasons
     assert reasons["national-2024.xlsx"] == "a national table written by sheetsync collate, not a force's plan"
     assert reasons["region.xlsx"].startswith("a table of several forces (Essex Police, Kent Police)")
+
+
+def test_page_names_files_without_their_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "private" / "returns"
+    folder.mkdir(parents=True)
+    kent = _plan(folder, "kent.xlsx", "Kent Police")
+    shutil.copy(kent, folder / "kent-copy.xlsx")
+    out = tmp_path / "national.html"
+    write_collation([folder], out, as_of=AS_OF)
+    page = out.read_text(encoding="utf-8")
+    assert "<li>kent.xlsx: skipped: the same content as kent-copy.xlsx</li>" in page
+    assert "private" not in page
