@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.importers import Document, import_plan, registry
-from sheetsync.importers.common import Line, source_text
+from sheetsync.importers import import_plan, registry
+from sheetsync.importers.common import Document, Line, source_text
 from sheetsync.importers.interfaces import Format, Shape, Source
 from sheetsync.importers.report import ImportReport
 
