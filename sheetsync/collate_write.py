@@ -44,16 +44,15 @@ def plan_rows(collation: Collation) -> list[tuple[Cell, ...]]:
     """One row per force and evidence requirement, in PLAN_COLUMNS order."""
     rows: list[tuple[Cell, ...]] = []
     for ret in collation.returns:
-        rags = ret.rags(collation.as_of)
-        for (rec, action), (_, _, rag) in zip(ret.plan.actions(), rags, strict=True):
+        for (rec, action), rag in zip(ret.plan.actions(), ret.ratings, strict=True):
             rows.append((ret.force, rec.number, rec.deadline, action.id, action.evidence,
                          action.owner, action.update, action.date, action.status, action.status_raw,
                          action.progress, rag, action.hidden, ret.source))
     return rows
 
 
-def force_summary(ret: ForceReturn, as_of: date) -> dict[str, Cell]:
-    rags = [rag for _, _, rag in ret.rags(as_of)]
+def force_summary(ret: ForceReturn) -> dict[str, Cell]:
+    rags = list(ret.ratings)
     total = len(rags)
     done = rags.count("Green")
     return {"Force": ret.force, "In roster": "yes" if ret.in_roster else "no", "Written as": ret.plan.force,
@@ -67,13 +66,13 @@ def force_summary(ret: ForceReturn, as_of: date) -> dict[str, Cell]:
 
 def headline(collation: Collation) -> dict[str, Any]:
     """The national figures every output states the same way."""
-    rows = [r for ret in collation.returns for r in ret.rags(collation.as_of)]
-    done = sum(rag == "Green" for *_, rag in rows)
-    rec_rags = [rag for ret in collation.returns for rag in ret.recommendation_rags(collation.as_of).values()]
+    rows = [rag for ret in collation.returns for rag in ret.ratings]
+    done = rows.count("Green")
+    rec_rags = [rag for ret in collation.returns for rag in ret.recommendation_rags().values()]
     in_roster = sum(ret.in_roster for ret in collation.returns)
     return {"returned": in_roster, "roster": len(collation.roster), "plans": len(collation.returns),
             "requirements": len(rows), "done": done, "percent_done": round(100 * done / len(rows)) if rows else 0,
-            "red": sum(rag == "Red" for *_, rag in rows), "red_recommendations": rec_rags.count("Red"),
+            "red": rows.count("Red"), "red_recommendations": rec_rags.count("Red"),
             "with_errors": sum(bool(ret.errors) for ret in collation.returns), "missing": len(collation.missing)}
 
 
@@ -135,7 +134,7 @@ def _write_xlsx(collation: Collation, path: Path) -> None:
 
     widths = (36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
     table("Plans", PLAN_COLUMNS, plan_rows(collation), widths, rag_col=PLAN_COLUMNS.index("rag"))
-    summaries = [force_summary(ret, collation.as_of) for ret in collation.returns]
+    summaries = [force_summary(ret) for ret in collation.returns]
     table("By force", BY_FORCE_COLUMNS, [[s[c] for c in BY_FORCE_COLUMNS] for s in summaries],
           (36, 9, 36, 18, 12, 7, 7, 6, 7, 7, 8, 8, 12, 7, 9, 40))
     _matrix_sheet(book, collation, bold, wrap, rag_formats)
@@ -177,7 +176,7 @@ def _matrix_sheet(book: Any, collation: Collation, bold: Any, wrap: Any, rag_for
     ws.write_row(2, 0, ["Force", *[f"Rec {n}" for n in numbers]], bold)
     for r, ret in enumerate(collation.returns, start=3):
         ws.write_string(r, 0, str(_safe(ret.force)))
-        rags = ret.recommendation_rags(collation.as_of)
+        rags = ret.recommendation_rags()
         for c, number in enumerate(numbers, start=1):
             rag = rags.get(number, "")
             ws.write_string(r, c, rag or NOT_IN_PLAN, rag_formats[rag])
@@ -205,13 +204,13 @@ def render_html(collation: Collation) -> str:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              finalize=lambda v: markup_safe(v) if isinstance(v, str) else v)
     numbers = recommendation_numbers(collation)
-    matrix = [(ret.force, [ret.recommendation_rags(collation.as_of).get(n, "") for n in numbers])
+    matrix = [(ret.force, [ret.recommendation_rags().get(n, "") for n in numbers])
               for ret in collation.returns]
     cat = {rec.number: rec for rec in catalogue().recommendations}
     return env.get_template("national.html.j2").render(
         c=collation, marker=MARKER, rule=RAG_RULE, numbers=numbers, matrix=matrix, fills=FILLS,
         not_in_plan=NOT_IN_PLAN, head=headline(collation), as_of=collation.as_of.strftime("%-d %B %Y"),
-        summaries=[force_summary(ret, collation.as_of) for ret in collation.returns],
+        summaries=[force_summary(ret) for ret in collation.returns],
         deadlines={n: (cat[n].deadline.strftime("%-d %b %y") if n in cat and cat[n].deadline else "") for n in numbers})
 
 
