@@ -275,3 +275,21 @@ def test_copied_text_with_bold_markdown_labels() -> None:
     a71 = _actions(plan)["7.1"][1]
     assert (a71.owner, a71.status, a71.date) == ("DI Jo Hart", "Action Complete", date(2025, 1, 14))
     assert not report.warnings and not report.unused
+
+
+@pytest.mark.parametrize("variant", [0, 1], ids=["rag-status-first", "status-first"])
+def test_tracker_export_as_a_workbook(tmp_path: Path, variant: int) -> None:
+    import csv
+    import io
+
+    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(sb.tracker_export_csv(variant=variant)))]
+    plan, report = import_plan(sb.workbook(tmp_path / "tracker.xlsx", {"Export": rows}))
+    assert report.shape == "workbook"
+    statuses = [(a.status, a.status_raw, a.extra["RAG status"]) for _, a in plan.actions()]
+    assert statuses == [("Action Complete", "Complete", "Green"), ("In Progress", "In progress", "Amber"),
+                        ("BAU", "BAU", "Green")]
+    a71 = _actions(plan)["7.1"][1]
+    assert a71.cells["status"].startswith("Export!") and a71.cells["status"] != a71.cells["RAG status"]
+    assert (a71.owner, a71.date) == ("DI Ray Lamb", date(2025, 1, 14))
+    if variant == 0:
+        assert any(w.startswith("status from 'Status' rather than 'RAG status'") for w in report.read_from)

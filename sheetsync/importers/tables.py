@@ -79,7 +79,7 @@ def heading_of(cell: str) -> str | None:
                 None)
 
 
-def _alias_rank(name: str, cell: str) -> int:
+def alias_rank(name: str, cell: str) -> int:
     """How near a heading is to the field's national wording: 0 for the heading itself, then the aliases in the
     order columns.py lists them (plain words before qualified ones); fuzzy matches last."""
     names = [heading_key(n) for n in (column(name).heading, *column(name).aliases)]  # type: ignore[arg-type]
@@ -111,7 +111,7 @@ def column_map(cells: list[str]) -> ColumnMap | None:
     # wording wins, the other is kept as an extra; equally near, the first.
     winner: dict[str, int] = {}
     for i, name in found.items():
-        if name not in winner or _alias_rank(name, cells[i]) < _alias_rank(name, cells[winner[name]]):
+        if name not in winner or alias_rank(name, cells[i]) < alias_rank(name, cells[winner[name]]):
             winner[name] = i
     for i, name in found.items():
         if name == "update":

@@ -60,6 +60,7 @@ def read_workbook(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     if not any(rec.actions for rec in plan.recommendations):
         return None
     report.where(f"the plan grid on sheet '{plan.sheet}'")
+    _prefer_national_headings(book, data, plan, report)
     _newest_dated_updates(book, data, plan, report)
     return plan
 
@@ -244,3 +245,81 @@ def _newest_dated_updates(book: Any, data: bytes, plan: Plan, report: ImportRepo
             action.cells["date"] = f"{sheet}!{col_letter(chosen)}{head_row}"
     report.clean("updates-dated-by-column", None, "each row's newest non-empty update column, dated by its "
                  f"heading ({', '.join(t for t, _ in columns.values())})", count=max(1, moved))
+
+
+# --------------------------------------------------------------------------------------- decoy columns
+
+_RIVALS = ("status", "owner", "date", "supporting_documents")  # fields a tracker export doubles with a decoy
+
+
+def _prefer_national_headings(book: Any, data: bytes, plan: Plan, report: ImportReport) -> None:
+    """A tracker export with a decoy beside a real column ("RAG status" before "Status"): the reader takes the
+    first; the heading nearer the national wording is the field, the other kept as an extra column."""
+    from sheetsync.importers.tables import alias_rank, heading_of
+
+    actions = [a for _, a in plan.actions()]
+    rivals = {key: field for a in actions for key in a.extra if (field := heading_of(key)) in _RIVALS}
+    if not rivals or plan.sheet is None:
+        return
+    heading_at = _headings(book, data, plan)
+    for field in {f for f in rivals.values() if any(f in a.cells for a in actions)}:
+        ref = next(a.cells[field] for a in actions if field in a.cells)
+        current = heading_at.get(ref.rpartition("!")[2].rstrip("0123456789"), "")
+        best = min((k for k, f in rivals.items() if f == field), key=lambda k: alias_rank(field, k))
+        if not current or alias_rank(field, best) >= alias_rank(field, current):
+            continue
+        for action in actions:
+            _swap(action, field, best, current, plan)
+        report.where(f"{field.replace('_', ' ')} from '{best}' rather than '{current}' (nearer the national "
+                     f"heading; '{current}' kept beside it)")
+
+
+def _headings(book: Any, data: bytes, plan: Plan) -> dict[str, str]:
+    """Column letter -> heading text of the plan sheet's heading row."""
+    from python_calamine import CalamineWorkbook
+
+    from sheetsync.reader import col_letter, find_header_row
+
+    if book is None:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the reader has read (and checked) it already
+    assert plan.sheet is not None
+    grid = _grid(book, plan.sheet, Path(plan.source or "workbook"))
+    found = find_header_row(grid)
+    if found is None:
+        return {}
+    return {col_letter(grid.first_col + k): str(v).strip() for k, v in enumerate(grid.rows[found[0]])
+            if v is not None and str(v).strip()}
+
+
+def _swap(action: Any, field: str, best: str, current: str, plan: Plan) -> None:
+    """Make column `best` the action's `field`, keeping what `current` held under its heading."""
+    from sheetsync.dates import parse_date
+    from sheetsync.model import split_owners
+    from sheetsync.plan_rules import vocabulary_of
+
+    old: str | None
+    if field == "status":
+        old = action.status_raw or action.status
+    elif field == "date":
+        old = action.date_raw or (action.date.isoformat() if action.date else None)
+    else:
+        old = getattr(action, field)
+    new = action.extra.pop(best, None)
+    if old:
+        action.extra[current] = old
+    cell = action.cells.pop(best, None)
+    if field in action.cells:
+        action.cells[current] = action.cells[field]
+    if cell is not None:
+        action.cells[field] = cell
+    if field == "status":
+        match = vocabulary_of(plan).normalise(new) if new else None
+        action.status, action.progress = (match.status, match.progress) if match else (None, None)
+        action.status_raw = new
+    elif field == "date":
+        parsed = parse_date(new) if new else None
+        action.date, action.date_raw = (parsed.date if parsed else None), new
+    elif field == "owner":
+        action.owner, action.owners = new, split_owners(new)
+    else:
+        setattr(action, field, new)
