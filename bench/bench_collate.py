@@ -86,7 +86,7 @@ def main() -> None:
         out = Path(tmp) / "national.xlsx"
         commands = {
             "sheetsync collate -> .xlsx": [sys.executable, "-m", "sheetsync", "collate", str(folder), "-o",
-                                           str(out), "--force", "--as-of", "2025-04-01"],
+                                           str(out), "--overwrite", "--as-of", "2025-04-01"],
             "pandas.read_excel(calamine), all sheets": [sys.executable, "-c", READ_ALL, str(folder), "calamine"],
             "pandas.read_excel(openpyxl), all sheets": [sys.executable, "-c", READ_ALL, str(folder), "openpyxl"],
         }
