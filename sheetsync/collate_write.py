@@ -130,6 +130,11 @@ def _write_xlsx(collation: Collation, path: Path) -> None:
         ws.freeze_panes(1, 1)
         if rows:
             ws.autofilter(0, 0, len(rows), len(headings) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.repeat_rows(0)
+        if name != "Plans":
+            ws.fit_to_pages(1, 0)  # every column on the page's width; as many pages down as it takes
         return ws
 
     widths = (36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
@@ -169,28 +174,34 @@ def _write(ws: Any, row: int, col: int, value: Cell) -> None:
 
 
 def _matrix_sheet(book: Any, collation: Collation, bold: Any, wrap: Any, rag_formats: dict[str, Any]) -> None:
+    """Force × recommendation, each cell the word and its colour; the rule and a key above the table."""
     ws = book.add_worksheet("Matrix")
     numbers = recommendation_numbers(collation)
+    last = len(numbers)
     ws.write(0, 0, f"Recommendation RAG by force, as on {collation.as_of.isoformat()}",
              book.add_format({"bold": True, "font_size": 14}))
-    ws.write_row(2, 0, ["Force", *[f"Rec {n}" for n in numbers]], bold)
-    for r, ret in enumerate(collation.returns, start=3):
+    rule = (f"How the ratings are made: {RAG_RULE} Deadlines are judged as on {collation.as_of.isoformat()}; "
+            f"'{NOT_IN_PLAN}': the force's plan has no rows for that recommendation.")
+    ws.merge_range(1, 0, 1, last, rule, book.add_format({"text_wrap": True, "valign": "top"}))
+    ws.set_row(1, 48)
+    ws.write_string(2, 0, "Key:", bold)
+    for c, rag in enumerate(("Green", "Amber", "Red"), start=1):
+        ws.write_string(2, c, rag, rag_formats[rag])
+    head = 4
+    ws.write_row(head, 0, ["Force", *[f"Rec {n}" for n in numbers]], bold)
+    for r, ret in enumerate(collation.returns, start=head + 1):
         ws.write_string(r, 0, str(_safe(ret.force)))
         rags = ret.recommendation_rags()
         for c, number in enumerate(numbers, start=1):
             rag = rags.get(number, "")
             ws.write_string(r, c, rag or NOT_IN_PLAN, rag_formats[rag])
-    side = len(numbers) + 2
     ws.set_column(0, 0, 38)
-    ws.set_column(1, len(numbers), 9)
-    ws.set_column(side, side, 60, wrap)
-    ws.write(2, side, "How the ratings are made", bold)
-    ws.write(3, side, RAG_RULE, wrap)
-    ws.write(4, side, f"Deadlines are judged as on {collation.as_of.isoformat()}. '{NOT_IN_PLAN}': the force's "
-                      "plan has no rows for that recommendation.", wrap)
-    for k, rag in enumerate(("Green", "Amber", "Red"), start=6):
-        ws.write_string(k, side, rag, rag_formats[rag])
-    ws.freeze_panes(3, 1)
+    ws.set_column(1, last, 10)
+    ws.freeze_panes(head + 1, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(head)
+    ws.fit_to_pages(1, 0)
 
 
 # ------------------------------------------------------------------------------------------------ HTML page
