@@ -293,3 +293,13 @@ def test_tracker_export_as_a_workbook(tmp_path: Path, variant: int) -> None:
     assert (a71.owner, a71.date) == ("DI Ray Lamb", date(2025, 1, 14))
     if variant == 0:
         assert any(w.startswith("status from 'Status' rather than 'RAG status'") for w in report.read_from)
+
+
+def test_page_of_definition_lists_with_a_dashed_lead() -> None:
+    plan, report = import_plan(SHAPES / "marlow_vale_definition_lists.html")
+    assert report.shape == "key-value" and plan.force == "Marlow Vale Police"
+    assert plan.executive_lead == "ACC Tom Price"  # "Executive Lead – ACC Tom Price"
+    assert _layout(plan) == [("7", ["7.1", "7.2"])]
+    a71 = _actions(plan)["7.1"][1]
+    assert (a71.date, a71.status) == (date(2025, 1, 14), "Action Complete")  # the date under "Date:" is its value
+    assert not report.unused and not report.warnings
