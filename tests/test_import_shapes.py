@@ -303,3 +303,11 @@ def test_page_of_definition_lists_with_a_dashed_lead() -> None:
     a71 = _actions(plan)["7.1"][1]
     assert (a71.date, a71.status) == (date(2025, 1, 14), "Action Complete")  # the date under "Date:" is its value
     assert not report.unused and not report.warnings
+
+
+def test_sheet_per_recommendation_uses_the_lists_sheets_statuses(tmp_path: Path) -> None:
+    path = sb.sheet_per_recommendation(tmp_path / "westmoor.xlsx", own_status="At Risk")
+    plan, report = import_plan(path)
+    assert plan.status_list is not None and "At Risk" in plan.status_list
+    assert _actions(plan)["13.1"][1].status == "At Risk"
+    assert any(w.startswith("statuses: the Lists sheet's Status column") for w in report.read_from)

@@ -121,11 +121,14 @@ def _sheet_per_recommendation(book: Any, visible: list[str], candidates: list[st
     headed = [name for name, grid in grids.items() if find_header_row(grid) is not None]
     if len(headed) < 2:
         return None
-    parts = {name: plan_from_grid(grids[name], source=str(path)) for name in headed}
+    statuses = _lists_statuses(book, path)
+    parts = {name: plan_from_grid(grids[name], source=str(path), status_list=statuses) for name in headed}
     numbers = [rec.number for part in parts.values() for rec in part.recommendations]
     if len(numbers) != len(set(numbers)):
         return None  # the same recommendations on several sheets (a copy, last year's plan): not this shape
-    plan = Plan(source=str(path), sheet=headed[0])
+    plan = Plan(source=str(path), sheet=headed[0], status_list=statuses)
+    if statuses:
+        report.where(f"statuses: the Lists sheet's Status column ({', '.join(statuses)})")
     for name, part in parts.items():
         for rec in part.recommendations:
             if not rec.text and part.title:
@@ -156,6 +159,22 @@ def _sheet_per_recommendation(book: Any, visible: list[str], candidates: list[st
     report.header_fields = {k: v for k in ("force", "executive_lead", "operational_lead") if (v := getattr(plan, k))}
     report.title, report.protective_marking = plan.title, plan.protective_marking
     return plan
+
+
+def _lists_statuses(book: Any, path: Path) -> list[str] | None:
+    """The status words on a Lists sheet (the column headed Status), which a force may have extended ("At
+    Risk"); None when there is none."""
+    from sheetsync.importers.tables import heading_of
+
+    name = next((n for n in book.sheet_names if re.fullmatch(r"\s*lists?\s*", n, re.IGNORECASE)), None)
+    if name is None:
+        return None
+    rows = _grid(book, name, path).rows
+    for k, value in enumerate(rows[0] if rows else []):
+        if isinstance(value, str) and heading_of(value) == "status":
+            words = [str(r[k]).strip() for r in rows[1:200] if k < len(r) and r[k] not in (None, "")]
+            return words or None
+    return None
 
 
 def _header_from_cover(grid: Any, plan: Plan, report: ImportReport) -> None:
