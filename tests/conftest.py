@@ -6,3 +6,5 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from pg import pg_cluster, pg_database  # noqa: F401  (the throwaway PostgreSQL server's fixtures)
