@@ -27,6 +27,7 @@ SYSTEM_TOOLS = {  # command -> Debian package that provides it (the real-client 
     "pdftoppm": ["poppler-utils"],
     "chromium": ["chromium"],
     "initdb": ["postgresql"],  # the server-store tests start a throwaway cluster (tests/pg.py)
+    "bindfs": ["bindfs"],  # a real FUSE mount for the store's network-location test
 }
 
 
