@@ -20,10 +20,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pytest
@@ -222,13 +222,28 @@ def no_server(env: Mapping[str, str]) -> NoReturn:
     pytest.skip(missing_server_message())
 
 
+_shared: list[PgCluster] = []
+
+
+def shared_cluster() -> PgCluster:
+    """The test session's one cluster, started on first use (`stop_shared` at the session's end). Without the
+    binaries: skipped visibly, or failed when CI=true."""
+    if not _shared:
+        if find_bindir() is None:
+            no_server(os.environ)
+        _shared.append(PgCluster.start_new())
+    return _shared[0]
+
+
+def stop_shared() -> None:
+    while _shared:
+        _shared.pop().stop(mode="fast", remove=True)
+
+
 @pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    """The session's throwaway cluster. Without the binaries: skipped visibly, or failed when CI=true."""
-    if find_bindir() is None:
-        no_server(os.environ)
-    with running_cluster() as cluster:
-        yield cluster
+def pg_cluster() -> PgCluster:
+    """The session's throwaway cluster (see `shared_cluster`)."""
+    return shared_cluster()
 
 
 @pytest.fixture()
@@ -239,3 +254,57 @@ def pg_database(pg_cluster: PgCluster) -> Iterator[str]:
         yield name
     finally:
         pg_cluster.drop_database(name)
+
+
+# --- the store test suite's PostgreSQL backend (tests/store_backends.py) --------------------------------------
+
+APP_USER = "clerk"  # a login that works through the app role, as a force's users would
+APP_USER_PASSWORD = secrets.token_hex(12)  # the session's own
+
+
+def app_user(cluster: PgCluster) -> str:
+    """The cluster's app login (made once): what the store test suite snapshots as."""
+    cluster.psql(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_USER}') THEN "
+                 f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_USER_PASSWORD}'; END IF; END $$")
+    return APP_USER
+
+
+def owner_execute(cluster: PgCluster, database: str, sql: str, params: Sequence[Any] = ()) -> None:
+    """One SQL statement on the store's tables as the database's owner, who must first switch the append-only
+    triggers off (and does so only inside this transaction). `?` placeholders, as in sqlite3."""
+    import psycopg
+
+    with psycopg.connect(cluster.owner_url(database), autocommit=False) as conn:
+        conn.execute("SET LOCAL search_path = sheetsync")
+        for table in TABLE_NAMES:
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        conn.execute(sql.replace("?", "%s"), list(params))
+        for table in TABLE_NAMES:
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+TABLE_NAMES = ("migrations", "plans", "blobs", "snapshots")
+
+
+def postgres_backend(tmp_path: Path) -> Iterator[Any]:
+    """A fresh team store (`store init`) in a new database; the tests snapshot through the app role's login."""
+    from store_backends import Backend
+
+    from sheetsync.store.postgres import init_store
+
+    cluster = shared_cluster()
+    database = cluster.create_database()
+    try:
+        init_store(cluster.owner_url(database), app_role="sheetsync_app", members=(app_user(cluster),))
+
+        def execute(sql: str, params: Sequence[Any] = ()) -> None:
+            owner_execute(cluster, database, sql, params)
+
+        def update_row(snapshot_id: int, values: dict[str, Any]) -> None:
+            sets = ", ".join(f"{name} = ?" for name in values)
+            execute(f"UPDATE snapshots SET {sets} WHERE id = ?", [*values.values(), snapshot_id])
+
+        yield Backend("postgres", cluster.user_url(APP_USER, APP_USER_PASSWORD, database), execute, update_row,
+                      lambda sid: execute("DELETE FROM snapshots WHERE id = ?", [sid]))
+    finally:
+        cluster.drop_database(database)
