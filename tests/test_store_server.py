@@ -381,6 +381,25 @@ def test_store_copy_to_the_team_store_and_back_is_idempotent_and_verified(pg_clu
     assert copy_history(local, back).copied == 0  # the same snapshots, whichever way they came
 
 
+def test_store_copy_into_an_empty_team_store_keeps_the_chain_and_its_hashes(team: str, tmp_path: Path) -> None:
+    local = tmp_path / "snapshots.db"
+    path = tmp_path / "ActionPlan.xlsx"
+    for n in range(2):
+        last = save(path, make_plan(update=f"Version {n}."), store=str(local))
+    first = copy_history(local, team)
+    assert (first.copied, first.first_id, first.last_id, first.same_chain) == (2, 1, 2, True), first.describe()
+    assert "the same chain, hashes unchanged" in first.describe()
+    assert last.row_hash is not None and snapshots.verify(store=team, heads=[last.row_hash]).ok
+    # The file store goes on; copying again brings only what is new, still the same chain.
+    newer = save(path, make_plan(update="Version 2."), store=str(local))
+    again = copy_history(local, team)
+    assert (again.copied, again.already_there, again.first_id, again.same_chain) == (1, 2, 3, True)
+    assert newer.row_hash is not None and snapshots.verify(store=team, heads=[newer.row_hash]).ok
+    # The team store then takes snapshots of its own; the next snapshot gets the next chunk ids too.
+    assert save(tmp_path / "Other.xlsx", make_plan(force="Kent Police"), store=team).id == 4
+    assert snapshots.verify(store=team).ok
+
+
 def test_store_copy_refuses_a_history_that_does_not_verify(pg_cluster: PgCluster, team: str,
                                                            tmp_path: Path) -> None:
     save(tmp_path / "ActionPlan.xlsx", make_plan(), store=team)
@@ -402,3 +421,12 @@ def test_the_file_store_never_imports_sqlalchemy(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_an_sql_server_url_reaches_the_server_store_and_names_its_missing_driver(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    if __import__("importlib.util").util.find_spec("pyodbc") is not None:
+        pytest.skip("pyodbc is installed here; this checks the message when it is not")
+    url = "mssql+pyodbc://jo@127.0.0.1:1/plans?driver=ODBC+Driver+18+for+SQL+Server"
+    with pytest.raises(ConfigError, match="needs the database driver pyodbc, which is not installed"):
+        snapshots.history(tmp_path / "p.xlsx", store=url)
