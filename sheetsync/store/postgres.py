@@ -25,12 +25,9 @@ Core tables serve Microsoft SQL Server (`mssql+pyodbc://…`, with its own write
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,95 +45,25 @@ from sheetsync.store.repository import (
     SnapshotRow,
     StoredBlob,
 )
+from sheetsync.store.server_schema import (
+    DEFAULT_APP_ROLE,
+    MIGRATIONS,
+    ROLE_NAME,
+    SCHEMA,
+    blobs,
+    grant_app_role,
+    migrate,
+    migrations,
+    plans,
+    snapshots,
+    take_write_lock,
+)
 from sheetsync.store.sqlite import TIMEOUT_ENV, timeout
 from sheetsync.store.urls import redact
 
-SCHEMA = "sheetsync"
-LOCK_KEY = 0x53534E43  # "SSNC": the store's one advisory lock (the same number SQLite stores carry as their id)
-DEFAULT_APP_ROLE = "sheetsync_app"
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
 _BATCH = 500
 _SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "sys", "guest", "INFORMATION_SCHEMA"})
-_ROLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-
-metadata = sa.MetaData(schema=SCHEMA)
-# Keys are bounded strings (SQL Server cannot index unbounded text); everything else is text or binary.
-migrations = sa.Table(
-    "migrations", metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("description", sa.UnicodeText, nullable=False),
-    sa.Column("applied_at", sa.Unicode(40), nullable=False),
-    sa.Column("applied_by", sa.UnicodeText, nullable=False),
-)
-plans = sa.Table(
-    "plans", metadata,
-    sa.Column("key", sa.Unicode(400), primary_key=True),  # "<file stem>|<force>", case-folded
-    sa.Column("stem", sa.Unicode(400), nullable=False, index=True),
-    sa.Column("name", sa.UnicodeText, nullable=False),
-    sa.Column("force", sa.UnicodeText),
-    sa.Column("created_at", sa.Unicode(40), nullable=False),
-)
-blobs = sa.Table(
-    "blobs", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("hash", sa.String(64), nullable=False, unique=True),  # sha256 of the uncompressed chunk
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),  # zlib
-)
-snapshots = sa.Table(
-    "snapshots", metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("plan_key", sa.Unicode(400), sa.ForeignKey(plans.c.key), nullable=False),
-    sa.Column("created_at", sa.Unicode(40), nullable=False),  # ISO 8601 UTC, exactly as hashed
-    sa.Column("who", sa.UnicodeText, nullable=False),
-    sa.Column("machine", sa.UnicodeText, nullable=False),
-    sa.Column("version", sa.UnicodeText, nullable=False),
-    sa.Column("message", sa.UnicodeText),
-    sa.Column("source", sa.UnicodeText, nullable=False),
-    sa.Column("force", sa.UnicodeText),
-    sa.Column("actions", sa.Integer, nullable=False),
-    sa.Column("plan_hash", sa.String(64), nullable=False),
-    sa.Column("plan_manifest", sa.LargeBinary, nullable=False),
-    sa.Column("workbook_hash", sa.String(64), nullable=False),
-    sa.Column("workbook_size", sa.BigInteger, nullable=False),
-    sa.Column("workbook_manifest", sa.LargeBinary, nullable=False),
-    sa.Column("validation", sa.UnicodeText),
-    sa.Column("prev_hash", sa.String(64), nullable=False),
-    sa.Column("row_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("workbook_parts", sa.LargeBinary),
-    sa.Index("snapshots_plan", "plan_key", "id"),
-)
-TABLES = (migrations, plans, blobs, snapshots)
-
-# PostgreSQL: refuse UPDATE, DELETE and TRUNCATE on every table, whoever asks (SQLSTATE 42501).
-_REFUSE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {SCHEMA}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    RAISE EXCEPTION 'sheetsync: % on %.% refused: the snapshot store is append-only', TG_OP, TG_TABLE_SCHEMA,
-        TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-END
-$body$
-"""
-
-
-def _create_schema_1(conn: Connection) -> None:
-    conn.execute(sa.schema.CreateSchema(SCHEMA, if_not_exists=True))
-    metadata.create_all(conn, tables=list(TABLES), checkfirst=False)
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text(_REFUSE_FUNCTION))
-        for table in TABLES:
-            name = f"{SCHEMA}.{table.name}"
-            conn.execute(sa.text(f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {name} FOR EACH ROW "
-                                 f"EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
-            conn.execute(sa.text(f"CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON {name} "
-                                 f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
-
-
-# (description, step): MIGRATIONS[n] takes the store from schema n to n + 1.
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("tables migrations, plans, blobs, snapshots; append-only triggers", _create_schema_1),
-]
-
 
 # --- opening ----------------------------------------------------------------------------------------------------
 
@@ -269,7 +196,7 @@ class ServerRepository:
             conn.execution_options(isolation_level="READ COMMITTED")
             try:
                 with conn.begin():
-                    _take_write_lock(conn)
+                    take_write_lock(conn)
                     stage = "inside"
                     yield _Appender(conn)
                     stage = "commit"
@@ -312,7 +239,9 @@ class ServerRepository:
         version = self._installed_version()
         if version is None:
             foreign = self._foreign_tables()
-            if foreign:
+            if foreign and all(name.startswith(f"{SCHEMA}.") for name in foreign):
+                version = self._installed_version()  # another first snapshot may have just created the store
+            if version is None and foreign:
                 raise _foreign_error(self._location, foreign)
             if self.mode == "read":
                 self._exists = False
@@ -444,40 +373,6 @@ class _Appender:
                 raise StoreError(f"chunk {blob.id} differs between the two stores", hint="Copy into an empty store")
 
 
-def _take_write_lock(conn: Connection) -> None:
-    """The store's one write lock, held until this transaction ends (waits at most `timeout()` seconds)."""
-    wait_ms = max(1, int(timeout() * 1000))
-    if conn.dialect.name == "postgresql":  # one round trip: no parameters, so psycopg sends both at once
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}; SELECT pg_advisory_xact_lock({LOCK_KEY})")
-    elif conn.dialect.name == "mssql":  # untested
-        status = conn.execute(sa.text(
-            "DECLARE @status int; EXEC @status = sp_getapplock @Resource = 'sheetsync', @LockMode = 'Exclusive', "
-            "@LockOwner = 'Transaction', @LockTimeout = :wait; SELECT @status"), {"wait": wait_ms}).scalar()
-        if status is None or int(status) < 0:
-            raise StoreError(f"is busy: another snapshot held the store for more than {timeout():g} s",
-                             hint="Try again in a moment")
-    else:
-        raise ConfigError(f"sheetsync cannot lock a {conn.dialect.name} store")
-
-
-def migrate(conn: Connection) -> int:
-    """Apply the migrations the store lacks, each in its own transaction under the store's write lock (two
-    first snapshots at once create it once). Returns the schema version reached."""
-    while True:
-        with conn.begin():
-            _take_write_lock(conn)
-            inspector = sa.inspect(conn)
-            version = (conn.execute(sa.select(sa.func.max(migrations.c.version))).scalar() or 0
-                       if inspector.has_table("migrations", schema=SCHEMA) else 0)
-            if version >= len(MIGRATIONS):
-                return int(version)
-            description, step = MIGRATIONS[version]
-            step(conn)
-            conn.execute(migrations.insert().values(version=version + 1, description=description,
-                                                    applied_at=datetime.now(UTC).isoformat(),
-                                                    applied_by=_current_user(conn)))
-
-
 # --- store init: the schema, and a role for the app ----------------------------------------------------------
 
 
@@ -507,7 +402,7 @@ def init_store(url: str, *, app_role: str | None = DEFAULT_APP_ROLE, members: Se
     Unlike a first snapshot, this adds the store to a database that already holds other applications' tables
     (in its own schema): running it is the administrator's consent."""
     for name in (app_role, *members):
-        if name is not None and not _ROLE_NAME.fullmatch(name):
+        if name is not None and not ROLE_NAME.fullmatch(name):
             raise ConfigError(f"{name!r} is not a role name sheetsync will use",
                               hint="Use letters, digits and underscores, starting with a letter")
     location = redact(url)
@@ -520,12 +415,13 @@ def init_store(url: str, *, app_role: str | None = DEFAULT_APP_ROLE, members: Se
         with conn:
             try:
                 with conn.begin():
+                    inspector = sa.inspect(conn)
                     installed = (conn.execute(sa.select(sa.func.max(migrations.c.version))).scalar()
-                                 if sa.inspect(conn).has_table("migrations", schema=SCHEMA) else None)
-                    has_schema = SCHEMA in sa.inspect(conn).get_schema_names()
-                if installed is None and has_schema and sa.inspect(conn).get_table_names(schema=SCHEMA):
-                    raise _foreign_error(location, [f"{SCHEMA}.{name}" for name in
-                                                    sa.inspect(conn).get_table_names(schema=SCHEMA)])
+                                 if inspector.has_table("migrations", schema=SCHEMA) else None)
+                    ours = (inspector.get_table_names(schema=SCHEMA)
+                            if installed is None and SCHEMA in inspector.get_schema_names() else [])
+                if ours:  # a schema called sheetsync that some other program made
+                    raise _foreign_error(location, [f"{SCHEMA}.{name}" for name in ours])
                 if installed is not None and installed > len(MIGRATIONS):
                     raise StoreError(f"was written by a newer sheetsync (store schema {installed})", path=location,
                                      hint="Upgrade sheetsync")
@@ -533,8 +429,8 @@ def init_store(url: str, *, app_role: str | None = DEFAULT_APP_ROLE, members: Se
                 created = False
                 if app_role is not None and conn.dialect.name == "postgresql":
                     with conn.begin():
-                        created = _grant_app_role(conn, app_role, members)
-                elif app_role is not None and conn.dialect.name != "postgresql":
+                        created = grant_app_role(conn, app_role, members)
+                elif app_role is not None:
                     app_role = None  # SQL Server (untested): the DBA grants SELECT, INSERT on schema sheetsync
             except sa.exc.SQLAlchemyError as exc:
                 raise store_error(exc, location) from None
@@ -542,28 +438,6 @@ def init_store(url: str, *, app_role: str | None = DEFAULT_APP_ROLE, members: Se
         engine.dispose()
     return InitResult(location=location, schema_version=version, app_role=app_role, created_role=created,
                       members=tuple(members))
-
-
-def _grant_app_role(conn: Connection, role: str, members: Sequence[str]) -> bool:
-    quote = conn.dialect.identifier_preparer.quote
-    exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": role}).first()
-    if exists is None:
-        conn.execute(sa.text(f"CREATE ROLE {quote(role)} NOLOGIN"))
-    tables = ", ".join(f"{SCHEMA}.{table.name}" for table in TABLES)
-    data_tables = ", ".join(f"{SCHEMA}.{table.name}" for table in (plans, blobs, snapshots))
-    for statement in (
-        f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC",
-        f"REVOKE ALL ON {tables} FROM PUBLIC",
-        f"REVOKE ALL ON {tables} FROM {quote(role)}",
-        f"GRANT USAGE ON SCHEMA {SCHEMA} TO {quote(role)}",
-        f"GRANT SELECT, INSERT ON {data_tables} TO {quote(role)}",
-        f"GRANT SELECT ON {SCHEMA}.migrations TO {quote(role)}",
-        # USAGE: new chunks take the next id; UPDATE: `store copy` moves the sequence past the ids it keeps.
-        f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {quote(role)}",
-        *(f"GRANT {quote(role)} TO {quote(member)}" for member in members),
-    ):
-        conn.execute(sa.text(statement))
-    return exists is None
 
 
 # --- queries shared by reads and the appender --------------------------------------------------------------------
@@ -613,15 +487,6 @@ def _blob_ids(query: Query, hashes: Iterable[str]) -> dict[str, int]:
         rows = query(sa.select(blobs.c.id, blobs.c.hash).where(blobs.c.hash.in_(wanted[start:start + _BATCH])))
         found.update((row.hash, row.id) for row in rows)
     return found
-
-
-def _current_user(conn: Connection) -> str:
-    if conn.dialect.name == "postgresql":
-        return str(conn.execute(sa.text("SELECT current_user")).scalar())
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
 
 
 # --- one line for every failure -------------------------------------------------------------------------------
