@@ -18,9 +18,11 @@ from __future__ import annotations
 import argparse
 import functools
 import multiprocessing
+import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -93,6 +95,17 @@ def concurrent_seconds(store: str, folder: Path, plan: Plan, data: bytes, round_
     return max(when for when, _ in finished) - start, [error for _, error in finished if error]
 
 
+def median_cold(args: list[str], *, module: bool = True, runs: int = 5) -> float:
+    """A new interpreter each run (`python -m sheetsync ARGS`, or `python ARGS`), median wall time in ms."""
+    command = [sys.executable, *(["-m", "sheetsync"] if module else []), *args]
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PGPASSWORD": ""})
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[1:])
+
+
 def fill(store: str, path: Path, plan: Plan, data: bytes, count: int) -> None:
     for step in range(count):
         snapshots.snapshot_plan(changed(plan, step), data, source=path, store=store, validation_summary=COUNTS)
@@ -156,6 +169,13 @@ def run(cluster: PgCluster, folder: Path, runs: int, history_count: int) -> None
               for name, url in history_stores.items()}
     assert all(len(snapshots.history(small, store=url)) == history_count for url in history_stores.values())
     rows.append((f"history of {history_count:,} snapshots (39 rows), ms", listed, "target <= 200 ms"))
+
+    cold = {name: median_cold(["history", str(small), "--store", url]) for name, url in history_stores.items()}
+    rows.append(("`sheetsync history` (1,000 snapshots), cold process, ms", cold,
+                 "what a command costs: imports and connecting included"))
+    imports = {"sqlite": median_cold(["-c", "import sheetsync.snapshots"], module=False),
+               "postgres": median_cold(["-c", "import sheetsync.snapshots, sheetsync.store.postgres"], module=False)}
+    rows.append(("importing the store (a new interpreter), ms", imports, "SQLAlchemy + psycopg for a server store"))
 
     print(f"\n{'':56} {'SQLite':>10} {'PostgreSQL':>11} {'PG/SQLite':>10}")
     for label, figures, note in rows:
