@@ -12,6 +12,7 @@ which owns the folder. The binaries are found through `pg_config --bindir`, then
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pwd
@@ -232,6 +233,7 @@ def shared_cluster() -> PgCluster:
         if find_bindir() is None:
             no_server(os.environ)
         _shared.append(PgCluster.start_new())
+        atexit.register(stop_shared)  # also when the session ends without its finish hook
     return _shared[0]
 
 

@@ -138,6 +138,13 @@ def test_cli_store_init_and_a_snapshot_through_the_app_role(pg_cluster: PgCluste
     assert result.exit_code == 0 and "1 snapshot of 1 plan" in result.output, result.output
 
 
+def test_init_names_a_missing_login_in_one_line(pg_cluster: PgCluster, pg_database: str) -> None:
+    result = CliRunner().invoke(cli, ["store", "init", pg_cluster.owner_url(pg_database), "--grant", "nobody_here"])
+    assert result.exit_code == 2, result.output
+    assert 'role "nobody_here" does not exist' in result.output and len(result.output.strip().splitlines()) == 1
+    assert pg_cluster.owner_password not in result.output
+
+
 def test_init_refuses_a_bad_role_name_and_a_user_without_rights(pg_cluster: PgCluster, pg_database: str) -> None:
     with pytest.raises(ConfigError, match="is not a role name"):
         postgres.init_store(pg_cluster.owner_url(pg_database), app_role="app; DROP TABLE x")

@@ -541,6 +541,9 @@ def store_error(exc: sa.exc.SQLAlchemyError, location: str, *, connecting: bool 
     if state in ("42P01", "3F000", "42703"):
         return StoreError(f"does not hold a complete sheetsync store ({reason})", path=location,
                           hint="Ask the database's owner to run 'sheetsync store init URL'")
+    if state == "42704":
+        return StoreError(f"names something the database does not have ({reason})", path=location,
+                          hint="Check the spelling; a user given to --grant must already have a login")
     if state == "28000" or state == "28P01":
         return StoreError(f"refused the login ({reason})", path=location, hint=_CONNECT_HINT)
     if isinstance(exc, sa.exc.OperationalError) and state is None:
