@@ -309,7 +309,8 @@ class ServerRepository:
 
 class _Appender:
     """Writes inside `ServerRepository.append()`'s transaction, under the store's advisory lock. Nobody else can
-    append meanwhile, so plain INSERTs after a look-up cannot collide (and work on every server)."""
+    append meanwhile; on PostgreSQL `ON CONFLICT DO NOTHING` saves a look-up's round trip, elsewhere a look-up
+    comes first (plain INSERTs cannot collide under the lock)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
