@@ -309,6 +309,21 @@ def test_the_server_stopped_mid_snapshot(pg_cluster: PgCluster, stalled: str, wo
     check_after_the_fault(pg_cluster, stalled, workbook)
 
 
+def test_a_store_held_too_long_by_another_snapshot_is_busy(pg_cluster: PgCluster, team: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_STORE_TIMEOUT", "1")
+    with as_app(pg_cluster, database_of(team)) as holder:
+        holder.execute("BEGIN")
+        holder.execute(f"SELECT pg_advisory_xact_lock({postgres.LOCK_KEY})")  # another snapshot, mid-append
+        started = time.perf_counter()
+        with pytest.raises(StoreError, match="is busy: another snapshot held the store's write lock for more "
+                                             "than 1 s") as caught:
+            save(tmp_path / "p.xlsx", make_plan(), store=team)
+        assert 0.9 < time.perf_counter() - started < 30 and "\n" not in str(caught.value)
+        holder.execute("ROLLBACK")
+    assert save(tmp_path / "p.xlsx", make_plan(), store=team).id == 1  # free again: nothing was left behind
+
+
 def test_wrong_or_missing_password_unreachable_host_and_no_such_database(pg_cluster: PgCluster, team: str,
                                                                          workbook: Path) -> None:
     wrong = one_error_line(run_cli("snapshot", str(workbook), "--store", team, env={"PGPASSWORD": "wrong"}))

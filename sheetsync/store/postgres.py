@@ -47,6 +47,7 @@ from sheetsync.store.repository import (
 )
 from sheetsync.store.server_schema import (
     DEFAULT_APP_ROLE,
+    LOCK_KEY,
     MIGRATIONS,
     ROLE_NAME,
     SCHEMA,
@@ -560,5 +561,5 @@ def _foreign_error(location: str, tables: list[str]) -> StoreError:
                            "store (in its own schema, 'sheetsync') with 'sheetsync store init URL'")
 
 
-__all__ = ["DEFAULT_APP_ROLE", "MIGRATIONS", "SCHEMA", "InitResult", "ServerRepository", "engine_for", "init_store",
-           "migrate", "open_repository", "store_error"]
+__all__ = ["DEFAULT_APP_ROLE", "LOCK_KEY", "MIGRATIONS", "SCHEMA", "InitResult", "ServerRepository", "engine_for",
+           "init_store", "migrate", "open_repository", "store_error"]
