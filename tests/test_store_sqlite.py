@@ -436,3 +436,11 @@ def as_schema_1(db: Path) -> None:
         conn.execute("ALTER TABLE snapshots DROP COLUMN workbook_parts")
         conn.execute("PRAGMA user_version = 1")
     Path(f"{db}.heads").unlink()
+
+
+def test_read_only_opening_copes_with_any_folder_name(tmp_path: Path) -> None:
+    folder = tmp_path / "plans #1 ?draft %20 é"
+    path = folder / "ActionPlan.xlsx"
+    save(path, make_plan())
+    assert [entry.id for entry in snapshots.history(path)] == [1]
+    assert sqlite.uri(Path("/a b/#c.db")) == "file:///a%20b/%23c.db"

@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -175,8 +176,7 @@ class SQLiteRepository:
         try:
             if mode == "read":
                 query = "?mode=ro&immutable=1" if _frozen(path) else "?mode=ro"
-                self.conn = sqlite3.connect(path.absolute().as_uri() + query, uri=True, timeout=timeout(),
-                                            isolation_level=None)
+                self.conn = sqlite3.connect(uri(path) + query, uri=True, timeout=timeout(), isolation_level=None)
             else:
                 self.conn = sqlite3.connect(str(path), timeout=timeout(), isolation_level=None)
         except sqlite3.Error as exc:
@@ -509,6 +509,15 @@ def _needs_migration(path: Path) -> bool:
     except OSError:
         return False
     return len(header) == 100 and int.from_bytes(header[60:64], "big") < len(MIGRATIONS)
+
+
+def uri(path: Path) -> str:
+    """The file: URI SQLite opens `path` by: an empty authority (SQLite accepts no host), so a Windows UNC path
+    keeps its two leading slashes ("file:////server/share/…") and a drive path gets one ("file:///C:/…")."""
+    text = os.path.abspath(path).replace(os.sep, "/")
+    if not text.startswith("/"):
+        text = "/" + text
+    return "file://" + urllib.parse.quote(text, safe="/:")
 
 
 def _frozen(path: Path) -> bool:
