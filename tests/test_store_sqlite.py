@@ -444,3 +444,10 @@ def test_read_only_opening_copes_with_any_folder_name(tmp_path: Path) -> None:
     save(path, make_plan())
     assert [entry.id for entry in snapshots.history(path)] == [1]
     assert sqlite.uri(Path("/a b/#c.db")) == "file:///a%20b/%23c.db"
+
+
+def test_verify_counts_the_snapshots_of_the_plan_asked_about(tmp_path: Path) -> None:
+    path, db = three_snapshots(tmp_path)
+    assert snapshots.verify(path).plan_snapshots == 3
+    other = snapshots.verify(tmp_path / "Other.xlsx", store=db)
+    assert other.ok and other.plan_snapshots == 0 and other.snapshots == 3
