@@ -228,12 +228,13 @@ def test_export_writes_new_files_every_press(plan_book: MemoryBook) -> None:
     first = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
     assert str(folder) in first, first
     made = sorted(folder.iterdir())
-    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 5
+    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 6
+    assert [p.name for p in made if p.name.endswith(".redaction-review.txt")], made  # the public page's review
     before = {p: p.read_bytes() for p in made}
     second = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
     assert "Traceback" not in second
     now = sorted(folder.iterdir())
-    assert len(now) == 10
+    assert len(now) == 12
     assert all(p.read_bytes() == data for p, data in before.items())  # nothing overwritten
     assert {p.name for p in now} - {p.name for p in made} == {p.name.replace("2025-04-01", "2025-04-01-2")
                                                               for p in made}
