@@ -10,8 +10,10 @@ journal mode, locking, read-only opening, durability and the mapping of SQLite's
 - Durable: `synchronous = FULL`, and after each commit in WAL mode a TRUNCATE checkpoint copies the snapshot into
   the database file itself; then the file is checked to be the one opened (same device and inode), so a store
   deleted or replaced during a snapshot is reported, never "saved".
-- Read-only: mode "read" opens the file with a `mode=ro` URI: it writes nothing (no `-wal`/`-shm` left behind
-  when only the file is read-only) and works in a folder the user cannot write.
+- Read-only: mode "read" changes nothing (`PRAGMA query_only`) and leaves nothing beside the store. A store the user
+  may not write (the file, or its folder) is opened with a `mode=ro` URI, as an immutable file when no writer has
+  it open (see `_frozen`), so it works in a folder the user cannot write; a store the user could write is opened
+  as usual, so that closing it removes the `-wal`/`-shm` files SQLite keeps while it is open.
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ class SQLiteRepository:
         self._wal = False
         self._fresh = not path.exists() or path.stat().st_size == 0
         try:
-            if mode == "read":
+            if mode == "read" and not _writable(path):
                 query = "?mode=ro&immutable=1" if _frozen(path) else "?mode=ro"
                 self.conn = sqlite3.connect(uri(path) + query, uri=True, timeout=timeout(), isolation_level=None)
             else:
@@ -308,6 +310,9 @@ class SQLiteRepository:
             raise StoreError(f"was written by a newer sheetsync (store schema {version}; this one knows up to "
                              f"{len(MIGRATIONS)})", path=self.path, hint="Upgrade sheetsync")
         if self.mode == "read":
+            # A store we could write is opened as usual but refuses every change: a read-only (mode=ro) connection
+            # can create -wal/-shm but never remove them, so as the last one to close it would leave them behind.
+            conn.execute("PRAGMA query_only = ON")
             if version == 0:
                 raise StoreError("holds no snapshots yet", path=self.path,
                                  hint="Take one with 'sheetsync snapshot PLAN'")
