@@ -299,6 +299,13 @@ class SQLiteRepository:
 
     def _prepare(self) -> int:
         conn = self.conn
+        if self.mode == "write" and self.shared is not None:
+            # Exclusive locking keeps every lock until the connection closes: one that read first (keeping a shared
+            # lock) and then wanted to write could deadlock with another doing the same. So the exclusive lock is
+            # taken before anything is read, waiting for any other writer, and held for this whole session.
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
@@ -334,7 +341,6 @@ class SQLiteRepository:
                 conn.execute("PRAGMA journal_mode = WAL")
             self._wal = True
             return
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         if current != "delete":
             conn.execute("PRAGMA journal_mode = DELETE")
         if current == "wal" or self._fresh:
