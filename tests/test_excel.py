@@ -334,3 +334,15 @@ def _matplotlib_config() -> str:
     import matplotlib.font_manager
 
     return matplotlib.get_configdir()
+
+
+def test_settings_take_a_team_database_url_but_never_its_password(plan_book: MemoryBook) -> None:
+    plan_book.add_sheet(SETTINGS_SHEET)
+    plan_book.write_values(SETTINGS_SHEET, "A1", [["Setting", "Value"],
+                                                 ["Snapshot store", "postgresql://lead@plans.force.local/plans"]])
+    settings = excel.read_settings(plan_book, Path(plan_book.path).parent)
+    assert settings.store == "postgresql://lead@plans.force.local/plans"  # kept as a URL, not made a path
+    plan_book.write_values(SETTINGS_SHEET, "B2", [["postgresql://lead:hunter2@plans.force.local/plans"]])
+    message = run_press(plan_book, press_validate_and_snapshot)
+    assert "Settings!B2" in message and "password" in message and "Traceback" not in message, message
+    assert "hunter2" not in message
