@@ -100,3 +100,12 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     result = run_capped("validate", str(fifo))  # before: waited for ever
     assert result.returncode == 2, result.stderr
     assert "is not a regular file" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_cells_without_addresses_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
+    """A cell with no `r` sits after the one before it: 16,384 of them in row 1,048,576 span the whole sheet."""
+    far_row = b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    path = with_sheet_xml(write_grid(tmp_path / "p.xlsx", catalogue_rows()), rows_xml=far_row)
+    result = run_capped("show", str(path))
+    assert result.returncode == 2, result.stderr
+    assert "sheet 'Action Plan' spans A1:XFD1048576" in result.stderr and result.stderr.count("\n") == 1
