@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
-from sheetsync.errors import OutputExistsError, SheetsyncError
+from sheetsync.errors import OutputExistsError, OutputWriteError, SheetsyncError
 
 
 @contextlib.contextmanager
@@ -63,7 +63,7 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = False,
         if problem is None:
             raise
         _release_failed_writer(exc)
-        raise SheetsyncError(f"could not be written: {problem}", path=target,
+        raise OutputWriteError(f"could not be written: {problem}", path=target,
                              hint="Free some space or choose another folder, then run the command again") from None
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -17,6 +17,8 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sheetsync.text import a1
+
 MAX_GRID_CELLS = 2_000_000  # rows x columns calamine may lay out for one sheet (a 10,000-row plan uses 110,000)
 MAX_STRAYS = 10_000  # values outside the block of data that may be dropped; beyond that the sheet is refused
 ROW_GAP = 1_000  # empty rows that separate a sheet's block of data from a stray value
@@ -53,7 +55,7 @@ class SheetExtent:
             return (f"has {len(self.strays):,} values scattered far outside its block of data, more than a plan "
                     "sheet can hold")
         if self.area > MAX_GRID_CELLS:
-            return (f"spans {_a1(self.first_row, self.first_col)}:{_a1(self.last_row, self.last_col)} "
+            return (f"spans {a1(self.first_row, self.first_col)}:{a1(self.last_row, self.last_col)} "
                     f"({self.area:,} cells), far more than any plan")
         return None
 
@@ -63,14 +65,6 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         number = number * 26 + ch - 64
     return number
-
-
-def _a1(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
 
 
 def _block(values: Iterable[int], gap: int) -> tuple[int, int]:
@@ -144,7 +138,7 @@ def _positional_extent(xml: bytes) -> SheetExtent:
 
 
 def _without_cells(xml: bytes, cells: frozenset[tuple[int, int]]) -> bytes:
-    refs = {_a1(row, col).encode() for row, col in cells}
+    refs = {a1(row, col).encode() for row, col in cells}
     pattern = re.compile(rb'<((?:\w+:)?c)\s[^>]*?\br="([A-Z]{1,3}\d{1,7})"[^>]*?(?:/>|(?<!/)>.*?</\1>)', re.DOTALL)
     return pattern.sub(lambda m: b"" if m.group(2) in refs else m.group(0), xml)
 

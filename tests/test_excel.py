@@ -15,21 +15,21 @@ from unittest import mock
 import pytest
 from builders import catalogue_rows, write_grid
 
-from sheetsync import excel
-from sheetsync.excel import (
+from sheetsync.excel import adapter as excel
+from sheetsync.excel.adapter import (
     ISSUES_SHEET,
     MARK_FILLS,
     MARKS_SHEET,
     NOTE_PREFIX,
     SETTINGS_SHEET,
-    XlwingsBook,
     hyperlink_formula,
     press_clear_marks,
     press_export_npcc_update,
     press_validate_and_snapshot,
     run_press,
 )
-from sheetsync.excel_memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.xlwings_book import XlwingsBook
 from sheetsync.reader import read_plan
 from sheetsync.validation import validate
 
@@ -47,7 +47,7 @@ def _save_values(book: MemoryBook) -> None:
         ws = out.create_sheet(name)
         for (r, c), value in sheet.cells.items():
             ws.cell(row=r, column=c, value=value)
-        for r in sheet.hidden_rows:
+        for r in sheet.hidden_rows or ():
             ws.row_dimensions[r].hidden = True
     out.save(book.path)
 
@@ -164,8 +164,7 @@ def test_issues_sheet_lists_every_finding_with_a_link(plan_book: MemoryBook) -> 
 
 
 def test_press_saves_once_through_excel_and_snapshots_the_saved_file(plan_book: MemoryBook, tmp_path: Path) -> None:
-    pytest.importorskip("sheetsync.store")
-    from sheetsync.store import history, load_plan
+    from sheetsync.snapshots import history, load_plan
 
     sheet = plan_book.sheets["Action Plan"]
     sheet.cells[parse_a1("F6")] = "Typed in Excel and not yet saved by the user"
@@ -226,14 +225,15 @@ def test_export_writes_new_files_every_press(plan_book: MemoryBook) -> None:
     pytest.importorskip("docx")
     folder = Path(plan_book.path).parent / "plan reports"
     first = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
-    assert str(folder) in first, first
+    assert str(folder) in first and first.startswith("Wrote 6 files"), first
     made = sorted(folder.iterdir())
-    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 5
+    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 6
+    assert [p.name for p in made if p.name.endswith(".redaction-review.txt")], made  # the public page's review
     before = {p: p.read_bytes() for p in made}
     second = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
     assert "Traceback" not in second
     now = sorted(folder.iterdir())
-    assert len(now) == 10
+    assert len(now) == 12
     assert all(p.read_bytes() == data for p, data in before.items())  # nothing overwritten
     assert {p.name for p in now} - {p.name for p in made} == {p.name.replace("2025-04-01", "2025-04-01-2")
                                                               for p in made}
@@ -267,7 +267,7 @@ def test_xlwings_adapter_saves_in_place_and_reads_once() -> None:
 
 def test_entry_point_outside_excel_prints_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", "import sheetsync.excel as m; m.validate_and_snapshot()"],
+    done = subprocess.run([sys.executable, "-c", "import sheetsync.excel.adapter as m; m.validate_and_snapshot()"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
@@ -312,7 +312,7 @@ def _excel_available() -> bool:
 def test_button_in_real_excel(tmp_path: Path) -> None:  # pragma: no cover - needs Excel
     import xlwings as xw
 
-    from sheetsync.xlsm import build_xlsm
+    from sheetsync.excel.build import build_xlsm
 
     path = build_xlsm(tmp_path / "ActionPlan.xlsm", force="Northshire Police")
     with xw.App(visible=False) as app:

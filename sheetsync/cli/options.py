@@ -17,7 +17,20 @@ from sheetsync.errors import SheetsyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS_DETECTED = ("text", "markdown", "html", "csv", "docx", "xlsx")
+
+class ImportFormatChoice(click.Choice[str]):
+    """`--from`'s choices: the import registry's format names, looked up when first needed, so the registry
+    (and pydantic behind it) is not imported each time the CLI starts."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from sheetsync.importers.registry import format_names
+
+        return format_names()
+
 
 def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> date | None:
     if value is None:
@@ -81,9 +94,9 @@ def source_argument(f: F) -> F:
 
 
 def store_option(f: F) -> F:
-    return click.option("--store", "store", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Snapshot store (SQLite file). Default: SHEETSYNC_STORE, else "
-                             "'.sheetsync/snapshots.db' beside the workbook.")(f)
+    return click.option("--store", "store", default=None, metavar="PATH|URL",
+                        help="Snapshot store: an SQLite file, or a database URL (postgresql://user@host/db). "
+                             "Default: SHEETSYNC_STORE, else '.sheetsync/snapshots.db' beside the workbook.")(f)
 
 
 def as_of_option(f: F) -> F:

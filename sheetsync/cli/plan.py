@@ -10,7 +10,7 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
-    FORMATS_DETECTED,
+    ImportFormatChoice,
     as_of_option,
     handle_errors,
     json_option,
@@ -72,7 +72,7 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
 @source_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The new workbook (.xlsx) in the template.")
-@click.option("--from", "source_format", type=click.Choice(FORMATS_DETECTED), default=None,
+@click.option("--from", "source_format", type=ImportFormatChoice(), default=None,
               help="The source's shape (detected when absent).")
 @json_option
 @overwrite_option

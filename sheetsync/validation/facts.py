@@ -1,0 +1,189 @@
+"""What rules read: the run's `Context` (the plan, the as-of date, the vocabulary and catalogue lookups) and the
+facts of each recommendation (`RecRow`) and evidence row (`Row`), worked out once before any rule runs.
+
+The memoised helpers here are pure (a status, an owner or an evidence text judged the same every time it
+appears): a plan repeats its statuses and owners row after row, so judging each distinct value once keeps
+10,000 rows fast. They memoise results, never decisions to run or skip a rule: every rule sees every row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sheetsync.catalogue import Catalogue, CatalogueRecommendation, EvidenceRequirement, catalogue
+from sheetsync.heuristics import history_markers, truncation_reason
+from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.vocabulary import StatusDef, StatusMatch, Vocabulary
+
+ID = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
+TAGS = re.compile(r"<[^>]+>")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_COLUMN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def long_date(d: date) -> str:
+    """'27 March 2025'."""
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def blank(value: object) -> bool:
+    return value is None or not str(value).strip()
+
+
+def short(text: str | None, limit: int = 120) -> str | None:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_key(text: str | None) -> str:
+    """A text reduced to its lower-case words (markup and punctuation gone), for comparing wordings."""
+    return _NON_WORD.sub(" ", TAGS.sub(" ", text or "").casefold()).strip()
+
+
+def row_of(cell: str | None) -> int | None:
+    """The row number of a cell address as findings give it ('G26' -> 26; a range's digits run together)."""
+    if not cell:
+        return None
+    number = cell.lstrip(_COLUMN_LETTERS)
+    if number.isascii() and number.isdigit():  # the usual "G26"
+        return int(number)
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else None
+
+
+@dataclass(frozen=True, slots=True)
+class RecRow:
+    """One recommendation of the plan and what the rules need to know about it."""
+
+    index: int
+    rec: Recommendation
+    number: str  # its number, trimmed
+    cat_rec: CatalogueRecommendation | None  # the national recommendation of that number
+    text: str  # its text with any markup removed
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One evidence row (an action) and what the rules need to know about it."""
+
+    place: tuple[int, int]  # (index of its recommendation in the plan, its index there)
+    rec: RecRow
+    action: Action
+    trimmed: str  # the id as typed, trimmed
+    action_id: str | None  # the trimmed id when it is a number like 7.1, else None
+    label: str  # how messages name the row: its id, or the id as typed in quotes when it is not one
+    name: str  # the trimmed id, or the id as typed in quotes when that is empty
+    national: EvidenceRequirement | None  # the national evidence requirement of its id
+    status: StatusMatch
+    definition: StatusDef | None  # the status it means, when the cell can be read as one
+    has_update: bool
+    markers: list[int]  # where earlier updates kept in the cell start (`heuristics.history_markers`)
+
+    @property
+    def undated(self) -> bool:
+        """An update with no date, typed or read."""
+        return self.has_update and self.action.date is None and blank(self.action.date_raw)
+
+
+class Context:
+    """One validation run: the plan, its rows' facts and the lookups the rules share."""
+
+    def __init__(self, plan: Plan, as_of: date, vocabulary: Vocabulary) -> None:
+        self.plan = plan
+        self.as_of = as_of
+        self.vocab = vocabulary
+        self.cat: Catalogue = catalogue()
+        self.cat_recs = {rec.number: rec for rec in self.cat.recommendations}
+        self.cat_evidence = {ev.id: ev for rec in self.cat.recommendations for ev in rec.evidence}
+        self.published = self.cat.report.published
+        self._statuses: dict[str, tuple[StatusMatch, StatusDef | None]] = {}
+        self._owner_defaults: dict[str, bool] = {}
+        self._evidence: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
+        self.recs: list[RecRow] = []
+        self.rows: list[Row] = []
+        for r_index, rec in enumerate(plan.recommendations):
+            number = str(rec.number).strip()
+            rec_row = RecRow(r_index, rec, number, self.cat_recs.get(number), TAGS.sub(" ", rec.text or ""))
+            self.recs.append(rec_row)
+            self.rows.extend(self._row(rec_row, a_index, action) for a_index, action in enumerate(rec.actions))
+        # The first row of each well-formed id (a later one is a duplicate), and every id and prefix present.
+        self.first_of_id: dict[str, Row] = {}
+        for row in self.rows:
+            if row.action_id is not None:
+                self.first_of_id.setdefault(row.action_id, row)
+        self.present_ids = {row.trimmed for row in self.rows}
+        self.present_prefixes = {row.trimmed.partition(".")[0] for row in self.rows}
+        # Updates without a date: reported once for the plan when no update has one (and there are a few).
+        self.updates = sum(row.has_update for row in self.rows)
+        self.undated = [row for row in self.rows if row.undated]
+        self.undated_plan_wide = bool(self.undated) and len(self.undated) == self.updates and self.updates > 3
+
+    def _row(self, rec: RecRow, a_index: int, action: Action) -> Row:
+        raw_id = action.id if isinstance(action.id, str) else str(action.id)
+        trimmed = raw_id.strip()
+        action_id = trimmed if ID.match(trimmed) else None
+        raw_status = action.status_raw if action.status_raw is not None else action.status
+        match, definition = self.status_of("" if raw_status is None else str(raw_status))
+        update = action.update
+        has_update = update is not None and bool(str(update).strip())
+        return Row((rec.index, a_index), rec, action, trimmed, action_id, action_id or repr(action.id),
+                   action.id.strip() or repr(action.id), self.cat_evidence.get(action_id) if action_id else None,
+                   match, definition, has_update, history_markers(update) if has_update else [])
+
+    # Pure helpers, memoised for the run ------------------------------------------------------------------
+    def status_of(self, raw: str) -> tuple[StatusMatch, StatusDef | None]:
+        """How a status cell reads, and the status it means (None when it cannot be read as one)."""
+        known = self._statuses.get(raw)
+        if known is None:
+            match = self.vocab.normalise(raw)
+            if match.how == "bad-percentage":
+                definition = self.vocab.get(match.suggestion)
+            elif match.how == "empty" or not match.ok:
+                definition = None
+            else:
+                definition = self.vocab.get(match.status)
+            known = self._statuses[raw] = (match, definition)
+        return known
+
+    def is_owner_default(self, owner: str) -> bool:
+        """The owner cell still holds an addressee ("Chief Constables")."""
+        known = self._owner_defaults.get(owner)
+        if known is None:
+            known = self._owner_defaults[owner] = self.cat.is_owner_default(owner)
+        return known
+
+    def evidence_judgement(self, text: str, national: str | None) -> tuple[str | None, str | None]:
+        """For an evidence text that is not its national wording: the id whose national text it is (or None),
+        and why it looks cut off (or None)."""
+        key = (text, national)
+        known = self._evidence.get(key)
+        if known is None:
+            other: str | None = None
+            if national is not None:
+                mine = text_key(text)
+                if mine != text_key(national):
+                    other = evidence_by_text().get(mine)
+            known = self._evidence[key] = (other, truncation_reason(TAGS.sub(" ", text), full=national))
+        return known
+
+
+_EVIDENCE_BY_TEXT: dict[str, str] = {}
+
+
+def evidence_by_text() -> dict[str, str]:
+    """Each national evidence text (as `text_key` gives it) and its id."""
+    if not _EVIDENCE_BY_TEXT:
+        for rec in catalogue().recommendations:
+            for ev in rec.evidence:
+                if ev.text:
+                    _EVIDENCE_BY_TEXT[text_key(ev.text)] = ev.id
+    return _EVIDENCE_BY_TEXT
+
+
+__all__ = ["ID", "TAGS", "Context", "RecRow", "Row", "blank", "evidence_by_text", "long_date", "row_of", "short",
+           "text_key"]
