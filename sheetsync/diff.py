@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.text import markup_safe, terminal_safe
 
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
@@ -443,7 +444,7 @@ def format_diff(diff: PlanDiff, format: str = "text") -> str:
     if format == "json":
         return diff.model_dump_json(indent=2) + "\n"
     if format == "html":
-        return _html(diff)
+        return markup_safe(_html(diff))
     if format != "text":
         raise ValueError(f"unknown diff format {format!r}; use text, json or html")
     title = _title(diff)
@@ -453,7 +454,7 @@ def format_diff(diff: PlanDiff, format: str = "text") -> str:
     if body:
         lines.append("")
         lines.extend(body)
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"  # for a terminal: no control characters from the cells
 
 
 def _title(diff: PlanDiff) -> str:
