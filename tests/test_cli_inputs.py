@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from builders import catalogue_rows, write_grid
 from click.testing import CliRunner
@@ -170,11 +172,9 @@ def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json() -> N
     assert json.loads(result.stdout) == json.loads(text)
 
 
-def click_command(body: object) -> object:
-    import click
-
+def click_command(body: Callable[[], None]) -> click.Command:
     @click.command()
     def command() -> None:
-        body()  # type: ignore[operator]
+        body()
 
     return command
