@@ -2,10 +2,12 @@
 not say (hidden rows, formulas never calculated, the page-header marking).
 
 The extent comes first. python-calamine builds a dense grid from a sheet's first to its last used cell, so one
-stray value in XFD1048576 makes it ask for 550 GB and abort the process. `sheet_extents` finds every valued
-cell's address in a streaming pass (a chunk at a time, never the whole part in memory), and `trimmed_workbook`
-gives calamine a copy without the values lying far outside the sheet's block of data; `SheetExtent.problem`
-says when even that block is more than any plan could be.
+stray value in XFD1048576 makes it ask for 550 GB and abort the process. `sheet_extent` bounds a sheet by its
+cells' addresses (one regex pass; cells without an address are placed in order, as calamine places them), and
+only when that bound is too large looks at which cells hold values. `trimmed_workbook` then gives calamine a copy
+without the values lying far outside the sheet's block of data, and `SheetExtent.problem` says when even that
+block is more than any plan could be. Each sheet's XML is read once, within the limits `safety.check_zip` has
+already enforced (the bound on memory).
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ ROW_GAP = 1_000  # empty rows that separate a sheet's block of data from a stray
 COL_GAP = 50  # and empty columns
 
 # Any cell's address (`r` on a <c> tag: a row's `r` has no letters).
-_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _PREFIXED_CELL = re.compile(rb"<\w+:c[\s>]")
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)([\s/>][^>]*)?>")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(\s[^>]*)?/?>")
 _R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]{0,3})(\d{0,7})"')
 # A cell with content: `<c r="B7" ...>` not closed by "/>" (a self-closed cell is only formatting, which calamine
 # skips). `\s` after the name keeps <col>, <cfRule> and the like out.
@@ -38,7 +40,7 @@ _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*
 class SheetExtent:
     """Where a sheet's values are: the block calamine is given, and the stray cells left out of it."""
 
-    cells: int  # valued cells in the sheet
+    cells: int  # cells counted (all of them while the sheet is small; those holding a value otherwise)
     first_row: int
     last_row: int
     first_col: int

@@ -109,3 +109,20 @@ def test_cells_without_addresses_are_placed_as_calamine_places_them(tmp_path: Pa
     result = run_capped("show", str(path))
     assert result.returncode == 2, result.stderr
     assert "sheet 'Action Plan' spans A1:XFD1048576" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("xml", "bounds", "strays"), [
+    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D5" s="1"/></row>', (2, 5, 2, 4), set()),
+    (b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>',
+     (1, 1, 1, 1), {(1048576, 16384)}),
+    (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576" s="1"/></row>', (1, 1, 1, 1), set()),  # format only
+    (b'<x:row r="3"><x:c r="C3"><x:v>1</x:v></x:c></x:row>', (3, 3, 3, 3), set()),
+    (b'<row r="4"><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>', (4, 5, 1, 2), set()),
+    (b'<row r="7"><c\nr="E7"><v>1</v></c></row>', (7, 7, 5, 5), set()),
+])
+def test_sheet_extent(xml: bytes, bounds: tuple[int, int, int, int], strays: set[tuple[int, int]]) -> None:
+    from sheetsync.sheet_xml import sheet_extent
+
+    extent = sheet_extent(b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>")
+    assert (extent.first_row, extent.last_row, extent.first_col, extent.last_col) == bounds
+    assert set(extent.strays) == strays and extent.problem() is None
