@@ -70,6 +70,22 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = False,
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder for intermediate files (removed after); a full or failing disk there is one clear
+    OutputWriteError, as for an output."""
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            yield Path(tmp)
+    except OSError as exc:
+        problem = _write_problem(exc)
+        if problem is None:
+            raise
+        raise OutputWriteError(f"the temporary folder could not be written: {problem}", path=tempfile.gettempdir(),
+                               hint="Free some space (or set TMPDIR to another folder), then run the command "
+                                    "again") from None
+
+
 # What a full or failing disk says, in plain words. Writers wrap these (XlsxWriter's FileCreateError holds the
 # OSError as its argument), so the whole chain of an exception is searched.
 _WRITE_ERRORS = {
@@ -124,4 +140,4 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, overwrite: boo
     return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite, protect=protect)
 
 
-__all__ = ["atomic_output", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["atomic_output", "scratch_folder", "write_bytes_atomic", "write_text_atomic"]

@@ -13,7 +13,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from builders import catalogue_rows, write_grid
+from builders import catalogue_rows, save_values, write_grid
 
 from sheetsync.excel import adapter as excel
 from sheetsync.excel.adapter import (
@@ -37,19 +37,6 @@ AS_OF = date(2025, 4, 1)
 HYPERLINK = re.compile(r"""^=HYPERLINK\("#'((?:[^']|'')+)'!([A-Z]+\d+)","[^"]*"\)$""")
 
 
-def _save_values(book: MemoryBook) -> None:
-    """What Excel's Save does for a MemoryBook: the file on disk becomes the values the user sees."""
-    from openpyxl import Workbook
-
-    out = Workbook()
-    out.remove(out.active)  # type: ignore[arg-type]
-    for name, sheet in book.sheets.items():
-        ws = out.create_sheet(name)
-        for (r, c), value in sheet.cells.items():
-            ws.cell(row=r, column=c, value=value)
-        for r in sheet.hidden_rows or ():
-            ws.row_dimensions[r].hidden = True
-    out.save(book.path)
 
 
 @pytest.fixture
@@ -70,13 +57,13 @@ def plan_book(tmp_path: Path, home: Path) -> MemoryBook:
     rows[1][4] = None
     path = write_grid(tmp_path / "plan.xlsx", rows)
     book = MemoryBook.from_file(path)
-    book.on_save = _save_values
+    book.on_save = save_values
     return book
 
 
 def _findings(book: MemoryBook) -> list[Any]:
     """The findings the validator gives for the book's current values, computed independently of the press."""
-    _save_values(book)
+    save_values(book)
     return validate(read_plan(book.path), as_of=AS_OF).findings
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.excel.adapter import read_settings
+from sheetsync.excel.build import buttons
 from sheetsync.excel.into import build_into
 from sheetsync.excel.memory import MemoryBook
 from sheetsync.reader import read_plan
@@ -97,12 +98,12 @@ def test_reads_back_as_the_same_plan_with_buttons_settings_and_vba(tmp_path: Pat
     assert read_plan(out).canonical_json() == read_plan(source).canonical_json()
     after = parts(out)
     vml = b"".join(data for name, data in after.items() if name.endswith(".vml")).decode()
-    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == ["ValidateAndSnapshot", "ExportNpccUpdate",
-                                                                          "ClearMarks"]
+    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
+        "ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
     if notes:
         assert "Checked by the PPU" in after["xl/comments/comment1.xml"].decode()
         ids = re.findall(r'id="(_x0000_s\d+)"', vml)
-        assert len(ids) == len(set(ids)) == 4  # the note's shape and three buttons
+        assert len(ids) == len(set(ids)) == 1 + len(buttons())  # the note's shape and each button
     assert b"<legacyDrawing" in after["xl/worksheets/sheet1.xml"]
     assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
     parser = VBA_Parser(str(out))

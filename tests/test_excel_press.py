@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import catalogue_rows, write_grid
+from builders import catalogue_rows, save_values, write_grid
 
 from sheetsync.excel.adapter import (
     ISSUES_SHEET,
@@ -29,16 +29,6 @@ AS_OF = date(2025, 4, 1)
 TRICKY = ["50%", "1.10", "27/03/25", "Nov-24"]  # what Excel's Range.Value would turn into numbers and dates
 
 
-def _save_values(book: MemoryBook) -> None:
-    from openpyxl import Workbook
-
-    out = Workbook()
-    out.remove(out.active)  # type: ignore[arg-type]
-    for name, sheet in book.sheets.items():
-        ws = out.create_sheet(name)
-        for (r, c), value in sheet.cells.items():
-            ws.cell(row=r, column=c, value=value)
-    out.save(book.path)
 
 
 @pytest.fixture
@@ -55,7 +45,7 @@ def _book(tmp_path: Path, rows: list[list[Any]] | None = None, *, saves: bool = 
     path = write_grid(tmp_path / "plan.xlsx", rows or catalogue_rows())
     book = MemoryBook.from_file(path)
     if saves:
-        book.on_save = _save_values
+        book.on_save = save_values
     return book
 
 
@@ -102,7 +92,7 @@ def test_no_snapshot_when_the_saved_file_lags_excel(tmp_path: Path, home: Path) 
     message = _press(book)
     assert "No snapshot taken" in message and "does not yet hold what Excel shows" in message
     assert history(book.path) == []
-    book.on_save = _save_values  # the sync catches up: the next press snapshots exactly what was validated
+    book.on_save = save_values  # the sync catches up: the next press snapshots exactly what was validated
     assert "snapshot 1 saved" in _press(book)
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from sheetsync.errors import ConfigError, SheetsyncError
-from sheetsync.files import write_bytes_atomic
+from sheetsync.files import scratch_folder, write_bytes_atomic
 
 SETTINGS_SHEET = "Settings"
 XLWINGS_CONF_SHEET = "xlwings.conf"
@@ -89,11 +88,10 @@ def xlsm_bytes(*, force: str | None = None, executive_lead: str | None = None, o
         plan = template_plan(force=force, executive_lead=executive_lead, operational_lead=operational_lead)
     modules = vba_modules()
     plain = workbook_bytes(plan, buttons=buttons(), customise=_button_sheets)
-    with tempfile.TemporaryDirectory(prefix="sheetsync-xlsm-") as tmp:
-        staged = Path(tmp) / "ActionPlan.xlsm"  # pyOpenVBA decides by the extension
+    with scratch_folder("sheetsync-xlsm-") as tmp:
+        staged = tmp / "ActionPlan.xlsm"  # pyOpenVBA decides by the extension
         staged.write_bytes(_macro_enabled(plain))
-        add_project(staged, modules)
-        return staged.read_bytes()
+        return add_project(staged, modules)
 
 
 def _button_sheets(workbook: Any, layout: Any) -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.errors import ConfigError
 from sheetsync.excel.build import SETTINGS_SHEET, XLWINGS_CONF, XLWINGS_CONF_SHEET, buttons
+from sheetsync.files import scratch_folder
 
 if TYPE_CHECKING:
     from sheetsync.package import Package
@@ -201,11 +201,10 @@ def _add_vba_project(package: Package, modules: dict[str, str]) -> None:
     added are taken back into `package`, so everything else keeps its original bytes."""
     from sheetsync.excel.vba import add_project
 
-    with tempfile.TemporaryDirectory(prefix="sheetsync-into-") as tmp:
-        staged = Path(tmp) / "staged.xlsm"
+    with scratch_folder("sheetsync-into-") as tmp:
+        staged = tmp / "staged.xlsm"
         staged.write_bytes(package.to_bytes())
-        add_project(staged, modules)
-        with zipfile.ZipFile(staged) as result:
+        with zipfile.ZipFile(io.BytesIO(add_project(staged, modules))) as result:
             for name in result.namelist():
                 data = result.read(name)
                 if not package.has(name) or package.read(name) != data:

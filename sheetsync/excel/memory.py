@@ -60,6 +60,7 @@ class MemorySheet:
     merged: list[str] | None = field(default_factory=list)
     hidden: bool = False
     text_cells: set[tuple[int, int]] = field(default_factory=set)  # formatted "@"
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells Excel would have taken a formula into
 
 
 @dataclass
@@ -169,12 +170,15 @@ class MemoryBook:
         for r, row in enumerate(values):
             for c, value in enumerate(row):
                 key = (r0 + r, c0 + c)
+                s.formulas.discard(key)
                 if value in ("", None):
                     s.cells.pop(key, None)
                 elif isinstance(value, str) and not value.startswith("="):
                     s.cells[key] = value.removeprefix("'") if key in s.text_cells else excel_parse(value)
                 else:
                     s.cells[key] = value
+                    if isinstance(value, str) and key not in s.text_cells:
+                        s.formulas.add(key)
 
     def clear_sheet(self, sheet: str) -> None:
         s = self._sheet(sheet)

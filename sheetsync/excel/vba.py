@@ -74,11 +74,10 @@ def xlwings_folder() -> Path:
     return folder
 
 
-def add_project(staged: Path, modules: dict[str, str]) -> None:
-    """Give the macro-enabled package at `staged` (an .xlsm) a VBA project holding `modules`, source only."""
+def add_project(staged: Path, modules: dict[str, str]) -> bytes:
+    """The macro-enabled package at `staged` (an .xlsm, a scratch copy pyOpenVBA rewrites) with a VBA project
+    holding `modules`, source only, as bytes."""
     from pyopenvba import ExcelFile, VBAModuleKind
-
-    from sheetsync.files import write_bytes_atomic
 
     try:
         with ExcelFile(staged) as book:
@@ -100,7 +99,7 @@ def add_project(staged: Path, modules: dict[str, str]) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in parts:
             target.writestr(info, source_only(data) if info.filename == "xl/vbaProject.bin" else data)
-    write_bytes_atomic(staged, out.getvalue(), overwrite=True)
+    return out.getvalue()
 
 
 def source_only(vba_bin: bytes) -> bytes:
