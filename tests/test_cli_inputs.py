@@ -178,3 +178,13 @@ def click_command(body: Callable[[], None]) -> click.Command:
         body()
 
     return command
+
+
+@pytest.mark.parametrize("command", [["show"], ["validate"], ["history"], ["import", "--output", "x.xlsx"]])
+def test_an_unreadable_input_is_one_line_and_exit_2(plan: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    command: list[str]) -> None:
+    # As root every file is readable, so the permission check is made to say no (as it would for another user).
+    monkeypatch.setattr("sheetsync.cli.options.os.access", lambda path, mode: False)
+    code, out, err = run(command[0], str(plan), *command[1:])
+    assert code == 2, out + err
+    assert err == f"error: {plan}: cannot be read (permission denied). Check the file's permissions.\n"
