@@ -293,3 +293,25 @@ def test_each_owner_gets_their_own_return_attached(tmp_path: Path) -> None:
         assert attachments[0].get_filename() == file_name(owner, taken=set())  # as split named it
     # The split's snapshot is the last round sent: rows unchanged since then are stale.
     assert result.round.baseline is not None and "returns sent" in result.round.baseline
+
+
+def test_the_chase_owners_button_writes_the_drafts_beside_the_workbook(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from builders import save_values
+
+    from sheetsync.excel.adapter import run_press
+    from sheetsync.excel.chase import press_chase_owners
+    from sheetsync.excel.memory import MemoryBook
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
+    book = MemoryBook.from_file(_plan(tmp_path / "Wessex plan.xlsx"))
+    book.on_save = save_values
+    message = run_press(book, lambda b: press_chase_owners(b, as_of=AS_OF))
+    folder = tmp_path / "Wessex plan chase 2025-03-20"
+    assert message.startswith(f"Wrote 6 email drafts and a summary to {folder}"), message
+    assert "No email address for: DI Sam Patel" in message and "Traceback" not in message
+    assert book.saves == 1
+    assert len(list(folder.glob("*.eml"))) == 6 and (folder / "chase-summary.html").exists()
+    again = run_press(book, lambda b: press_chase_owners(b, as_of=AS_OF))
+    assert f"{folder} (2)" in again  # a second press never overwrites the first drafts
