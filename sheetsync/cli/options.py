@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -48,7 +49,7 @@ class InputError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        echo_safe(f"error: {self.format_message()}", err=True)
 
 
 if TYPE_CHECKING:  # click's ParamType is generic only from 8.2 on, and only for the type checker's sake here
@@ -76,7 +77,7 @@ class InputFile(_PathType):
                                                      hint="Check the file's permissions")))
         owner = excel_owner_file(path)
         if owner is not None:
-            click.echo(f"warning: {owner.name} beside {path.name} says Excel has it open and may be saving it; "
+            echo_safe(f"warning: {owner.name} beside {path.name} says Excel has it open and may be saving it; "
                        "save and close it in Excel for a complete read", err=True)
         return path
 
@@ -132,7 +133,7 @@ def handle_errors(f: F) -> F:
         try:
             return f(*args, **kwargs)
         except SheetsyncError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo_safe(f"error: {exc}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -142,6 +143,21 @@ def handle_errors(f: F) -> F:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    echo_safe_json(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Echo text whose control characters (a cell's ESC ] 0 ; … BEL sets the terminal's title) are removed."""
+    from sheetsync.text import terminal_safe
+
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
+_JSON_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself; DEL and C1 it leaves raw
+
+
+def echo_safe_json(text: str) -> None:
+    """Echo JSON with DEL and C1 control characters written as \\u escapes: the same JSON, safe on a terminal."""
+    click.echo(_JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 

@@ -12,6 +12,8 @@ from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
     ImportFormatChoice,
     as_of_option,
+    echo_safe,
+    echo_safe_json,
     handle_errors,
     json_option,
     overwrite_option,
@@ -48,7 +50,10 @@ def show(plan: Path, as_json: bool) -> None:
     from sheetsync.render_text import plan_summary
 
     result = read_plan(plan)
-    click.echo(result.canonical_json() if as_json else plan_summary(result))
+    if as_json:
+        echo_safe_json(result.canonical_json())
+    else:
+        echo_safe(plan_summary(result))
 
 
 @cli.command()
@@ -64,7 +69,10 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
     from sheetsync.validation import validate as run_validation
 
     report = run_validation(read_plan(plan), as_of=as_of, ignore=ignore)
-    click.echo(format_findings(report, fmt), nl=False)
+    if fmt == "json":
+        echo_safe_json(format_findings(report, fmt).rstrip("\n"))
+    else:
+        echo_safe(format_findings(report, fmt), nl=False)
     sys.exit(0 if report.ok else 1)
 
 
@@ -82,5 +90,8 @@ def import_(source: Path, output: Path, source_format: str | None, as_json: bool
     from sheetsync.importers import import_to_workbook
 
     result = import_to_workbook(source, output, format=source_format, overwrite=overwrite)
-    click.echo(result.report.model_dump_json(indent=2) if as_json else result.report.summary())
+    if as_json:
+        echo_safe_json(result.report.model_dump_json(indent=2))
+    else:
+        echo_safe(result.report.summary())
     sys.exit(1 if result.report.warnings else 0)
