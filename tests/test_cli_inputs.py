@@ -33,14 +33,44 @@ READERS = [
     ("show", "{input}"), ("validate", "{input}"), ("import", "{input}", "-o", "{out}.xlsx"),
     ("snapshot", "{input}"), ("history", "{input}"), ("diff", "{input}"),
     ("restore", "{input}", "1", "-o", "{out}.xlsx"), ("report", "{input}", "--format", "md", "-o", "{out}.md"),
+    ("split", "{input}", "-o", "{out}"), ("chase", "{input}", "-o", "{out}"), ("verify", "{input}"),
+    ("excel", "build", "--from-plan", "{input}", "-o", "{out}.xlsm"),
+    ("excel", "build", "--into", "{input}", "-o", "{out}.xlsm"),
+    ("chase", "{plan}", "-o", "{out}", "--owners", "{input}"),
+    ("collate", "{plan}", "-o", "{out}.csv", "--roster", "{input}"),
 ]
+
+
+# Every command that writes a file or a folder: the other kind already there is one line, exit 2.
+WRONG_OUTPUTS = [
+    (("template", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("report", "{plan}", "--format", "md", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("excel", "build", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("collate", "{plan}", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("split", "{plan}", "-o", "{file}"), "is a file; this writes a folder of files"),
+    (("chase", "{plan}", "-o", "{file}"), "is a file; this writes a folder of files"),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), WRONG_OUTPUTS, ids=[" ".join(c[0][:2]) for c in WRONG_OUTPUTS])
+def test_the_wrong_kind_of_output_is_one_line_and_exit_2(tmp_path: Path, plan: Path, command: tuple[str, ...],
+                                                         expected: str) -> None:
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    existing = tmp_path / "notes.txt"
+    existing.write_text("mine")
+    code, out, err = run(*[part.format(plan=plan, folder=folder, file=existing) for part in command])
+    assert code == 2, out + err
+    assert err.count("\n") == 1 and expected in err, err
+    assert existing.read_text() == "mine"
 
 
 @pytest.mark.parametrize("command", READERS, ids=[c[0] for c in READERS])
 def test_a_folder_as_input_is_one_line_and_exit_2(tmp_path: Path, command: tuple[str, ...]) -> None:
     folder = tmp_path / "plans"
     folder.mkdir()
-    args = [part.format(input=folder, out=tmp_path / "out") for part in command]
+    plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    args = [part.format(input=folder, out=tmp_path / "out", plan=plan) for part in command]
     code, out, err = run(*args)
     assert code == 2, out + err
     assert err == f"error: {folder}: is a folder, not a file. Name the workbook itself.\n"  # before: Usage + Try

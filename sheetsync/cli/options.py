@@ -85,6 +85,32 @@ class InputFile(_PathType):
 INPUT_FILE = InputFile()
 
 
+class OutputPath(_PathType):
+    """A file (or, with `folder=True`, a folder) to write. The wrong kind of thing already there is refused in one
+    line; everything else (existing files, --overwrite) is the writer's to judge."""
+
+    name = "path"
+
+    def __init__(self, *, folder: bool = False) -> None:
+        self.folder = folder
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from sheetsync.errors import ConfigError
+
+        path = Path(value)
+        if self.folder and path.exists() and not path.is_dir():
+            raise InputError(str(ConfigError("is a file; this writes a folder of files", path=path,
+                                              hint="Name a folder (it is made if missing)")))
+        if not self.folder and path.is_dir():
+            raise InputError(str(ConfigError("is a folder; name the file to write", path=path,
+                                              hint=f"For example {path / 'out'}")))
+        return path
+
+
+OUTPUT_FILE = OutputPath()
+OUTPUT_FOLDER = OutputPath(folder=True)
+
+
 # Shared options: the same words in every command.
 def plan_argument(f: F) -> F:
     return click.argument("plan", type=INPUT_FILE)(f)

@@ -10,6 +10,9 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FILE,
+    OUTPUT_FOLDER,
     as_of_option,
     echo_json,
     force_option,
@@ -22,7 +25,7 @@ from sheetsync.cli.options import (
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+@click.option("-o", "--output", type=OUTPUT_FOLDER, required=True, metavar="DIR",
               help="Folder to write the returns into (made if missing).")
 @click.option("--owner", "owners", multiple=True, metavar="NAME",
               help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
@@ -45,8 +48,8 @@ def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None,
 
 @cli.command()
 @plan_argument
-@click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("returns", nargs=-1, required=True, type=INPUT_FILE)
+@click.option("-o", "--output", type=OUTPUT_FILE, default=None,
               help="The merged workbook to write (PLAN itself is never written).")
 @click.option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
 @click.option("--snapshot", "take_snapshot", is_flag=True, help="Snapshot OUT after merging.")

@@ -10,6 +10,7 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    OUTPUT_FILE,
     ImportFormatChoice,
     as_of_option,
     echo_safe,
@@ -23,7 +24,7 @@ from sheetsync.cli.options import (
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The new workbook (.xlsx).")
 @click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
 @click.option("--executive-lead", metavar="NAME")
@@ -78,7 +79,7 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
 
 @cli.command(name="import")
 @source_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The new workbook (.xlsx) in the template.")
 @click.option("--from", "source_format", type=ImportFormatChoice(), default=None,
               help="The source's shape (detected when absent).")
