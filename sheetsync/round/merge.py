@@ -134,8 +134,9 @@ def merge_plans(ours: Plan, returns: Sequence[ReturnFile], bases: Mapping[int, P
             merge.ignored.append(IgnoredEdit(kind="superseded-return", file=older.path.name,
                                              owner=older.stamp.owner, message=f"{older.path.name}: {reason}"))
     state = _State(ours)
+    base_rows = {base_id: _rows(plan) for base_id, plan in bases.items()}  # once a base, not once a return
     for item in sorted(newest.values(), key=lambda r: (r.stamp.owner_key, r.saved_at, r.path.name)):
-        changed = state.merge_return(item, bases[item.stamp.base_snapshot], merge)
+        changed = state.merge_return(item, base_rows[item.stamp.base_snapshot], merge)
         merge.reads.append(_read(item, "merged", cells=changed))
     state.finish(merge)
     returned = {item.stamp.owner_key for item in returns}
@@ -177,10 +178,9 @@ class _State:
             return row[name]
         return value_of(self.ours[action_id][1], name)
 
-    def merge_return(self, item: ReturnFile, base_plan: Plan, merge: Merge) -> int:
+    def merge_return(self, item: ReturnFile, base: dict[str, tuple[Recommendation, Action]], merge: Merge) -> int:
         stamp, file = item.stamp, item.path.name
         sent = stamp.sent()
-        base = _rows(base_plan)
         theirs = _rows(item.plan)
         changed = 0
 
