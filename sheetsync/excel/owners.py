@@ -55,7 +55,7 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
 def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> str:
     """Merge the returns into the open workbook (`files`, else the newest returns folder's replied files)."""
     from sheetsync.errors import SheetsyncError
-    from sheetsync.round.merge import RefusedReturn, ReturnFile, merge_plans, read_return
+    from sheetsync.round.merge import RefusedReturn, ReturnFile, merge_plans, read_return, refusal
     from sheetsync.round.report import ReturnRead
     from sheetsync.snapshots import load_plan, snapshot
 
@@ -80,7 +80,7 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
                                         f"({exc.detail})", path=file) from None
             accepted.append(item)
         except SheetsyncError as exc:
-            refused.append(ReturnRead(file=file.name, state="refused", reason=str(exc).split(": ", 1)[-1]))
+            refused.append(ReturnRead(file=file.name, state="refused", reason=refusal(exc)))
     merge = merge_plans(ours, accepted, bases, refused=refused)
     if not accepted:
         _write_conflicts(book, merge, ours)

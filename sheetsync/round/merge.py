@@ -110,6 +110,13 @@ def read_return(path: str | os.PathLike[str], *, plan_path: Path, ours: Plan) ->
     return ReturnFile(file, stamp, read_plan_bytes(data, source=file), saved_at(data, stamp, file))
 
 
+def refusal(exc: SheetsyncError) -> str:
+    """An error's line without the file name in front (the report names the file already)."""
+    text = str(exc)
+    prefix = f"{exc.path}: " if exc.path else ""
+    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+
+
 def _fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
@@ -340,7 +347,7 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
                                                         "(--store)") from None
             accepted.append(item)
         except SheetsyncError as exc:
-            refused.append(ReturnRead(file=Path(path).name, state="refused", reason=str(exc).split(": ", 1)[-1]))
+            refused.append(ReturnRead(file=Path(path).name, state="refused", reason=refusal(exc)))
     merge = merge_plans(ours, accepted, bases, refused=refused)
     result = MergeResult(plan=str(plan_path), output=str(output) if output is not None else None, dry_run=dry_run,
                          returns=merge.reads, rows_updated=merge.rows_updated, updated=merge.updated,
@@ -362,4 +369,4 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
 
 
 __all__ = ["FIELDS", "Merge", "RefusedReturn", "ReturnFile", "merge_plans", "merge_returns", "read_return",
-           "value_of"]
+           "refusal", "value_of"]
