@@ -54,10 +54,8 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
 
 def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> str:
     """Merge the returns into the open workbook (`files`, else the newest returns folder's replied files)."""
-    from sheetsync.errors import SheetsyncError
-    from sheetsync.round.merge import RefusedReturn, ReturnFile, merge_plans, read_return, refusal
-    from sheetsync.round.report import ReturnRead
-    from sheetsync.snapshots import load_plan, snapshot
+    from sheetsync.round.merge import merge_files
+    from sheetsync.snapshots import snapshot
 
     path = workbook_path(book)
     settings = read_settings(book, path.parent)
@@ -66,23 +64,8 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     if not chosen:
         return (f"No returns to merge: no file in '{_newest_folder(path) or 'a returns folder'}' has been saved "
                 "by its owner yet. Put the files owners send back in the returns folder beside this workbook.")
-    accepted: list[ReturnFile] = []
-    refused: list[ReturnRead] = []
-    bases = {}
-    for file in chosen:
-        try:
-            item = read_return(file, plan_path=path, ours=ours)
-            if item.stamp.base_snapshot not in bases:
-                try:
-                    bases[item.stamp.base_snapshot] = load_plan(path, item.stamp.base_snapshot, store=settings.store)
-                except SheetsyncError as exc:
-                    raise RefusedReturn(f"its base, snapshot {item.stamp.base_snapshot}, cannot be loaded "
-                                        f"({exc.detail})", path=file) from None
-            accepted.append(item)
-        except SheetsyncError as exc:
-            refused.append(ReturnRead(file=file.name, state="refused", reason=refusal(exc)))
-    merge = merge_plans(ours, accepted, bases, refused=refused)
-    if not accepted:
+    merge = merge_files(ours, chosen, plan_path=path, store=settings.store)
+    if not any(read.state == "merged" for read in merge.reads):
         _write_conflicts(book, merge, ours)
         return f"Nothing merged: none of the {len(chosen)} files could be merged (see the Conflicts sheet)."
     for sheet, cells in merge.writes.items():
