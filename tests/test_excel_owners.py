@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from builders import save_values
 from round_builders import edit_workbook, sample_workbook
 
 from sheetsync.excel.adapter import run_press
@@ -23,17 +24,6 @@ from sheetsync.snapshots import history
 AS_OF = date(2025, 4, 1)
 
 
-def _save_values(book: MemoryBook) -> None:
-    """What Excel's Save does for a MemoryBook: the file on disk becomes the values the user sees."""
-    from openpyxl import Workbook
-
-    out = Workbook()
-    out.remove(out.active)  # type: ignore[arg-type]
-    for name, sheet in book.sheets.items():
-        ws = out.create_sheet(name)
-        for (r, c), value in sheet.cells.items():
-            ws.cell(row=r, column=c, value=value)
-    out.save(book.path)
 
 
 @pytest.fixture
@@ -42,7 +32,7 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MemoryBook:
     monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
     path = sample_workbook(tmp_path / "Wessex plan.xlsx")
     opened = MemoryBook.from_file(path)
-    opened.on_save = _save_values
+    opened.on_save = save_values
     return opened
 
 
@@ -73,7 +63,9 @@ def test_send_then_merge_through_the_buttons(book: MemoryBook, tmp_path: Path) -
     assert message.startswith("Merged 2 of 2 returns: 1 rows updated (2 cells), 1 conflicts"), message
     assert "No return yet from: " in message and "DS Mark Ellery" in message
     # The merged values are in the open workbook, text never taken for a formula.
-    assert book.value("Action Plan", cell_of(book, "7.1", "update")) == "'=Audit repeated in April."
+    update_71 = cell_of(book, "7.1", "update")
+    assert book.value("Action Plan", update_71) == "=Audit repeated in April."
+    assert parse_a1(update_71) not in book.sheets["Action Plan"].formulas  # written as text, not a formula
     assert book.value("Action Plan", cell_of(book, "7.1", "date")) == date(2025, 4, 2)
     # The conflict keeps the lead's value; its cell is marked with both values.
     assert book.value("Action Plan", update_145) == "Lead: ISAC contract signed."

@@ -22,6 +22,7 @@ from sheetsync.excel.adapter import (
     read_settings,
     workbook_path,
 )
+from sheetsync.text import col_letter
 
 if TYPE_CHECKING:
     from sheetsync.model import Plan
@@ -70,7 +71,9 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
         return f"Nothing merged: none of the {len(chosen)} files could be merged (see the Conflicts sheet)."
     for sheet, cells in merge.writes.items():
         for cell, value in cells.items():
-            book.write_values(sheet, cell, [[_as_text_cell(value)]])
+            # Text goes in with Excel's text apostrophe, so "50%", "27/03/25" or "1.10" stays as the owner wrote
+            # it (the plan's own cell formats are left alone).
+            book.write_values(sheet, cell, [["'" + value if isinstance(value, str) and value else value]])
     for conflict in merge.conflicts:
         if conflict.cell:
             sheet, _, cell = conflict.cell.rpartition("!")
@@ -113,6 +116,8 @@ def _write_conflicts(book: ExcelBook, merge: Merge, ours: Plan) -> None:
     for n in merge.not_returned:
         rows.append(["no return yet", None, ", ".join(n.rows), None, n.owner, None, None, None, None, None])
     width = max(len(row) for row in rows)
+    book.set_text_format(CONFLICTS_SHEET, f"A1:A{len(rows)}")  # every column but the links is text
+    book.set_text_format(CONFLICTS_SHEET, f"C1:{col_letter(width)}{len(rows)}")
     book.write_values(CONFLICTS_SHEET, "A1", [
         [value if index == 1 and number >= 3 else _as_text_cell(value)
          for index, value in enumerate(row + [None] * (width - len(row)))] for number, row in enumerate(rows)])

@@ -97,7 +97,7 @@ def import_to_workbook(source: Path | str | bytes | os.PathLike[str], output: Pa
         raise OutputExistsError("is the import source; sheetsync never writes over its input", path=out,
                                 hint="Choose another output name")
     if out.exists() and not overwrite:
-        raise OutputExistsError("already exists", path=out, hint="Choose another name or pass --force")
+        raise OutputExistsError("already exists", path=out, hint="Choose another name or pass --overwrite")
     plan, report = import_plan(source, format=format)
     written = write_plan_workbook(plan, out, overwrite=overwrite)
     report.output = str(written)
