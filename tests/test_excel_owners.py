@@ -60,7 +60,7 @@ def test_send_then_merge_through_the_buttons(book: MemoryBook, tmp_path: Path) -
     book.sheets["Action Plan"].cells[parse_a1(update_145)] = "Lead: ISAC contract signed."
 
     message = run_press(book, press_merge_returns)
-    assert message.startswith("Merged 2 of 2 returns: 1 rows updated (2 cells), 1 conflicts"), message
+    assert message.startswith("Merged 2 of 2 returns: 1 row updated (2 cells), 1 conflict"), message
     assert "No return yet from: " in message and "DS Mark Ellery" in message
     # The merged values are in the open workbook, text never taken for a formula.
     update_71 = cell_of(book, "7.1", "update")

@@ -57,6 +57,7 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     """Merge the returns into the open workbook (`files`, else the newest returns folder's replied files)."""
     from sheetsync.round.merge import merge_files
     from sheetsync.snapshots import snapshot
+    from sheetsync.store.results import plural
 
     path = workbook_path(book)
     settings = read_settings(book, path.parent)
@@ -86,9 +87,10 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     book.save()
     taken = snapshot(path, message="Merge returns (Excel button)", store=settings.store)
     merged = sum(1 for read in merge.reads if read.state == "merged")
-    lines = [f"Merged {merged} of {len(chosen)} returns: {merge.rows_updated} rows updated "
-             f"({len(merge.updated)} cells), {len(merge.conflicts)} conflicts (the plan's value kept; orange "
-             f"cells carry both values), {len(merge.ignored)} ignored edits or files; snapshot {taken.id}."]
+    lines = [f"Merged {merged} of {plural(len(chosen), 'return')}: {plural(merge.rows_updated, 'row')} updated "
+             f"({plural(len(merge.updated), 'cell')}), {plural(len(merge.conflicts), 'conflict')} (the plan's value "
+             f"kept; orange cells carry both values), {len(merge.ignored)} ignored edits or files; "
+             f"snapshot {taken.id}."]
     if merge.not_returned:
         lines.append("No return yet from: " + ", ".join(n.owner for n in merge.not_returned) + ".")
     lines.append("The Conflicts sheet lists every conflict and ignored edit.")
