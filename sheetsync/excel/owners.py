@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.excel.adapter import (
-    ExcelBook,
+    MARKS_HEADER,
+    MARKS_SHEET,
     _as_text_cell,
     _entry,
     hyperlink_formula,
@@ -22,6 +23,7 @@ from sheetsync.excel.adapter import (
     read_settings,
     workbook_path,
 )
+from sheetsync.excel.book import ExcelBook
 from sheetsync.text import col_letter
 
 if TYPE_CHECKING:
@@ -75,14 +77,17 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
             # Text goes in with Excel's text apostrophe, so "50%", "27/03/25" or "1.10" stays as the owner wrote
             # it (the plan's own cell formats are left alone).
             book.write_values(sheet, cell, [["'" + value if isinstance(value, str) and value else value]])
+    ledger: list[list[Value]] = []
     for conflict in merge.conflicts:
         if conflict.cell:
             sheet, _, cell = conflict.cell.rpartition("!")
             before = book.cell_marking(sheet, cell)
             note = CONFLICT_NOTE.format(ours=conflict.ours or "(blank)", owner=conflict.owner,
                                         theirs=conflict.theirs or "(blank)", base=conflict.base or "(blank)")
-            book.mark_cell(sheet, cell, fill=CONFLICT_FILL,
-                           note=note if not before.note else f"{before.note}\n\n{note}")
+            note = note if not before.note else f"{before.note}\n\n{note}"
+            book.mark_cell(sheet, cell, fill=CONFLICT_FILL, note=note)
+            ledger.append([sheet, cell, CONFLICT_FILL, note, before.fill, before.note])
+    _record_marks(book, ledger)
     _write_conflicts(book, merge, ours)
     book.save()
     taken = snapshot(path, message="Merge returns (Excel button)", store=settings.store)
@@ -123,6 +128,22 @@ def _write_conflicts(book: ExcelBook, merge: Merge, ours: Plan) -> None:
     book.write_values(CONFLICTS_SHEET, "A1", [
         [value if index == 1 and number >= 3 else _as_text_cell(value)
          for index, value in enumerate(row + [None] * (width - len(row)))] for number, row in enumerate(rows)])
+
+
+def _record_marks(book: ExcelBook, rows: list[list[Value]]) -> None:
+    """Add the conflict marks to the adapter's marks ledger, so 'Clear marks' (and the next 'Validate and
+    snapshot', which starts by clearing sheetsync's marks) takes them away and leaves the user's own."""
+    if not rows:
+        return
+    if MARKS_SHEET not in book.sheet_names:
+        book.add_sheet(MARKS_SHEET, hidden=True)
+    used = book.read_used_range(MARKS_SHEET)
+    empty = used.values in ([], [[None]]) or used.first_row != 1
+    if empty:
+        rows = [list(MARKS_HEADER), *rows]
+    first = 1 if empty else used.first_row + len(used.values)
+    book.set_text_format(MARKS_SHEET, f"A{first}:{col_letter(len(MARKS_HEADER))}{first + len(rows) - 1}")
+    book.write_values(MARKS_SHEET, f"A{first}", [[_as_text_cell(v) for v in row] for row in rows])
 
 
 def _link(ref: str | None) -> Value:
