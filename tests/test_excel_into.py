@@ -98,8 +98,9 @@ def test_reads_back_as_the_same_plan_with_buttons_settings_and_vba(tmp_path: Pat
     assert read_plan(out).canonical_json() == read_plan(source).canonical_json()
     after = parts(out)
     vml = b"".join(data for name, data in after.items() if name.endswith(".vml")).decode()
-    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
-        "ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
+    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [b.macro for b in buttons()]
+    assert [b.macro for b in buttons()] == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners",
+                                            "MergeReturns", "ChaseOwners"]
     if notes:
         assert "Checked by the PPU" in after["xl/comments/comment1.xml"].decode()
         ids = re.findall(r'id="(_x0000_s\d+)"', vml)

@@ -66,9 +66,9 @@ def test_the_vba_is_one_line_calls_into_python() -> None:
     source = (MACROS_DIR / "SheetSync.bas").read_text()
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
     assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks",
-                                            "SendToOwners", "MergeReturns"}
+                                            "SendToOwners", "MergeReturns", "ChaseOwners"}
     for _, body in bodies:
-        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.(adapter|owners) as m; m\.[a-z_]+\(\)"',
+        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.(adapter|owners|chase) as m; m\.[a-z_]+\(\)"',
                             body), body
     import importlib
 
@@ -92,7 +92,8 @@ def test_buttons_run_our_subs(built: Path) -> None:
         rels = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
         types = package.read("[Content_Types].xml").decode()
     macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
-    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
+    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns",
+                      "ChaseOwners"]
     subs = set(SUB.findall((MACROS_DIR / "SheetSync.bas").read_text()))
     assert set(macros) <= subs
     assert "vmlDrawing" in rels  # the buttons hang off the plan sheet

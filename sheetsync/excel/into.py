@@ -1,13 +1,13 @@
 """`sheetsync excel build --into THEIR.xlsx -o THEIR.xlsm`: the buttons in the force's own workbook.
 
 Their workbook is patched, never loaded and saved (`sheetsync.package`: untouched parts are copied raw). What
-changes is what Excel itself changes when a workbook gains a VBA project and five form buttons:
+changes is what Excel itself changes when a workbook gains a VBA project and its form buttons:
 
 - the workbook part's content type becomes macro-enabled, and it gains `xl/vbaProject.bin` (source only, see
   `sheetsync.excel.vba`) with its relationship and a `bin` content type;
 - Excel's code names: `codeName` on workbookPr and on each sheet's sheetPr that lacks one (pyOpenVBA's record
   of what Excel writes; the only change to sheets other than the plan sheet);
-- on the plan sheet, a VML drawing with the five buttons right of the grid (merged into the sheet's existing
+- on the plan sheet, a VML drawing with the buttons right of the grid (merged into the sheet's existing
   VML drawing when it has notes) and the `legacyDrawing` element pointing at it;
 - two new sheets, Settings (plain cells: their styles part stays as it is) and the hidden xlwings.conf, their
   text in the workbook's shared strings when it has a table (Excel moves inline strings there on its next save).
