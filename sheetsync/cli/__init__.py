@@ -19,6 +19,7 @@ from sheetsync.cli import (  # noqa: F401  (each module registers its commands)
     owners,
     plan,
     report,
+    store,
 )
 from sheetsync.cli.app import cli
 

@@ -10,8 +10,8 @@ import click
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
     as_of_option,
-    force_option,
     handle_errors,
+    overwrite_option,
 )
 
 
@@ -24,7 +24,7 @@ from sheetsync.cli.options import (
               help="A CSV of the forces expected (name, then name variants); default: the 43 territorial forces "
                    "of England and Wales and British Transport Police.")
 @as_of_option
-@force_option
+@overwrite_option
 @handle_errors
 def collate(inputs: tuple[Path, ...], output: Path, roster: Path | None, as_of: date | None,
             overwrite: bool) -> None:

@@ -25,7 +25,7 @@ class ImportFormatChoice(click.Choice[str]):
     def __init__(self) -> None:
         self.case_sensitive = True
 
-    @functools.cached_property
+    @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
         from sheetsync.importers.registry import format_names
 
