@@ -15,9 +15,9 @@ from sheetsync.cli.options import (
     OUTPUT_FOLDER,
     as_of_option,
     echo_json,
-    force_option,
     handle_errors,
     json_option,
+    overwrite_option,
     plan_argument,
     store_option,
 )
@@ -31,7 +31,7 @@ from sheetsync.cli.options import (
               help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
 @as_of_option
 @store_option
-@click.option("--force", "overwrite", is_flag=True, help="Overwrite returns of the same names already in DIR.")
+@click.option("--overwrite", "overwrite", is_flag=True, help="Replace returns of the same names already in DIR.")
 @json_option
 @handle_errors
 def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None, store: Path | None,
@@ -54,7 +54,7 @@ def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None,
 @click.option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
 @click.option("--snapshot", "take_snapshot", is_flag=True, help="Snapshot OUT after merging.")
 @store_option
-@force_option
+@overwrite_option
 @json_option
 @handle_errors
 def merge(plan: Path, returns: tuple[Path, ...], output: Path | None, dry_run: bool, take_snapshot: bool,
