@@ -11,9 +11,8 @@ each of them the row; rows with no real owner go to the lead as "unassigned".
 from __future__ import annotations
 
 import csv
-import hashlib
+import getpass
 import io
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -433,7 +432,7 @@ def chase(plan_path: str | Path, *, output: str | Path | None = None, as_of: dat
                                          overwrite=overwrite))
     if smtp is None:
         return ChaseResult(chase_round, tuple(written), dry_run=dry_run)
-    log = ChaseLog.for_plan(path, store)
+    log = ChaseLog(path, store, force=plan.force)
     already = set() if again else log.chased_on(day)
     to_send = [d for d in drafts if d.owner.key not in already]
     skipped = tuple(d.owner.owner for d in drafts if d.owner.key in already)
@@ -464,65 +463,58 @@ class SmtpTarget:
 
 
 class ChaseLog:
-    """Which owners were sent their chase on which day, for one plan: an append-only JSON-lines file beside the
-    snapshot store (`<store>.chases.jsonl`), one line per message sent."""
+    """Which owners were sent their chase on which day, for one plan. Kept in the snapshot store itself (the file
+    store or the team database), so a team chasing from several PCs never sends an owner the same chase twice in
+    a day."""
 
-    def __init__(self, path: Path, plan_key: str) -> None:
-        self.path = path
-        self.plan_key = plan_key
+    def __init__(self, plan_path: Path, store: str | Path | None, *, force: str | None) -> None:
+        from sheetsync.store.ledger import plan_key
 
-    @classmethod
-    def for_plan(cls, plan_path: Path, store: str | Path | None) -> ChaseLog:
-        from sheetsync.snapshots import store_address
-
-        location = store_address(plan_path, store)
-        if isinstance(location, Path):
-            log = Path(f"{location}.chases.jsonl")
-        else:  # a team database: the log sits in the user's sheetsync folder, one per database
-            text = location if isinstance(location, str) else location.location
-            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-            log = Path.home() / ".sheetsync" / f"chases-{digest}.jsonl"
-        return cls(log, plan_path.stem.casefold())
+        self.plan_path = plan_path
+        self.store = store
+        self.plan_key = plan_key(plan_path, force)
 
     def chased_on(self, day: date) -> set[str]:
         """The owner keys sent a chase for this plan on `day`."""
-        try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
+        from sheetsync.snapshots import store_address
+        from sheetsync.store.repository import open_repository
+
+        address = store_address(self.plan_path, self.store)
+        if not isinstance(address, str | Path):
+            return address.chased(self.plan_key, day.isoformat())
+        if isinstance(address, Path) and not address.exists():
             return set()
-        except OSError as exc:
-            raise StoreError(f"cannot read the chase log ({exc.strerror or exc})", path=self.path,
-                             hint="Check the folder is reachable") from exc
-        found: set[str] = set()
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a crash: that message was not recorded as sent
-            if isinstance(entry, dict) and entry.get("plan") == self.plan_key and entry.get("day") == day.isoformat():
-                found.add(str(entry.get("owner")))
-        return found
+        with open_repository(address, mode="read") as repository:
+            return repository.chased(self.plan_key, day.isoformat())
 
     def record(self, day: date, owner_keys: Iterable[str]) -> None:
-        """Append one line per owner sent, flushed to disk before returning."""
+        """Record one chase per owner sent, durably, before returning."""
+        from sheetsync.snapshots import store_address
+        from sheetsync.store.repository import ChaseRecord, open_repository
+
         keys = list(owner_keys)
         if not keys:
             return
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        text = "".join(json.dumps({"plan": self.plan_key, "owner": key, "day": day.isoformat(), "sent_at": stamp},
-                                  ensure_ascii=False) + "\n" for key in keys)
+        records = [ChaseRecord(self.plan_key, key, day.isoformat(), stamp, _user()) for key in keys]
+        address = store_address(self.plan_path, self.store)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(fd, text.encode("utf-8"))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            raise StoreError(f"the messages were sent but could not be recorded ({exc.strerror or exc})",
-                             path=self.path, hint="Do not send again today without checking who received them") \
-                from exc
+            if not isinstance(address, str | Path):
+                with address.append() as appender:
+                    appender.add_chases(records)
+                return
+            with open_repository(address, mode="write") as repository, repository.append() as appender:
+                appender.add_chases(records)
+        except SheetsyncError as exc:
+            raise StoreError(f"the messages were sent but could not be recorded ({exc})",
+                             hint="Do not send again today without checking who received them") from exc
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
 
 
 _RETURN_WORDS = re.compile(r"\breturns?\b|\bNPCC\b|progress update", re.IGNORECASE)

@@ -204,7 +204,7 @@ def test_send_delivers_records_and_never_repeats_the_same_day(tmp_path: Path,
         assert message["To"] == rcpts[0]
         assert message["X-Unsent"] is None  # a sent message is not a draft
         assert message["Subject"].startswith("OFFICIAL: Stalking action plan:")
-    recorded = ChaseLog.for_plan(plan_path, store).chased_on(AS_OF)
+    recorded = ChaseLog(plan_path, store, force="Wessex Vale Police").chased_on(AS_OF)
     assert len(recorded) == 3  # Paula's refused message is not recorded as sent
     again = _run([*args, "--overwrite"])
     assert len(inbox.messages) == 3, again.output  # not sent again the same day
@@ -221,7 +221,7 @@ def test_dry_run_sends_nothing(tmp_path: Path, smtp_server: tuple[_Inbox, int]) 
     assert "dry run, nothing sent; would send to:" in result.output
     assert "rachel.okafor@wessex.police.uk" in result.output
     assert inbox.messages == []
-    assert not ChaseLog.for_plan(plan_path, tmp_path / "s.db").chased_on(AS_OF)
+    assert not ChaseLog(plan_path, tmp_path / "s.db", force="Wessex Vale Police").chased_on(AS_OF)
 
 
 def test_unreachable_server_is_one_line_and_nothing_is_recorded(tmp_path: Path) -> None:
@@ -233,7 +233,7 @@ def test_unreachable_server_is_one_line_and_nothing_is_recorded(tmp_path: Path) 
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: cannot reach the mail server 127.0.0.1:"), lines
     assert "Traceback" not in result.output
-    assert not ChaseLog.for_plan(plan_path, tmp_path / "s.db").chased_on(AS_OF)
+    assert not ChaseLog(plan_path, tmp_path / "s.db", force="Wessex Vale Police").chased_on(AS_OF)
 
 
 def test_bad_options_are_one_line(tmp_path: Path) -> None:
@@ -315,3 +315,16 @@ def test_the_chase_owners_button_writes_the_drafts_beside_the_workbook(tmp_path:
     assert len(list(folder.glob("*.eml"))) == 6 and (folder / "chase-summary.html").exists()
     again = run_press(book, lambda b: press_chase_owners(b, as_of=AS_OF))
     assert f"{folder} (2)" in again  # a second press never overwrites the first drafts
+
+
+def test_the_chase_record_is_kept_in_the_store_itself(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = tmp_path / "store.db"
+    log = ChaseLog(tmp_path / "plan.xlsx", store, force="Wessex Vale Police")
+    log.record(AS_OF, ["rachel okafor"])
+    with sqlite3.connect(store) as conn:
+        rows = conn.execute("SELECT plan_key, owner_key, day FROM chases").fetchall()
+    assert rows == [("plan|wessex vale police", "rachel okafor", "2025-03-20")]
+    assert ChaseLog(tmp_path / "elsewhere" / "plan.xlsx", store, force="Wessex Vale Police").chased_on(AS_OF) == {
+        "rachel okafor"}

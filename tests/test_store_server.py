@@ -64,16 +64,16 @@ def count(cluster: PgCluster, database: str, table: str = "snapshots") -> int:
 
 def test_init_makes_the_schema_the_migrations_and_an_insert_only_role(pg_cluster: PgCluster, team: str) -> None:
     db = database_of(team)
-    assert pg_cluster.psql("SELECT version, applied_by FROM sheetsync.migrations", database=db) == "1|owner"
+    assert pg_cluster.psql("SELECT version, applied_by FROM sheetsync.migrations", database=db) == "1|owner\n2|owner"
     grants = pg_cluster.psql("SELECT table_name, string_agg(privilege_type, ',' ORDER BY privilege_type) FROM "
                              "information_schema.role_table_grants WHERE grantee = 'sheetsync_app' "
                              "GROUP BY table_name ORDER BY table_name", database=db)
-    assert grants.splitlines() == ["blobs|INSERT,SELECT", "migrations|SELECT", "plans|INSERT,SELECT",
-                                   "snapshots|INSERT,SELECT"]
+    assert grants.splitlines() == ["blobs|INSERT,SELECT", "chases|INSERT,SELECT", "migrations|SELECT",
+                                   "plans|INSERT,SELECT", "snapshots|INSERT,SELECT"]
     assert pg_cluster.psql("SELECT pg_has_role('clerk', 'sheetsync_app', 'USAGE')") == "t"
     # Again: nothing changes, nothing breaks (an upgrade is the same command).
     again = postgres.init_store(pg_cluster.owner_url(db), members=("clerk",))
-    assert again.schema_version == 1 and not again.created_role
+    assert again.schema_version == len(postgres.MIGRATIONS) == 2 and not again.created_role
     assert "role sheetsync_app updated" in again.describe()
 
 
@@ -87,6 +87,7 @@ def test_the_app_role_may_add_but_never_change_or_remove(pg_cluster: PgCluster, 
                     "UPDATE sheetsync.blobs SET data = 'x'",
                     "DELETE FROM sheetsync.plans",
                     "DELETE FROM sheetsync.migrations",
+                    "DELETE FROM sheetsync.chases",
                     "DROP TABLE sheetsync.snapshots"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql)
@@ -113,7 +114,7 @@ def test_even_the_owner_is_refused_by_the_triggers_and_a_tamper_past_them_is_cau
     assert [p.describe() for p in result.problems] == [
         "snapshot 1: its fields were altered after it was saved (they no longer match its hash)"]
     assert pg_cluster.psql("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'append_only%' AND tgenabled = 'O'",
-                           database=db) == "8"
+                           database=db) == "10"  # two (rows, truncate) on each of the five tables
 
 
 def test_cli_store_init_and_a_snapshot_through_the_app_role(pg_cluster: PgCluster, pg_database: str,
@@ -453,3 +454,21 @@ def test_an_sql_server_url_reaches_the_server_store_and_names_its_missing_driver
     url = "mssql+pyodbc://jo@127.0.0.1:1/plans?driver=ODBC+Driver+18+for+SQL+Server"
     with pytest.raises(ConfigError, match="needs the database driver pyodbc, which is not installed"):
         snapshots.history(tmp_path / "p.xlsx", store=url)
+
+
+def test_a_chase_recorded_in_the_team_store_is_seen_from_every_pc(team: str, tmp_path: Path) -> None:
+    """Two leads on two PCs, one team database: an owner chased from one is not chased again today from the
+    other (the record lives in the store, through the app role's INSERT and SELECT)."""
+    from datetime import date
+
+    from sheetsync.chasing import ChaseLog
+
+    day = date(2025, 3, 20)
+    first_pc = ChaseLog(tmp_path / "pc1" / "ActionPlan.xlsx", team, force="Exampleshire Police")
+    second_pc = ChaseLog(tmp_path / "pc2" / "ActionPlan.xlsx", team, force="Exampleshire Police")
+    assert second_pc.chased_on(day) == set()
+    first_pc.record(day, ["rachel okafor", "claire dunmore"])
+    assert second_pc.chased_on(day) == {"rachel okafor", "claire dunmore"}
+    assert second_pc.chased_on(date(2025, 3, 21)) == set()
+    other_plan = ChaseLog(tmp_path / "pc2" / "Other.xlsx", team, force="Exampleshire Police")
+    assert other_plan.chased_on(day) == set()

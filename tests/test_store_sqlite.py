@@ -434,6 +434,7 @@ def as_schema_1(db: Path) -> None:
             conn.execute("UPDATE snapshots SET prev_hash = ?, row_hash = ? WHERE id = ?",
                          (fields["prev_hash"], fields["row_hash"], fields["id"]))
         conn.execute("ALTER TABLE snapshots DROP COLUMN workbook_parts")
+        conn.execute("DROP TABLE chases")  # added by migration 3, after schema 1
         conn.execute("PRAGMA user_version = 1")
     Path(f"{db}.heads").unlink()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sheetsync.errors import StoreError
-from sheetsync.store.repository import Blob, PlanRecord, SnapshotHead, SnapshotRow, StoredBlob
+from sheetsync.store.repository import Blob, ChaseRecord, PlanRecord, SnapshotHead, SnapshotRow, StoredBlob
 
 
 @dataclass
@@ -22,6 +22,7 @@ class _Data:
     blobs: dict[int, StoredBlob] = field(default_factory=dict)
     blob_ids: dict[str, int] = field(default_factory=dict)
     snapshots: dict[int, SnapshotRow] = field(default_factory=dict)
+    chases: list[ChaseRecord] = field(default_factory=list)
 
 
 class MemoryRepository:
@@ -86,6 +87,9 @@ class MemoryRepository:
     def count(self, plan_key: str) -> int:
         return sum(1 for row in self._data.snapshots.values() if row.plan_key == plan_key)
 
+    def chased(self, plan_key: str, day: str) -> set[str]:
+        return {r.owner_key for r in self._data.chases if r.plan_key == plan_key and r.day == day}
+
     @contextlib.contextmanager
     def append(self) -> Iterator[_Appender]:
         with self._lock:
@@ -109,6 +113,7 @@ class _Appender:
         self.plans: list[PlanRecord] = []
         self.blobs: dict[str, StoredBlob] = {}
         self.rows: list[SnapshotRow] = []
+        self.chases: list[ChaseRecord] = []
 
     def latest(self, plan_key: str) -> SnapshotHead | None:
         return self.repository.latest(plan_key)
@@ -121,6 +126,9 @@ class _Appender:
 
     def add_plan(self, plan: PlanRecord) -> None:
         self.plans.append(plan)
+
+    def add_chases(self, records: Sequence[ChaseRecord]) -> None:
+        self.chases.extend(records)
 
     def add_blobs(self, blobs: Sequence[Blob]) -> dict[str, int]:
         data = self.repository._data
@@ -163,6 +171,7 @@ class _Appender:
             data.blob_ids[blob.hash] = blob.id
         for row in self.rows:
             data.snapshots[row.id] = row
+        data.chases.extend(self.chases)
 
 
 __all__ = ["MemoryRepository"]

@@ -39,6 +39,7 @@ from sheetsync.errors import ConfigError, StoreError
 from sheetsync.store.repository import (
     COLUMNS,
     Blob,
+    ChaseRecord,
     Mode,
     PlanRecord,
     SnapshotHead,
@@ -52,6 +53,7 @@ from sheetsync.store.server_schema import (
     ROLE_NAME,
     SCHEMA,
     blobs,
+    chases,
     grant_app_role,
     migrate,
     migrations,
@@ -188,6 +190,12 @@ class ServerRepository:
     def count(self, plan_key: str) -> int:
         rows = self._read(sa.select(sa.func.count()).select_from(snapshots).where(snapshots.c.plan_key == plan_key))
         return int(rows[0][0]) if rows else 0
+
+    def chased(self, plan_key: str, day: str) -> set[str]:
+        if self.schema_version < 2:  # opened read-only before the chases table was added
+            return set()
+        rows = self._read(sa.select(chases.c.owner_key).where(chases.c.plan_key == plan_key, chases.c.day == day))
+        return {str(row.owner_key) for row in rows}
 
     @contextlib.contextmanager
     def append(self) -> Iterator[_Appender]:
@@ -327,6 +335,11 @@ class _Appender:
 
     def plans_named(self, stem: str) -> list[PlanRecord]:
         return _plans_named(self._query, stem)
+
+    def add_chases(self, records: Sequence[ChaseRecord]) -> None:
+        if records:
+            self.conn.execute(chases.insert(), [{"plan_key": r.plan_key, "owner_key": r.owner_key, "day": r.day,
+                                                 "sent_at": r.sent_at, "who": r.who} for r in records])
 
     def add_plan(self, plan: PlanRecord) -> None:
         values = {"key": plan.key, "stem": plan.stem, "name": plan.name, "force": plan.force,

@@ -124,6 +124,18 @@ class StoredBlob:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ChaseRecord:
+    """One chase message sent (`sheetsync chase --send`): which plan, to which owner, on which day. Kept in the
+    store so a team chasing from several PCs never sends an owner the same chase twice in a day; not chained."""
+
+    plan_key: str
+    owner_key: str
+    day: str  # ISO date the chase was judged on
+    sent_at: str  # ISO 8601, UTC
+    who: str
+
+
 class Appender(Protocol):
     """The writes allowed inside `Repository.append()`, under the store's write lock."""
 
@@ -149,6 +161,9 @@ class Appender(Protocol):
         """Store blobs under their own ids (copying a store: manifests name blobs by id, and the row hashes cover
         the manifests). One already there with the same id and hash is skipped; the same id or hash with the other
         different is a StoreError."""
+
+    def add_chases(self, records: Sequence[ChaseRecord]) -> None:
+        """Record chase messages sent (append-only, like everything else in the store)."""
 
 
 class Repository(Protocol):
@@ -202,6 +217,9 @@ class Repository(Protocol):
     def count(self, plan_key: str) -> int:
         """How many snapshots the plan has."""
 
+    def chased(self, plan_key: str, day: str) -> set[str]:
+        """The owner keys sent a chase for the plan on `day` (an ISO date)."""
+
     def append(self) -> AbstractContextManager[Appender]:
         """The store's write lock and one transaction; durable when the block exits normally (see the module
         docstring)."""
@@ -247,5 +265,18 @@ def open_repository(store: str | os.PathLike[str], *, mode: Mode = "write") -> R
     return repository
 
 
-__all__ = ["COLUMNS", "SCHEMES", "Appender", "Blob", "Mode", "PlanRecord", "Repository", "SnapshotHead", "SnapshotRow",
-           "StoredBlob", "is_url", "open_repository"]
+__all__ = [
+    "COLUMNS",
+    "SCHEMES",
+    "Appender",
+    "Blob",
+    "ChaseRecord",
+    "Mode",
+    "PlanRecord",
+    "Repository",
+    "SnapshotHead",
+    "SnapshotRow",
+    "StoredBlob",
+    "is_url",
+    "open_repository",
+]

@@ -72,7 +72,19 @@ snapshots = sa.Table(
     sa.Column("workbook_parts", sa.LargeBinary),
     sa.Index("snapshots_plan", "plan_key", "id"),
 )
-TABLES = (migrations, plans, blobs, snapshots)
+# The chase messages sent (sheetsync chase --send), so a team never chases an owner twice in a day (migration 2).
+chases = sa.Table(
+    "chases", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("plan_key", sa.Unicode(400), nullable=False),
+    sa.Column("owner_key", sa.Unicode(400), nullable=False),
+    sa.Column("day", sa.Unicode(10), nullable=False),
+    sa.Column("sent_at", sa.Unicode(40), nullable=False),
+    sa.Column("who", sa.UnicodeText, nullable=False),
+    sa.Index("chases_day", "plan_key", "day"),
+)
+TABLES = (migrations, plans, blobs, snapshots)  # made by migration 1
+ALL_TABLES = (*TABLES, chases)
 
 # PostgreSQL: refuse UPDATE, DELETE and TRUNCATE on every table, whoever asks (SQLSTATE 42501).
 _REFUSE_FUNCTION = f"""
@@ -91,16 +103,27 @@ def _create_schema_1(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(_REFUSE_FUNCTION))
         for table in TABLES:
-            name = f"{SCHEMA}.{table.name}"
-            conn.execute(sa.text(f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {name} FOR EACH ROW "
-                                 f"EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
-            conn.execute(sa.text(f"CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON {name} "
-                                 f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
+            _append_only(conn, table)
+
+
+def _add_chases_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[chases], checkfirst=False)
+    if conn.dialect.name == "postgresql":
+        _append_only(conn, chases)
+
+
+def _append_only(conn: Connection, table: sa.Table) -> None:
+    name = f"{SCHEMA}.{table.name}"
+    conn.execute(sa.text(f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {name} FOR EACH ROW "
+                         f"EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
+    conn.execute(sa.text(f"CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON {name} "
+                         f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.refuse_change()"))
 
 
 # (description, step): MIGRATIONS[n] takes the store from schema n to n + 1.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("tables migrations, plans, blobs, snapshots; append-only triggers", _create_schema_1),
+    ("table chases (chase messages sent); append-only triggers", _add_chases_2),
 ]
 
 
@@ -143,8 +166,8 @@ def grant_app_role(conn: Connection, role: str, members: Sequence[str]) -> bool:
     exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": role}).first()
     if exists is None:
         conn.execute(sa.text(f"CREATE ROLE {quote(role)} NOLOGIN"))
-    tables = ", ".join(f"{SCHEMA}.{table.name}" for table in TABLES)
-    data_tables = ", ".join(f"{SCHEMA}.{table.name}" for table in (plans, blobs, snapshots))
+    tables = ", ".join(f"{SCHEMA}.{table.name}" for table in ALL_TABLES)
+    data_tables = ", ".join(f"{SCHEMA}.{table.name}" for table in (plans, blobs, snapshots, chases))
     for statement in (
         f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC",
         f"REVOKE ALL ON {tables} FROM PUBLIC",
@@ -169,5 +192,5 @@ def _current_user(conn: Connection) -> str:
         return "unknown"
 
 
-__all__ = ["DEFAULT_APP_ROLE", "LOCK_KEY", "MIGRATIONS", "ROLE_NAME", "SCHEMA", "TABLES", "blobs", "grant_app_role",
-           "metadata", "migrate", "migrations", "plans", "snapshots", "take_write_lock"]
+__all__ = ["ALL_TABLES", "DEFAULT_APP_ROLE", "LOCK_KEY", "MIGRATIONS", "ROLE_NAME", "SCHEMA", "TABLES", "blobs",
+           "chases", "grant_app_role", "metadata", "migrate", "migrations", "plans", "snapshots", "take_write_lock"]

@@ -33,6 +33,7 @@ from sheetsync.store import location
 from sheetsync.store.repository import (
     COLUMNS,
     Blob,
+    ChaseRecord,
     Mode,
     PlanRecord,
     SnapshotHead,
@@ -92,6 +93,17 @@ MIGRATIONS: list[str] = [
     # JSON {"v", "zlib", "parts"} (see packing.Part); NULL for snapshots taken before.
     """
     ALTER TABLE snapshots ADD COLUMN workbook_parts BLOB
+    """,
+    # 2 -> 3: the chase messages sent (sheetsync chase --send), so an owner is not chased twice in a day.
+    """
+    CREATE TABLE chases (
+        plan_key TEXT NOT NULL,
+        owner_key TEXT NOT NULL,
+        day TEXT NOT NULL,              -- ISO date the chase was judged on
+        sent_at TEXT NOT NULL,          -- ISO 8601, UTC
+        who TEXT NOT NULL
+    );
+    CREATE INDEX chases_day ON chases (plan_key, day)
     """,
 ]
 
@@ -259,6 +271,12 @@ class SQLiteRepository:
         total: int = self._query("SELECT count(*) FROM snapshots WHERE plan_key = ?", (plan_key,)).fetchone()[0]
         return total
 
+    def chased(self, plan_key: str, day: str) -> set[str]:
+        if self.schema_version < 3:  # a store opened read-only before its chase table was added
+            return set()
+        rows = self._query("SELECT owner_key FROM chases WHERE plan_key = ? AND day = ?", (plan_key, day))
+        return {row[0] for row in rows}
+
     @contextlib.contextmanager
     def append(self) -> Iterator[_Appender]:
         if self.mode != "write":
@@ -424,6 +442,10 @@ class _Appender:
         self.conn.executemany("INSERT INTO blobs (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
                               [(blob.hash, blob.size, blob.data) for blob in blobs])
         return _blob_ids(self._query, [blob.hash for blob in blobs])
+
+    def add_chases(self, records: Sequence[ChaseRecord]) -> None:
+        self.conn.executemany("INSERT INTO chases (plan_key, owner_key, day, sent_at, who) VALUES (?, ?, ?, ?, ?)",
+                              [(r.plan_key, r.owner_key, r.day, r.sent_at, r.who) for r in records])
 
     def copy_blobs(self, blobs: Sequence[StoredBlob]) -> None:
         self.conn.executemany("INSERT INTO blobs (id, hash, size, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
