@@ -18,7 +18,7 @@ from sheetsync.catalogue import catalogue
 from sheetsync.errors import ConfigError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation
 from sheetsync.validation import CODES, SEVERITY, Finding, ValidationReport, format_findings, validate
-from sheetsync.validation.facts import Context, Row
+from sheetsync.validation.facts import Context
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import SCOPES, code_table, rules
 from sheetsync.vocabulary import Vocabulary
@@ -118,10 +118,11 @@ def test_a_rule_sees_every_row_however_often_a_value_repeats() -> None:
     seen: list[str] = []
 
     @rule("missing-owner", "warning", scope="action", meaning="(test)")
-    def every_owner(ctx: Context, row: Row) -> Iterator[Hit]:
-        seen.append(row.trimmed)
-        if row.action.owner == "DI Sam Patel":
-            yield Hit("test")
+    def every_owner(ctx: Context) -> Iterator[Hit]:
+        for row in ctx.rows:
+            seen.append(row.trimmed)
+            if row.action.owner == "DI Sam Patel":
+                yield Hit("test", row=row)
 
     try:
         plan = full_plan()
