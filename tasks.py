@@ -25,6 +25,7 @@ SYSTEM_TOOLS = {  # command -> Debian package that provides it (the real-client 
     "soffice": ["libreoffice-calc-nogui", "libreoffice-writer-nogui"],
     "pdftoppm": ["poppler-utils"],
     "chromium": ["chromium"],
+    "bindfs": ["bindfs"],  # a real FUSE mount for the store's network-location test
 }
 
 

@@ -2,7 +2,7 @@
 
 xlwings' RunPython starts `python -B -c "import xlwings.utils; xlwings.utils.prepare_sys_path(...); <our call>"`,
 so xlwings is imported before sheetsync. This script builds a 200-row plan workbook, then times
-`python -B -c "import xlwings.utils; import sheetsync.excel_memory as m; m._bench_press(path, store)"` (the whole
+`python -B -c "import xlwings.utils; import sheetsync.excel.memory as m; m._bench_press(path, store)"` (the whole
 'Validate and snapshot' press against the in-memory workbook: read, validate, mark, Issues sheet, save, snapshot),
 prints medians, the share that is xlwings' own import, and the top `-X importtime` offenders.
 
@@ -47,7 +47,7 @@ LAUNCHER = Path(sys.executable).parent / "sheetsync-excel-python"
 def press(path: Path, store: Path, *, with_xlwings: bool = True, importtime: bool = False,
           launcher: bool = False) -> tuple[float, str]:
     code = ("import xlwings.utils; " if with_xlwings else "") + \
-        f"import sheetsync.excel_memory as m; m._bench_press({str(path)!r}, {str(store)!r})"
+        f"import sheetsync.excel.memory as m; m._bench_press({str(path)!r}, {str(store)!r})"
     if launcher:  # the interpreter `sheetsync excel setup` gives xlwings: RunPython calls it exactly like python
         args = [str(LAUNCHER), "-B", "-c", code]
     else:

@@ -1,16 +1,16 @@
 Attribute VB_Name = "SheetSync"
-' sheetsync buttons. Each Sub is one line: all logic lives in Python (sheetsync/excel.py).
+' sheetsync buttons. Each Sub is one line: all logic lives in Python (sheetsync/excel/adapter.py).
 ' RunPython comes from the xlwings module that "sheetsync excel build" embeds beside this one.
 Option Explicit
 
 Sub ValidateAndSnapshot()
-    RunPython "import sheetsync.excel as m; m.validate_and_snapshot()"
+    RunPython "import sheetsync.excel.adapter as m; m.validate_and_snapshot()"
 End Sub
 
 Sub ExportNpccUpdate()
-    RunPython "import sheetsync.excel as m; m.export_npcc_update()"
+    RunPython "import sheetsync.excel.adapter as m; m.export_npcc_update()"
 End Sub
 
 Sub ClearMarks()
-    RunPython "import sheetsync.excel as m; m.clear_marks()"
+    RunPython "import sheetsync.excel.adapter as m; m.clear_marks()"
 End Sub

@@ -23,10 +23,15 @@ _EXPORTS: dict[str, str] = {
     "write_plan_workbook": "sheetsync.template",
     "validate": "sheetsync.validation",
     "import_plan": "sheetsync.importers",
-    "snapshot": "sheetsync.store",
-    "history": "sheetsync.store",
-    "verify": "sheetsync.store",
-    "restore": "sheetsync.store",
+    "snapshot": "sheetsync.snapshots",
+    "history": "sheetsync.snapshots",
+    "verify": "sheetsync.snapshots",
+    "restore": "sheetsync.snapshots",
+    "restore_snapshot": "sheetsync.snapshots",
+    "load_plan": "sheetsync.snapshots",
+    "diff_snapshots": "sheetsync.snapshots",
+    "resolve_store": "sheetsync.snapshots",
+    "chain_head": "sheetsync.snapshots",
     "diff_plans": "sheetsync.diff",
     "render_report": "sheetsync.report",
 }
@@ -40,7 +45,17 @@ if TYPE_CHECKING:
     from sheetsync.model import Action, Plan, Recommendation
     from sheetsync.reader import read_plan
     from sheetsync.report import render_report
-    from sheetsync.store import history, restore, snapshot, verify
+    from sheetsync.snapshots import (
+        chain_head,
+        diff_snapshots,
+        history,
+        load_plan,
+        resolve_store,
+        restore,
+        restore_snapshot,
+        snapshot,
+        verify,
+    )
     from sheetsync.template import write_plan_workbook, write_template
     from sheetsync.validation import validate
     from sheetsync.vocabulary import Vocabulary, normalise

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Literal
 
@@ -70,6 +71,13 @@ HEADER_FIELDS: dict[str, tuple[str, ...]] = {
 HEADER_LABELS: dict[str, str] = {"force": "Force:", "executive_lead": "Executive Lead:",
                                  "operational_lead": "Operational Lead:"}
 
+# The workbook's own sheets and names, as the template writes them and the reader and the buttons look for them.
+PLAN_SHEET = "Action Plan"
+INSTRUCTIONS_SHEET = "Instructions"
+LISTS_SHEET = "Lists"
+STATUS_LIST_NAME = "StatusList"
+DATE_MAX = date(2030, 12, 31)  # the Date column's validation accepts dates up to this day
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DATED_UPDATE = re.compile(
     r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* )?(?:\d{4} )?update(?: \d{4})?$"
@@ -122,5 +130,20 @@ def column(field: Field) -> Column:
     return next(c for c in COLUMNS if c.field == field)
 
 
-__all__ = ["COLUMNS", "FIELDS", "HEADER_FIELDS", "HEADER_LABELS", "Column", "Field", "column", "heading_key",
-           "match_header_label", "match_heading"]
+__all__ = [
+    "COLUMNS",
+    "DATE_MAX",
+    "FIELDS",
+    "HEADER_FIELDS",
+    "HEADER_LABELS",
+    "INSTRUCTIONS_SHEET",
+    "LISTS_SHEET",
+    "PLAN_SHEET",
+    "STATUS_LIST_NAME",
+    "Column",
+    "Field",
+    "column",
+    "heading_key",
+    "match_header_label",
+    "match_heading",
+]

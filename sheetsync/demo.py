@@ -27,15 +27,15 @@ def sample_path(name: str) -> Path:
 def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = None) -> Iterator[str]:
     """Run the whole job and yield one line per step, naming each output."""
     from sheetsync.diff import format_diff
+    from sheetsync.excel.build import build_xlsm
     from sheetsync.files import write_text_atomic
     from sheetsync.importers import import_to_workbook
     from sheetsync.reader import read_plan
     from sheetsync.render_text import plan_summary
-    from sheetsync.report import render_report
+    from sheetsync.report import WRITERS, render_report, render_reports
     from sheetsync.store import diff_snapshots, snapshot
     from sheetsync.template import write_template
     from sheetsync.validation import format_findings, validate
-    from sheetsync.xlsm import build_xlsm
 
     as_of = as_of or RETURN_DATE
     outdir.mkdir(parents=True, exist_ok=True)
@@ -65,10 +65,9 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     write_text_atomic(changes_path, format_diff(changes, "html"), overwrite=True)
     yield f"diff            {changes.summary_line()} -> {changes_path}"
 
-    for fmt in ("docx", "xlsx", "html", "md"):
-        out = outdir / f"npcc-progress-update.{fmt}"
-        done = render_report(workbook, format=fmt, output=out, as_of=as_of, since=str(first_id), store=store,
-                             overwrite=True)
+    outputs = [(writer.format, outdir / f"npcc-progress-update{writer.suffixes[0]}") for writer in WRITERS]
+    for done in render_reports(workbook, outputs=outputs, as_of=as_of, since=str(first_id), store=store,
+                               overwrite=True):
         yield f"report          {done.describe()}"
     public = render_report(workbook, format="html", output=outdir / "public-progress-update.html", as_of=as_of,
                            since=str(first_id), store=store, public=True, overwrite=True)

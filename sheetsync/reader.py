@@ -15,15 +15,13 @@ import html
 import io
 import re
 import zipfile
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
-from itertools import accumulate, zip_longest
+from itertools import zip_longest
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sheetsync.collector import collector_paused
 from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
@@ -31,33 +29,30 @@ from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, assemble, split_owners, trusted
 from sheetsync.safety import Kind, check_workbook, read_limited
+from sheetsync.text import (
+    FURNITURE,
+    MARKING,
+    Value,
+    a1,
+    cell_text,
+    clean_text,
+    clean_texts,
+    col_letter,
+    non_text_indices,
+    parse_a1,
+)
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
-
-Value = str | int | float | bool | date | datetime | None
 
 HEADER_SCAN_ROWS = 60  # the heading row is looked for in the first rows of each sheet
 SKIP_SHEETS = {"lists", "instructions", "issues", "settings", "sheetsyncmarks", "xlwings.conf", "summary"}
 TEXT_FIELDS: tuple[str, ...] = ("evidence", "owner", "update", "supporting_documents")
 _NUMBER = int | float  # bool too, as a subclass of int; built once: `isinstance(v, int | float)` builds it per call
 _TEXT_COLUMNS = ("rec_text", "action_id", "evidence", "owner", "update", "supporting_documents")  # cleaned
-MARKING = re.compile(r"^(?:official(?:[\s\-–:]+sensitive)?|restricted|secret|protect|not protectively marked|"
-                     r"unclassified)(?:\s*[\-–:]\s*[a-z ]+)?$", re.IGNORECASE)
-FURNITURE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|continued(?: overleaf)?|\(continued\))$",
-                       re.IGNORECASE)
 ACTION_ID = re.compile(r"^\s*([a-z]{0,3}\d{1,3}\s*\.\s*\d{1,3}[a-z]?)(?=\s|$|[:\-–)])\s*[:\-–)]?\s*(.*)$",
                        re.DOTALL | re.IGNORECASE)
 # "7", "Rec 7", "Recommendation 7.", and a force's own local numbers ("L1", "29a")
 REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?([a-z]{0,3}\d{1,3}[a-z]?)\s*[.:)]?\s*$",
                         re.IGNORECASE)
-_TAG = re.compile(r"<\s*/?\s*(?:p|br|div|span|b|i|u|strong|em|li|ul|ol|font|td|tr|table|a)\b[^>]*>",
-                  re.IGNORECASE)
-_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li)\b[^>]*>", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
-# What makes clean_text do more than strip(): the one list both the cell-at-a-time test (_NEEDS_CLEAN) and the
-# column-at-a-time one (clean_texts) look for.
-_CLEAN_MARKERS = ("<", "&", "\r", "\n", "\t", "\u00a0", "\u2007", "\u202f", "  ")
-_NEEDS_CLEAN = re.compile("[" + "".join(re.escape(m) for m in _CLEAN_MARKERS if len(m) == 1) + "]|"
-                          + "|".join(re.escape(m) for m in _CLEAN_MARKERS if len(m) > 1))
 
 
 @dataclass
@@ -72,94 +67,6 @@ class Grid:
     merged: list[str] = field(default_factory=list)
     uncalculated: set[str] = field(default_factory=set)
     marking: str | None = None  # found in the page header or footer
-
-
-# ---------------------------------------------------------------------------------------------------- cells
-
-
-def col_letter(col: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row}"
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    """'G26' -> (26, 7); '$G$26' works too."""
-    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref.strip())
-    if not match:
-        raise ValueError(f"not an A1 address: {ref!r}")
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)), col
-
-
-def clean_text(value: Value) -> str | None:
-    """Cell text as sheetsync keeps it: HTML fragments and entities gone, spaces folded, blank -> None."""
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else _number_text(value)
-    if not _NEEDS_CLEAN.search(text):
-        return text.strip() or None
-    if "<" in text or "&" in text:
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _TAG.sub("", text)
-        text = html.unescape(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    text = "\n".join(line for line in lines if line)
-    return text or None
-
-
-def _number_text(value: Value) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def clean_texts(values: Sequence[Value]) -> list[str | None]:
-    """`[clean_text(v) for v in values]`, a column at a time. Nearly every cell only needs strip(); finding the
-    few that need more with one `str.find` per marker over the joined column costs far less than a regex search
-    per cell, which was the reader's largest cost on big sheets."""
-    needs_more = _not_text(values)
-    if needs_more or None in values:
-        texts: Sequence[str] = [v if isinstance(v, str) else "" for v in values]
-    else:
-        texts = cast("Sequence[str]", values)  # all str already
-    result = [text.strip() or None for text in texts]
-    joined = "\0".join(texts)  # no marker contains "\0", so none is found across two cells
-    ends: list[int] = []  # ends[i]: where cell i + 1 starts in `joined`
-    for marker in _CLEAN_MARKERS:
-        at = joined.find(marker)
-        while at != -1:
-            ends = ends or list(accumulate(len(text) + 1 for text in texts))
-            index = bisect_right(ends, at)
-            needs_more.append(index)
-            at = joined.find(marker, ends[index])
-    for index in set(needs_more):  # a cell holding several markers was listed once for each
-        result[index] = clean_text(values[index])
-    return result
-
-
-def _not_text(values: Sequence[Value]) -> list[int]:
-    """Indices of the values that are neither str nor None (counted in C first: usually there are none)."""
-    kinds = list(map(type, values))
-    if kinds.count(str) + kinds.count(type(None)) == len(kinds):
-        return []
-    return [index for index, kind in enumerate(kinds) if kind is not str and kind is not type(None)]
 
 
 def _is_blank(value: Value) -> bool:
@@ -579,7 +486,7 @@ class _RowReader:
         for name, col in self.fields.items():
             if name in TEXT_FIELDS:
                 values = self.column(col)
-                rows.update(offset for offset in _not_text(values) if isinstance(values[offset], _NUMBER))
+                rows.update(offset for offset in non_text_indices(values) if isinstance(values[offset], _NUMBER))
         return rows
 
     def read(self) -> None:
@@ -702,7 +609,7 @@ class _RowReader:
         if type(status_value) is str:  # the usual case, in short (_number_text of a str is the str itself)
             status_raw = status_value if status_value.strip() else None
         else:
-            status_raw = None if _is_blank(status_value) else _number_text(status_value)
+            status_raw = None if _is_blank(status_value) else cell_text(status_value)
         match = self.status_cache.get(status_raw or "")
         if match is None:
             match = self.status_cache[status_raw or ""] = self.vocab.normalise(status_raw)
@@ -739,7 +646,7 @@ class _RowReader:
             value = values.get(text_field)
             if isinstance(value, _NUMBER):
                 notes.append(trusted(ReadNote, kind="number-in-text-column", sheet=sheet,
-                                     cell=self.field_letters[text_field] + row_text, value=_number_text(value),
+                                     cell=self.field_letters[text_field] + row_text, value=cell_text(value),
                                      field=text_field, action=action_id, recommendation=rec.number,
                                      message=f"a number where the {text_field.replace('_', ' ')} text should be"))
         return (clean_text(values.get("owner")), clean_text(values.get("update")),
@@ -749,7 +656,7 @@ class _RowReader:
 def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str | None,
           rec: Recommendation | None, field_name: str | None = None, message: str = "") -> ReadNote:
     return trusted(ReadNote, kind=kind, sheet=sheet, cell=a1(row, col),
-                   value=None if value is None else _number_text(value), field=field_name, action=action,
+                   value=None if value is None else cell_text(value), field=field_name, action=action,
                    recommendation=rec.number if rec else None, message=message)
 
 
@@ -766,7 +673,7 @@ def _split_id(id_raw: Value, id_text: str | None, evidence: str | None) -> tuple
     """(id, evidence text, the id as typed when trimming changed it), from the id cell's value and the cleaned
     texts of the id and evidence cells."""
     if isinstance(id_raw, _NUMBER) and not isinstance(id_raw, bool):
-        return _number_text(round(float(id_raw), 3)), evidence, None
+        return cell_text(round(float(id_raw), 3)), evidence, None
     raw_text = id_raw if isinstance(id_raw, str) else None
     if id_text:
         match = ACTION_ID.match(id_text)
@@ -802,7 +709,7 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
         for sheet_row in range(r1 + 1, r2 + 1):
             result[(sheet_row, col)] = value
         notes.append(trusted(ReadNote, kind="merged-input-cell", sheet=grid.sheet, cell=first,
-                             value=None if _is_blank(value) else _number_text(value),
+                             value=None if _is_blank(value) else cell_text(value),
                              message=f"{ref} is one merged cell over {r2 - r1 + 1} rows; "
                                      "its value was applied to each"))
     return result, notes

@@ -13,39 +13,43 @@ columns or vocabulary: `python -m sheetsync template -o workbook_template.xlsx -
 from __future__ import annotations
 
 import io
-import math
 import os
-import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sheetsync.catalogue import Catalogue, catalogue
-from sheetsync.columns import COLUMNS, HEADER_LABELS, Column, column
+from sheetsync.columns import (
+    COLUMNS,
+    DATE_MAX,
+    HEADER_LABELS,
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    PLAN_SHEET,
+    STATUS_LIST_NAME,
+    Column,
+    column,
+)
 from sheetsync.columns import Field as ColumnField
 from sheetsync.errors import ConfigError
 from sheetsync.files import atomic_output
 from sheetsync.model import Action, Plan, Recommendation
-from sheetsync.vocabulary import DEFAULT_STATUSES, StatusDef
+from sheetsync.template_instructions import write_instructions
+from sheetsync.text import col_letter, row_height, wrapped_lines
+from sheetsync.vocabulary import DEFAULT_STATUSES
 
-PLAN_SHEET = "Action Plan"
-INSTRUCTIONS_SHEET = "Instructions"
-LISTS_SHEET = "Lists"
-STATUS_LIST_NAME = "StatusList"
 DEFAULT_MARKING = "OFFICIAL"
 LIST_SLOTS = 20  # rows the StatusList name covers on the Lists sheet: room for a force's own statuses
 SPARE_ROWS = 100  # unlocked rows below the grid, for a force's local actions
-DATE_MAX = date(2030, 12, 31)
 # Fixed document dates make the output byte-for-byte repeatable (the committed template can be regenerated).
 CREATED = datetime(2024, 9, 27, 0, 0, 0)
 EXTRA_WIDTH = 24.0
 # Arial: on every Windows and Mac, and LibreOffice's Liberation Sans has the same metrics, so row heights
 # estimated here fit in Excel and in LibreOffice alike.
 FONT = "Arial"
-LINE_PT = 12.75  # height of one line of 10 pt Arial
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 
 # Rows of the plan sheet (0-based, as XlsxWriter counts).
@@ -55,21 +59,6 @@ _HEADING_ROW = 6
 _FIRST_DATA_ROW = _HEADING_ROW + 1
 
 # What each national column is for, in plain English (the headings themselves come from columns.COLUMNS).
-_COLUMN_HELP: dict[str, str] = {
-    "rec_number": "The recommendation's number in the super-complaint report (7, 10, 11 ...). Local "
-                  "recommendations of your own can use your own numbers.",
-    "rec_text": "The recommendation as the report words it, including its deadline.",
-    "action_id": "The evidence requirement's number (7.1, 7.2 ...): one row for each.",
-    "evidence": "What the report says will show progress or completion. Blank where the report gives no "
-                "separate requirement.",
-    "owner": "The named person or team who owns this action. Not 'Chief Constables': a recommendation's "
-             "addressee is nobody's job.",
-    "update": "What your force has done and what is still to do, in plain English. Say what has happened, "
-              "not what will happen; start a new dated update instead of appending 'UPDATE:' to old text.",
-    "date": "The date of the update above (a real date, day/month/year, e.g. 27/03/2025).",
-    "status": "Pick from the dropdown (see the status words below).",
-    "supporting_documents": "Names or links of the documents that evidence the update.",
-}
 
 
 class TemplateButton(BaseModel):
@@ -192,39 +181,8 @@ def write_template(path: str | os.PathLike[str], *, force: str | None = None, ex
 # ------------------------------------------------------------------------------------------------- the builder
 
 
-def col_letter(index: int) -> str:
-    """0-based column index -> letters (0 -> 'A', 26 -> 'AA')."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _excel_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
-
-
-def _lines(text: str | None, width: float) -> int:
-    """Roughly how many wrapped lines `text` takes in a column `width` characters wide (10 pt Arial)."""
-    if not text:
-        return 1
-    per_line = max(1, int(width * 1.35) - 1)
-    total = 0
-    for part in text.split("\n"):
-        if len(part) <= per_line:
-            total += 1
-        elif len(part) > 4000:  # wrapping is pointless past the 409 pt limit
-            total += math.ceil(len(part) / per_line)
-        else:
-            total += max(1, len(textwrap.wrap(part, per_line, drop_whitespace=True)))
-    return total
-
-
-def _row_height(lines: int) -> float:
-    """Points for `lines` lines of 10 pt text; Excel's maximum row height is 409 pt."""
-    return float(min(409.0, LINE_PT * lines + 3))
 
 
 def _worksheet_class() -> type:
@@ -350,7 +308,7 @@ class _Builder:
         lists = self.wb.add_worksheet(LISTS_SHEET)
         layout = self._plan_sheet(plan_sheet)
         self._lists_sheet(lists)
-        self._instructions_sheet(instructions)
+        write_instructions(self, instructions)
         plan_sheet.activate()
         return layout
 
@@ -383,7 +341,7 @@ class _Builder:
         ws.merge_range(_TITLE_ROW, 0, _TITLE_ROW, self.last_col, "", self.f_title)
         self._text(ws, _TITLE_ROW, 0, title, self.f_title, where="the title")
         grid_width = sum(self._width(i) for i in range(self.last_col + 1))
-        ws.set_row(_TITLE_ROW, min(409, 18 * _lines(title, grid_width * 10 / 14) + 8))
+        ws.set_row(_TITLE_ROW, min(409, 18 * wrapped_lines(title, grid_width * 10 / 14) + 8))
 
         value_last = self.col_of["owner"]
         header_cells: dict[str, str] = {}
@@ -396,11 +354,11 @@ class _Builder:
                 "validate": "any", "input_title": HEADER_LABELS[field].rstrip(":"),
                 "input_message": "Type the name here (this cell is not protected)."})
             ws.set_row(row, 18)
-            header_cells[field] = f"{col_letter(2)}{row + 1}"
+            header_cells[field] = f"{col_letter(3)}{row + 1}"
 
         for i, col in enumerate(self.columns):
             ws.write_string(_HEADING_ROW, i, col.heading if isinstance(col, Column) else col, self.f_heading)
-        ws.set_row(_HEADING_ROW, _row_height(max(_lines(c.heading if isinstance(c, Column) else c, self._width(i))
+        ws.set_row(_HEADING_ROW, row_height(max(wrapped_lines(c.heading if isinstance(c, Column) else c, self._width(i))
                                                   for i, c in enumerate(self.columns))) + 6)
 
         row = _FIRST_DATA_ROW
@@ -416,7 +374,7 @@ class _Builder:
 
         if last_data >= _FIRST_DATA_ROW:
             ws.ignore_errors({"number_stored_as_text":
-                              f"A{_FIRST_DATA_ROW + 1}:{col_letter(self.last_col)}{last_input + 1}"})
+                              f"A{_FIRST_DATA_ROW + 1}:{col_letter(self.last_col + 1)}{last_input + 1}"})
         ws.autofilter(_HEADING_ROW, 0, max(last_data, _HEADING_ROW), self.last_col)
         ws.freeze_panes(_FIRST_DATA_ROW, 0)
         self._buttons(ws)
@@ -429,8 +387,8 @@ class _Builder:
         return TemplateLayout(
             title_cell="A1", header_cells=header_cells, heading_row=_HEADING_ROW + 1,
             first_row=_FIRST_DATA_ROW + 1, last_row=last_data + 1,
-            columns={field: col_letter(i) for field, i in self.col_of.items()},
-            extra_columns={key: col_letter(i) for key, i in self.extra_col.items()},
+            columns={field: col_letter(i + 1) for field, i in self.col_of.items()},
+            extra_columns={key: col_letter(i + 1) for key, i in self.extra_col.items()},
             status_list_ref=self._status_ref(), statuses=list(self.statuses))
 
     def _width(self, index: int) -> float:
@@ -456,13 +414,13 @@ class _Builder:
 
         needed = [self._action_row(ws, first + offset, action, rec) for offset, action in enumerate(actions)]
         # Merged text does not make its rows grow anywhere: share out the lines it needs.
-        rec_lines = max(_lines(rec.text, self._width(c_text)), _lines(rec.number, self._width(c_no)))
+        rec_lines = max(wrapped_lines(rec.text, self._width(c_text)), wrapped_lines(rec.number, self._width(c_no)))
         if rec_lines > sum(needed):
             extra = rec_lines - sum(needed)
             for i in range(len(needed)):
                 needed[i] += extra // len(needed) + (1 if i < extra % len(needed) else 0)
         for offset, lines in enumerate(needed):
-            ws.set_row(first + offset, _row_height(lines))
+            ws.set_row(first + offset, row_height(lines))
             ws.auto_rows.add(first + offset + 1)
         return last + 1
 
@@ -495,7 +453,7 @@ class _Builder:
             col = self.col_of[field]
             fmt = self.f_input if column(field).input else fixed
             self._text(ws, row, col, value, fmt, where=f"{where}, {column(field).heading}")
-            lines = max(lines, _lines(value, self._width(col)))
+            lines = max(lines, wrapped_lines(value, self._width(col)))
         c_date = self.col_of["date"]
         if a.date is not None:
             ws.write_datetime(row, c_date, datetime.combine(a.date, time()), self.f_date)
@@ -505,7 +463,7 @@ class _Builder:
             col = self.extra_col[key]
             value = a.extra.get(key)
             self._text(ws, row, col, value, self.f_input, where=f"{where}, {heading}")
-            lines = max(lines, _lines(value, self._width(col)))
+            lines = max(lines, wrapped_lines(value, self._width(col)))
         return lines
 
     @staticmethod
@@ -593,107 +551,6 @@ class _Builder:
         self._print_setup(ws, landscape=False)
         ws.protect("", {"format_columns": True, "format_rows": True})
 
-    # -- the Instructions sheet
-
-    def _instructions_sheet(self, ws: Any) -> None:
-        ws.set_column(0, 0, 22)
-        ws.set_column(1, 1, 34)
-        ws.set_column(2, 2, 70)
-        ws.hide_gridlines(2)
-        r = 0
-
-        def para(text: str, fmt: Any = None, height: float | None = None) -> None:
-            nonlocal r
-            ws.merge_range(r, 0, r, 2, "", fmt or self.f_text)
-            ws.write_string(r, 0, text, fmt or self.f_text)
-            ws.set_row(r, height or _row_height(_lines(text, 126)))
-            r += 1
-
-        def table_row(cells: Sequence[str], fmt: Any, fills: Sequence[Any] = ()) -> None:
-            nonlocal r
-            widths = (22, 34, 70)
-            for i, text in enumerate(cells):
-                ws.write_string(r, i, text, fills[i] if i < len(fills) and fills[i] is not None else fmt)
-            ws.set_row(r, _row_height(max(_lines(t, widths[i]) for i, t in enumerate(cells))))
-            r += 1
-
-        cat = self.cat
-        para("How to use this workbook", self.f_h1, 22)
-        para(f"This is your force's action plan in response to '{cat.report.title}' "
-             f"({cat.report.published:%-d %B %Y}). It keeps the national grid every force was given, so the "
-             "NPCC and your governance board can read it, and adds a dropdown for Status, a check on dates, "
-             "colours by status and protection for the report's own wording.")
-        para(f"The '{PLAN_SHEET}' sheet is protected without a password: the report's wording (grey cells) "
-             "is locked so it cannot be changed by accident; every white cell is yours to fill in. To change "
-             "anything else use Review > Unprotect Sheet (no password is needed), then protect it again.")
-        r += 1
-        para("Filling in the header", self.f_h2, 20)
-        para(f"Type your force's name, the executive (chief officer) lead and the operational lead beside "
-             f"{', '.join(repr(v) for v in HEADER_LABELS.values())} at the top of the '{PLAN_SHEET}' sheet.")
-        r += 1
-        para("The columns", self.f_h2, 20)
-        table_row(("Column", "Who fills it in", "What goes in it"), self.f_table_head)
-        for col in COLUMNS:
-            table_row((col.heading, "Your force" if col.input else "The report (locked)", _COLUMN_HELP[col.field]),
-                      self.f_cell)
-        para("One row per evidence requirement. The recommendation's number and text sit on its first row and "
-             "are merged down over its other rows. Columns to the right of the national ones are your own.")
-        para("Local actions of your own: add them in the empty rows below the grid (they are not locked), "
-             "giving each a number of your own. To insert a row inside a recommendation, unprotect the sheet "
-             "first.")
-        r += 1
-        para("Status words", self.f_h2, 20)
-        table_row(("Status", "Counts as", "What it means"), self.f_table_head)
-        for status in DEFAULT_STATUSES:
-            table_row((status.name, _counts_as(status), _meaning(status)), self.f_cell,
-                      fills=(self.f_status_cell[status.name.casefold()],))
-        para(f"Pick the status from the dropdown in the Status column. The words come from the '{LISTS_SHEET}' "
-             f"sheet (the name {STATUS_LIST_NAME}); add your own words there, for example 'At Risk'. If you type "
-             "something that is not on the list, Excel warns you; a percentage such as 'In Progress 50%' is "
-             "fine. RAG colours (Red, Amber, Green) are a rating, not a status: do not type them here.")
-        para(f"Dates: the Date column takes a real date between {cat.report.published:%-d %B %Y} and "
-             f"{DATE_MAX:%-d %B %Y}; type it day/month/year (27/03/2025). Excel refuses anything else.")
-        r += 1
-        para("Deadlines", self.f_h2, 20)
-        table_row(("Recommendation", "About", "Deadline"), self.f_table_head)
-        for rec in cat.recommendations:
-            labels = [cat.deadline_rules[rule].label for rule in rec.deadline_rules]
-            when = "; ".join(f"{d:%-d %B %Y} ({label})" for d, label in zip(rec.deadlines, labels, strict=True))
-            table_row((rec.number, rec.about, when), self.f_cell)
-        para("Hover over a recommendation's number on the plan sheet to see its deadline.")
-        r += 1
-        para("Checking the plan and keeping its history", self.f_h2, 20)
-        if self.buttons:
-            para("The buttons at the top of the plan sheet run sheetsync on this workbook (macros must be "
-                 "enabled; Excel blocks them in files downloaded or emailed, so keep the workbook in a trusted "
-                 "location):")
-            for button in self.buttons:
-                para(f"'{button.caption}': {button.description or 'runs ' + button.macro}.")
-        para("sheetsync checks the plan (missing owners, owners left as 'Chief Constables', statuses that say "
-             "complete while the update says work is still to come, rows under the wrong recommendation, missing "
-             "or impossible dates), keeps dated snapshots so earlier updates are never lost, and writes the NPCC "
-             "progress update. From a command prompt: 'sheetsync validate plan.xlsx', "
-             "'sheetsync snapshot plan.xlsx', 'sheetsync report plan.xlsx --format docx -o update.docx'.")
-        r += 1
-        para(f"Protective marking: {self.marking}. It is printed at the top and bottom of every page.",
-             self.f_bold)
-        self._print_setup(ws, landscape=False)
-
-
-def _counts_as(status: StatusDef) -> str:
-    if status.done and not status.started:
-        return "Closed: does not apply"
-    if status.done:
-        return "Complete"
-    return "Started, not complete" if status.started else "Not started"
-
-
-def _meaning(status: StatusDef) -> str:
-    text = status.public[0].upper() + status.public[1:] + "."
-    if status.takes_progress:
-        text += f" You may add a percentage: '{status.name} 50%'."
-    return text
-
 
 __all__ = [
     "DEFAULT_MARKING",
@@ -704,7 +561,6 @@ __all__ = [
     "TemplateButton",
     "TemplateLayout",
     "build_workbook",
-    "col_letter",
     "template_bytes",
     "template_plan",
     "template_title",

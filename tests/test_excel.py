@@ -15,8 +15,8 @@ from unittest import mock
 import pytest
 from builders import catalogue_rows, write_grid
 
-from sheetsync import excel
-from sheetsync.excel import (
+from sheetsync.excel import adapter as excel
+from sheetsync.excel.adapter import (
     ISSUES_SHEET,
     MARK_FILLS,
     MARKS_SHEET,
@@ -29,7 +29,7 @@ from sheetsync.excel import (
     press_validate_and_snapshot,
     run_press,
 )
-from sheetsync.excel_memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.memory import MemoryBook, column_letters, parse_a1
 from sheetsync.reader import read_plan
 from sheetsync.validation import validate
 
@@ -267,7 +267,7 @@ def test_xlwings_adapter_saves_in_place_and_reads_once() -> None:
 
 def test_entry_point_outside_excel_prints_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", "import sheetsync.excel as m; m.validate_and_snapshot()"],
+    done = subprocess.run([sys.executable, "-c", "import sheetsync.excel.adapter as m; m.validate_and_snapshot()"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
@@ -312,7 +312,7 @@ def _excel_available() -> bool:
 def test_button_in_real_excel(tmp_path: Path) -> None:  # pragma: no cover - needs Excel
     import xlwings as xw
 
-    from sheetsync.xlsm import build_xlsm
+    from sheetsync.excel.build import build_xlsm
 
     path = build_xlsm(tmp_path / "ActionPlan.xlsm", force="Northshire Police")
     with xw.App(visible=False) as app:

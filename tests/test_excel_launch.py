@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync import xlsm
-from sheetsync.excel_launch import OPTIONAL
+from sheetsync.excel import build as xlsm
+from sheetsync.excel.launch import OPTIONAL
 
 LAUNCHER = Path(sys.executable).parent / "sheetsync-excel-python"
 PROBE = ("import xlwings.utils, sys; print('skipped:', sorted(m for m in {optional!r} if m not in sys.modules)); "
@@ -17,7 +17,7 @@ PROBE = ("import xlwings.utils, sys; print('skipped:', sorted(m for m in {option
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sheetsync.excel_launch", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "sheetsync.excel.launch", *args], capture_output=True, text=True,
                           check=False, timeout=120)
 
 
@@ -33,7 +33,7 @@ def test_a_press_runs_through_it_as_runpython_calls_it(tmp_path: Path) -> None:
     from builders import catalogue_rows, write_grid
 
     plan = write_grid(tmp_path / "ActionPlan.xlsx", catalogue_rows())
-    code = ('import xlwings.utils;xlwings.utils.prepare_sys_path("true;;;;;;"); import sheetsync.excel_memory as m; '
+    code = ('import xlwings.utils;xlwings.utils.prepare_sys_path("true;;;;;;"); import sheetsync.excel.memory as m; '
             f"m._bench_press({str(plan)!r}, {str(tmp_path / 'store.db')!r})")
     done = run("-B", "-c", code)
     assert done.returncode == 0, done.stderr

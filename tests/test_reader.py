@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sheetsync.cli import cli
 from sheetsync.errors import NoPlanFoundError, SheetsyncError, UnreadableFileError
 from sheetsync.model import Action, Plan
-from sheetsync.reader import Grid, Value, plan_from_grid, read_plan
+from sheetsync.reader import Grid, plan_from_grid, read_plan
+from sheetsync.text import Value
 
 
 def by_id(plan: Plan) -> dict[str, Action]:
@@ -321,7 +322,7 @@ _TEXT_PIECES = ["a", "Z", " ", "  ", "<p>", "</p>", "<br/>", "&amp;", "&", "<", 
 @given(st.lists(st.one_of(cell_values, st.lists(st.sampled_from(_TEXT_PIECES), max_size=8).map("".join)),
                 max_size=12))
 def test_clean_texts_is_clean_text_of_each_cell(values: list[object]) -> None:
-    from sheetsync.reader import clean_text, clean_texts
+    from sheetsync.text import clean_text, clean_texts
 
     assert clean_texts(values) == [clean_text(v) for v in values]  # type: ignore[arg-type]
 

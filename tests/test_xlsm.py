@@ -14,11 +14,11 @@ import pytest
 from builders import catalogue_rows, write_grid
 from click.testing import CliRunner
 
-from sheetsync import xlsm
 from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
+from sheetsync.excel import build as xlsm
+from sheetsync.excel.build import MACROS_DIR, _xlwings_dir, build_xlsm, setup_excel, user_config_file
 from sheetsync.reader import read_plan
-from sheetsync.xlsm import MACROS_DIR, _xlwings_dir, build_xlsm, setup_excel, user_config_file
 
 SUB = re.compile(r"^\s*Sub\s+(\w+)\s*\(", re.MULTILINE | re.IGNORECASE)
 
@@ -57,8 +57,8 @@ def test_the_vba_is_one_line_calls_into_python() -> None:
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
     assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"}
     for _, body in bodies:
-        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel as m; m\.[a-z_]+\(\)"', body), body
-    import sheetsync.excel as m
+        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.adapter as m; m\.[a-z_]+\(\)"', body), body
+    import sheetsync.excel.adapter as m
 
     for entry in re.findall(r"m\.([a-z_]+)\(\)", source):
         assert callable(getattr(m, entry))

@@ -30,7 +30,7 @@ def excel() -> None:
 def excel_build(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
                 from_plan: Path | None, overwrite: bool) -> None:
     """Build ActionPlan.xlsm: the template plus the buttons and their VBA."""
-    from sheetsync.xlsm import build_xlsm
+    from sheetsync.excel.build import build_xlsm
 
     path = build_xlsm(output, force=force_name, executive_lead=executive_lead,
                       operational_lead=operational_lead, from_plan=from_plan, overwrite=overwrite)
@@ -41,6 +41,6 @@ def excel_build(output: Path, force_name: str | None, executive_lead: str | None
 @handle_errors
 def excel_setup() -> None:
     """Point xlwings at this Python and say what is left to do on Windows and macOS."""
-    from sheetsync.xlsm import setup_excel
+    from sheetsync.excel.build import setup_excel
 
     click.echo(setup_excel())

@@ -18,6 +18,7 @@ from sheetsync.cli.options import (
     plan_argument,
     store_option,
 )
+from sheetsync.text import terminal_safe
 
 
 @cli.command()
@@ -29,16 +30,16 @@ from sheetsync.cli.options import (
 @as_of_option
 @json_option
 @handle_errors
-def snapshot(plan: Path, message: str | None, who: str | None, store: Path | None, require_valid: bool,
+def snapshot(plan: Path, message: str | None, who: str | None, store: str | None, require_valid: bool,
              as_of: date | None, as_json: bool) -> None:
     """Record the workbook as it is now in the snapshot store."""
-    from sheetsync.store import snapshot as take_snapshot
+    from sheetsync.snapshots import snapshot as take_snapshot
 
     result = take_snapshot(plan, message=message, who=who, store=store, require_valid=require_valid, as_of=as_of)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
-        click.echo(result.describe())
+        click.echo(terminal_safe(result.describe()))
 
 
 @cli.command()
@@ -46,16 +47,16 @@ def snapshot(plan: Path, message: str | None, who: str | None, store: Path | Non
 @store_option
 @json_option
 @handle_errors
-def history(plan: Path, store: Path | None, as_json: bool) -> None:
+def history(plan: Path, store: str | None, as_json: bool) -> None:
     """List a plan's snapshots, newest first."""
-    from sheetsync.store import format_history
-    from sheetsync.store import history as list_history
+    from sheetsync.snapshots import format_history
+    from sheetsync.snapshots import history as list_history
 
     entries = list_history(plan, store=store)
     if as_json:
         echo_json([entry.model_dump(mode="json") for entry in entries])
     else:
-        click.echo(format_history(entries), nl=False)
+        click.echo(terminal_safe(format_history(entries)), nl=False)
 
 
 @cli.command()
@@ -66,14 +67,15 @@ def history(plan: Path, store: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @click.option("--html", "as_html", is_flag=True, help="Print the diff as an HTML page.")
 @handle_errors
-def diff(plan: Path, from_id: str | None, to_id: str | None, store: Path | None, as_json: bool,
+def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, as_json: bool,
          as_html: bool) -> None:
     """What changed between two snapshots (default: the two newest; TO may be 'current')."""
     from sheetsync.diff import format_diff
-    from sheetsync.store import diff_snapshots
+    from sheetsync.snapshots import diff_snapshots
 
     result = diff_snapshots(plan, from_id, to_id, store=store)
-    click.echo(format_diff(result, "json" if as_json else "html" if as_html else "text"), nl=False)
+    text = format_diff(result, "json" if as_json else "html" if as_html else "text")
+    click.echo(text if as_json or as_html else terminal_safe(text), nl=False)
 
 
 @cli.command()
@@ -83,17 +85,17 @@ def diff(plan: Path, from_id: str | None, to_id: str | None, store: Path | None,
 @store_option
 @force_option
 @handle_errors
-def restore(plan: Path, snapshot_id: str, output: Path, store: Path | None, overwrite: bool) -> None:
+def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overwrite: bool) -> None:
     """Write the exact workbook bytes of a snapshot to a new file.
 
     If this Python's zlib deflates differently from the one that took the snapshot, write the workbook with the
     same parts and contents (every part checked against its recorded hash) and say so; refuse only when content
     fails its hash.
     """
-    from sheetsync.store import restore_snapshot
+    from sheetsync.snapshots import restore_snapshot
 
     result = restore_snapshot(plan, snapshot_id, output=output, store=store, overwrite=overwrite)
-    click.echo(result.describe())
+    click.echo(terminal_safe(result.describe()))
 
 
 @cli.command()
@@ -101,17 +103,21 @@ def restore(plan: Path, snapshot_id: str, output: Path, store: Path | None, over
 @store_option
 @click.option("--deep", is_flag=True, help="Also rebuild every workbook's exact bytes and check the file's hash "
                                            "(slow: deflates every workbook again).")
+@click.option("--head", "heads", multiple=True, metavar="HASH",
+              help="A chain head kept elsewhere (as 'snapshot' printed it, or a report's notes): prove nothing up to "
+                   "it was removed or rewritten. Repeatable.")
 @json_option
 @handle_errors
-def verify(plan: Path | None, store: Path | None, deep: bool, as_json: bool) -> None:
+def verify(plan: Path | None, store: str | None, deep: bool, heads: tuple[str, ...], as_json: bool) -> None:
     """Check the snapshot store's hash chain and every stored hash; exit 1 naming what is wrong.
 
     By default every workbook's content is checked part by part against its recorded hashes, which proves it
     intact whatever zlib this Python has. --deep also rebuilds each workbook's exact bytes; where this zlib
-    deflates differently but the content checks out, that is a note, not a problem.
+    deflates differently but the content checks out, that is a note, not a problem. Every head recorded in the head
+    log beside the store, and every --head HASH, must still be in the chain.
     """
-    from sheetsync.store import verify as verify_store
+    from sheetsync.snapshots import verify as verify_store
 
-    result = verify_store(plan, store=store, deep=deep)
-    click.echo(result.model_dump_json(indent=2) if as_json else result.describe())
+    result = verify_store(plan, store=store, deep=deep, heads=heads)
+    click.echo(result.model_dump_json(indent=2) if as_json else terminal_safe(result.describe()))
     sys.exit(0 if result.ok else 1)

@@ -33,9 +33,9 @@ def plan_argument(f: F) -> F:
 
 
 def store_option(f: F) -> F:
-    return click.option("--store", "store", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Snapshot store (SQLite file). Default: SHEETSYNC_STORE, else "
-                             "'.sheetsync/snapshots.db' beside the workbook.")(f)
+    return click.option("--store", "store", default=None, metavar="PATH|URL",
+                        help="Snapshot store: an SQLite file, or a database URL (postgresql://user@host/db). "
+                             "Default: SHEETSYNC_STORE, else '.sheetsync/snapshots.db' beside the workbook.")(f)
 
 
 def as_of_option(f: F) -> F:

@@ -16,11 +16,13 @@ from sheetsync.cli.options import (
     plan_argument,
     store_option,
 )
+from sheetsync.report.formats import FORMATS
 
 
 @cli.command()
 @plan_argument
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "html", "md"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="The output format; OUT's suffix must match it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @as_of_option
 @click.option("--since", "since", metavar="SNAPSHOT", default=None,
@@ -28,15 +30,17 @@ from sheetsync.cli.options import (
 @click.option("--snapshot", "snapshot_id", metavar="ID", default=None,
               help="Report on a stored snapshot instead of the workbook as it is now.")
 @store_option
-@click.option("--public", is_flag=True, help="The version for the force website: no names, no internal annex.")
+@click.option("--public", is_flag=True,
+              help="The version for the force website: statuses, figures, national texts and redacted updates; "
+                   "a redaction review is written beside OUT (exit 1 when it lists words kept as suspicious).")
 @force_option
 @handle_errors
 def report(plan: Path, fmt: str, output: Path, as_of: date | None, since: str | None, snapshot_id: str | None,
            store: Path | None, public: bool, overwrite: bool) -> None:
     """Write the NPCC progress update (or its public version) as Word, Excel, HTML or Markdown."""
-    from sheetsync.report import render_report
+    from sheetsync.report.render import render_report
 
     result = render_report(plan, format=fmt, output=output, as_of=as_of, since=since, snapshot=snapshot_id,
                            store=store, public=public, overwrite=overwrite)
     click.echo(result.describe())
-    sys.exit(1 if result.has_errors else 0)
+    sys.exit(1 if result.needs_attention else 0)

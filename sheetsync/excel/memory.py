@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sheetsync.excel import (
+from sheetsync.excel.adapter import (
     STATUS_LIST_NAME,
     CellMarking,
     UsedRange,
     press_validate_and_snapshot,
     run_press,
 )
-from sheetsync.reader import Value, col_letter, parse_a1
+from sheetsync.text import Value, col_letter, parse_a1
 
 
 def column_letters(col: int) -> str:

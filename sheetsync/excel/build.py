@@ -26,7 +26,7 @@ from typing import Any
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.files import write_bytes_atomic, write_text_atomic
 
-MACROS_DIR = Path(__file__).resolve().parent.parent / "macros"
+MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
 XLWINGS_MODULE = "xlwings.bas"  # inside the xlwings package: the module `xlwings quickstart --standalone` embeds
 XLWINGS_DICTIONARY = "addin/Dictionary.cls"  # the class the standalone module needs on macOS
 SETTINGS_SHEET = "Settings"
@@ -136,7 +136,7 @@ def xlsm_bytes(*, force: str | None = None, executive_lead: str | None = None, o
 
 def _settings_sheet(workbook: Any, layout: Any) -> None:
     """The Settings sheet: the one place a force configures the buttons (see excel.SETTINGS_HELP)."""
-    from sheetsync.excel import SETTINGS_HELP
+    from sheetsync.excel.adapter import SETTINGS_HELP
 
     ws = workbook.add_worksheet(SETTINGS_SHEET)
     head = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#D9E1F2"})
@@ -203,7 +203,7 @@ def user_config_file() -> Path:
     return Path.home() / ".xlwings" / "xlwings.conf"
 
 
-LAUNCHER = "sheetsync-excel-python"  # the console script of sheetsync.excel_launch (pyproject.toml)
+LAUNCHER = "sheetsync-excel-python"  # the console script of sheetsync.excel.launch (pyproject.toml)
 
 
 def button_interpreter(platform: str | None = None) -> str:

@@ -3,28 +3,26 @@
 `build_report_data` turns a plan (plus its validation report and, optionally, the changes since the last return)
 into a `ReportData`: headline counts, a status and RAG per recommendation, the outstanding actions and the
 data-quality findings. The Word, Excel, HTML and Markdown writers only lay this out; none of them computes.
-The public version is made here too: names removed, plain-English status words, no internal findings.
+The public version is derived here too, from text that `report.public` has already made safe to publish.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.catalogue import catalogue
-from sheetsync.model import Action, Plan, Recommendation, split_owners
-from sheetsync.vocabulary import Vocabulary, default_vocabulary
+from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.plan_rules import Category, classify, deadline_of, owner_missing, vocabulary_of
+from sheetsync.report.wording import long_date
+from sheetsync.vocabulary import Vocabulary
 
 RAG = Literal["Red", "Amber", "Green"]
 Day = date  # for fields named "date", which would otherwise shadow the type
-Category = Literal["done", "in_progress", "not_started", "unknown"]
 
-NAME_REMOVED = "[name removed]"
 NO_STATUS = "No status"
 UNRECOGNISED = "Status not recognised"
 PUBLIC_NO_STATUS = "Status not recorded"
@@ -187,11 +185,6 @@ class ReportData(BaseModel):
         ]
 
 
-def long_date(value: date | None) -> str:
-    """27 March 2025 (UK style, no leading zero); '' for None."""
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 RAG_RULE = (
     "RAG rating: each evidence requirement is Green when its status is Action Complete, BAU or Not Applicable; "
     "Red when it is not Green and the recommendation's deadline has passed (a deadline falls due at the end of "
@@ -209,24 +202,29 @@ OVERDUE_RULE = ("Overdue: not complete and past the recommendation's deadline. W
                 "is blank or still the addressee (\"Chief Constables\"). Without an update: no force update text.")
 
 
-def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validation: ValidationLike | None = None,
+def build_report_data(plan: Plan, *, as_of: date, validation: ValidationLike | None = None,
                       changes: DiffLike | None = None, period_start: date | None = None,
-                      snapshot: str | None = None, vocabulary: Vocabulary | None = None) -> ReportData:
-    """Derive every figure and sentence the report prints from `plan` as on `as_of`."""
-    vocab = vocabulary or (Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary())
-    scrub = NameScrubber.for_plan(plan) if public else None
+                      snapshot: str | None = None, vocabulary: Vocabulary | None = None,
+                      publisher: Publisher | None = None, public_changes: list[str] | None = None,
+                      extra_notes: Sequence[str] = ()) -> ReportData:
+    """Derive every figure and sentence the report prints from `plan` as on `as_of`.
 
-    def text(value: str | None) -> str:
-        clean = (value or "").strip()
-        return scrub(clean) if scrub else clean
+    publisher: make the public version (`report.public.build_public_data` passes it): hidden rows left out,
+    national texts instead of the plan's, no owners or supporting documents, every other text through the
+    publisher, and `public_changes` (status changes only) instead of the diff's lines.
+    """
+    public = publisher is not None
+    vocab = vocabulary or vocabulary_of(plan)
+    source: Publisher = publisher or _Internal()
 
     sections: list[RecommendationSection] = []
     all_rows: list[ActionRow] = []
     for rec in plan.recommendations:
-        deadline = _deadline(rec)
-        rows = [_action_row(rec, action, deadline, as_of, vocab, public, text) for action in rec.actions]
+        deadline = deadline_of(rec)
+        rows = [_action_row(rec, action, deadline, as_of, vocab, source, public) for action in rec.actions
+                if not (public and action.hidden)]
         all_rows.extend(rows)
-        sections.append(_section(rec, deadline, rows, as_of, vocab, public, text))
+        sections.append(_section(rec, deadline, rows, as_of, vocab, source, public))
 
     counts = _status_counts(all_rows, vocab, public)
     total = len(all_rows)
@@ -241,9 +239,16 @@ def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validati
     outstanding = sorted((row for row in all_rows if row.category != "done"),
                          key=lambda row: (row.deadline is None, row.deadline or date.max))
     rag_counts = {rag: sum(s.rag == rag for s in sections) for rag in ("Green", "Amber", "Red")}
-    change_lines = None if changes is None else [text(line) for line in changes.lines()]
+    if public:
+        change_lines = public_changes
+        changes_summary = None if public_changes is None else (
+            f"{len(public_changes)} evidence requirement{'s' if len(public_changes) != 1 else ''} changed status "
+            "or were added since the last return.")
+    else:
+        change_lines = None if changes is None else changes.lines()
+        changes_summary = None if changes is None else changes.summary_line()
     marking = (plan.protective_marking or "OFFICIAL").strip() or "OFFICIAL"
-    force = (plan.force or "").strip() or "Force not named"
+    force = source.text(plan.force, "Force") or "Force not named"
     title = "Police Stalking Action Plan: progress update"
     if period_start is None:
         period_text = f"Position as on {long_date(as_of)}"
@@ -252,10 +257,10 @@ def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validati
     else:  # reporting as on a day before the last return was recorded (a re-run of an old return)
         period_text = (f"Position as on {long_date(as_of)}; compared with the last return, recorded on "
                        f"{long_date(period_start)}")
-    notes = [RAG_RULE, STATUS_RULE, PERCENT_RULE, OVERDUE_RULE]
+    notes = [RAG_RULE, STATUS_RULE, PERCENT_RULE, OVERDUE_RULE, *extra_notes]
     if public:
-        notes.append("This is the public version: names of officers and staff are removed and statuses are "
-                     "given in plain English.")
+        notes.append("This is the public version: it gives statuses, figures, the national texts and each force "
+                     "update with names and personal details removed; statuses are in plain English.")
     return ReportData(
         title=title, force=force,
         executive_lead=None if public else (plan.executive_lead or None),
@@ -267,7 +272,7 @@ def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validati
         without_owner=sum(row.owner_missing for row in all_rows),
         without_update=sum(row.update_missing for row in all_rows),
         status_counts=counts, rag_counts=rag_counts, recommendations=sections,
-        changes_summary=None if changes is None else text(changes.summary_line()), changes=change_lines,
+        changes_summary=changes_summary, changes=change_lines,
         outstanding=outstanding,
         findings=[] if public else [_finding_row(f) for f in findings],
         notes=notes, chart_alt=_chart_alt(sections, counts, public),
@@ -275,28 +280,6 @@ def build_report_data(plan: Plan, *, as_of: date, public: bool = False, validati
 
 
 # --- Pieces -------------------------------------------------------------------------------------------------------
-
-def _deadline(rec: Recommendation) -> date | None:
-    if rec.deadline is not None:
-        return rec.deadline
-    known = catalogue().get(rec.number)
-    return known.deadline if known else None
-
-
-def _classify(action: Action, vocab: Vocabulary) -> tuple[str | None, int | None, Category]:
-    """(canonical status, progress, category): the reader's canonical status if it has one, else normalised."""
-    status, progress = action.status, action.progress
-    if status not in vocab.names:
-        raw = action.status if action.status is not None else action.status_raw
-        match = vocab.normalise(raw)
-        status, progress = match.status, progress if progress is not None else match.progress
-    definition = vocab.get(status)
-    if definition is None:
-        return None, progress, "unknown"
-    if definition.done:
-        return status, progress, "done"
-    return status, progress, ("in_progress" if definition.started else "not_started")
-
 
 def _status_key(status: str | None, typed: str) -> str:
     if status is not None:
@@ -313,31 +296,33 @@ def _status_label(key: str, progress: int | None, vocab: Vocabulary, public: boo
 
 
 def _action_row(rec: Recommendation, action: Action, deadline: date | None, as_of: date, vocab: Vocabulary,
-                public: bool, text: _Text) -> ActionRow:
-    status, progress, category = _classify(action, vocab)
+                source: Publisher, public: bool) -> ActionRow:
+    judged = classify(action, vocab)
+    status, progress, category = judged.status, judged.progress, judged.category
     typed = (action.status_raw if action.status_raw is not None else action.status or "").strip()
     key = _status_key(status, typed)
-    owner_missing = not (action.owner or "").strip() or catalogue().is_owner_default(action.owner)
-    update = text(action.update)
+    missing = owner_missing(action)
+    update = source.update(action, f"{action.id} update")
     overdue = category != "done" and deadline is not None and as_of > deadline
-    evidence = (action.evidence or "").strip()
-    if not evidence:
-        known = catalogue().evidence(action.id)
-        evidence = (known.text or "") if known else ""
+    known = catalogue().evidence(action.id)
+    national = (known.text or "") if known else ""
+    evidence = national if public and national else source.text(action.evidence or national, f"{action.id} evidence")
     return ActionRow(
-        recommendation=rec.number, id=action.id, evidence=text(evidence),
-        owner=_owner_shown(action, owner_missing, public),
-        owner_missing=owner_missing, update=update, update_missing=not update,
-        date=action.date, date_text=long_date(action.date) or (action.date_raw or "").strip(),
-        status=status, status_typed=typed, status_label=_status_label(key, progress, vocab, public),
+        recommendation=rec.number, id=action.id, evidence=evidence,
+        owner="" if public else " ".join((action.owner or "").split()),
+        owner_missing=missing, update=update, update_missing=not update,
+        date=action.date,
+        date_text=long_date(action.date) or source.text(action.date_raw, f"{action.id} date"),
+        status=status, status_typed=source.text(typed, f"{action.id} status"),
+        status_label=_status_label(key, progress, vocab, public),
         progress=progress, category=category, deadline=deadline, overdue=overdue,
         rag="Green" if category == "done" else "Red" if overdue else "Amber",
-        supporting_documents=text(action.supporting_documents),
+        supporting_documents="" if public else source.text(action.supporting_documents, ""),
     )
 
 
 def _section(rec: Recommendation, deadline: date | None, rows: list[ActionRow], as_of: date, vocab: Vocabulary,
-             public: bool, text: _Text) -> RecommendationSection:
+             source: Publisher, public: bool) -> RecommendationSection:
     known = catalogue().get(rec.number)
     cats = {row.category for row in rows}
     if rows and cats == {"done"}:
@@ -364,7 +349,9 @@ def _section(rec: Recommendation, deadline: date | None, rows: list[ActionRow], 
         reason = f"{open_rows} of {len(rows)} evidence requirements still to complete {due}."
     return RecommendationSection(
         number=rec.number, about=known.about if known else "Local recommendation",
-        text=text(rec.text or (known.text if known else "")), deadline=deadline,
+        text=(known.text if public and known else source.text(rec.text or (known.text if known else ""),
+                                                               f"Recommendation {rec.number} text")),
+        deadline=deadline,
         deadline_text=long_date(deadline) or "No deadline",
         status=status, rag=rag, rag_reason=reason, counts=_status_counts(rows, vocab, public), rows=rows)
 
@@ -403,113 +390,24 @@ def _chart_alt(sections: list[RecommendationSection], counts: list[StatusCount],
     return ("Bar chart of evidence requirements by status for each recommendation. " + "; ".join(parts) + ".")
 
 
-# --- Names and roles (public version) ----------------------------------------------------------------------------
+class Publisher(Protocol):
+    """How the public version gets its text (`report.public.PublicText`): every piece of free text goes
+    through `text`, each action's update through `update`; `changes` are the public change lines."""
 
-class _Text(Protocol):
-    def __call__(self, value: str | None, /) -> str: ...
+    def text(self, value: str | None, where: str, /) -> str: ...
 
-
-# Words that make up job titles and team names: an owner part made only of these is a role, shown in public.
-_ROLE_WORDS = frozenset("""
-head of lead leads team teams unit units department dept directorate command manager managers public protection
-crime crimes registrar force forces training learning development l&d safeguarding vulnerability investigations
-investigation investigative standards professional and the for to with chief constable constables assistant
-deputy superintendent superintendents inspector inspectors chief officer officers ppu cid strategic operational
-tactical policy policies performance analyst analysts analysis data quality service services information
-management vawg domestic abuse stalking harassment victim victims witness care partnership partnerships pcc pccs
-opcc office digital intelligence communications corporate governance board group hub coordinator co-ordinator
-coordinators portfolio contact centre center control room response neighbourhood neighbourhoods policing risk
-mappa isac spoc support review reviews sergeant sergeants detective detectives all ccs it systems system niche
-athena records recording local commissioning commissioner commissioners mayor mayors equivalents bodies subject
-recommendations serious organised justice criminal custody operations operation specialist hr people college cps
-college's national regional area areas county division divisional bcu lpa single point case allocation screening
-""".split())  # noqa: SIM905
-_RANKS = (r"(?:Det(?:ective)?\.?\s+)?(?:Ch(?:ief)?\.?\s+)?(?:Supt|Superintendent|Insp|Inspector|Sgt|Sergeant|"
-          r"Con|Constable|DCI|DCS|DSU|DSupt|DI|DS|DC|PC|PS|ACC|DCC|CC|T/DCI|T/DI|T/DS|A/DCI|Mr|Mrs|Ms|Miss|Mx|Dr|"
-          r"Prof)\.?")
-_RANK_RE = re.compile(rf"^(?:{_RANKS}\s+)+", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*")
-# Forenames that are also everyday words: never removed on their own (a surname or full name still is).
-_COMMON_WORDS = frozenset("""
-may june april august will mark grace hope faith joy rose bill sue frank john ray dawn summer sky jack rob
-""".split())  # noqa: SIM905
+    def update(self, action: Action, where: str, /) -> str: ...
 
 
-def is_role(part: str) -> bool:
-    """True when an owner part names a role or team ("Head of Public Protection"), not a person."""
-    words = [w.casefold() for w in _WORD.findall(part)]
-    return bool(words) and all(w in _ROLE_WORDS for w in words)
+class _Internal:
+    """The internal version's text: as written (trimmed)."""
+
+    def text(self, value: str | None, where: str, /) -> str:
+        return (value or "").strip()
+
+    def update(self, action: Action, where: str, /) -> str:
+        return (action.update or "").strip()
 
 
-def _owner_shown(action: Action, missing: bool, public: bool) -> str:
-    owner = " ".join((action.owner or "").split())
-    if not public:
-        return owner
-    if missing:
-        return "Not yet assigned"
-    parts = action.owners or split_owners(action.owner)
-    roles = [part for part in parts if is_role(part)]
-    return ", ".join(roles) if roles else "Named officer"
-
-
-class NameScrubber:
-    """Removes from free text every person named as an owner anywhere in the plan (and the plan's leads):
-    full names, with or without rank, initial + surname, surname alone, and forename alone (unless the forename
-    is also an everyday word)."""
-
-    def __init__(self, names: list[str]) -> None:
-        patterns: set[str] = set()
-        for name in names:
-            bare = _RANK_RE.sub("", re.sub(r"\(.*?(?:\)|$)", " ", " ".join(name.split()))).strip(" .,()")
-            if not bare or is_role(bare):
-                continue
-            # "Kieran Maher Stalking Lead": the person is the words that are not job-title words.
-            words = [w for w in bare.split() if _WORD.search(w) and w.casefold() not in _ROLE_WORDS]
-            if not words or (len(words) == 1 and not _NAME_WORD.fullmatch(words[0])):
-                continue  # "ViSOR", "WACRO", "justice": a system or a stray word, not somebody's name
-            patterns.add(r"\s+".join(re.escape(w) for w in words))
-            surname, first = words[-1], words[0]
-            if len(words) >= 2:
-                patterns.add(rf"{re.escape(first[0])}\.?\s*{re.escape(surname)}")
-                if len(first) >= 3 and first.casefold() not in _COMMON_WORDS:
-                    patterns.add(re.escape(first))
-            common = surname.casefold() in _COMMON_WORDS
-            if (len(surname) >= 3 and not common) or (len(words) == 1 and len(surname) >= 2):
-                patterns.add(re.escape(surname))
-        # Longest first, so "DCI Nia Mellor" goes in one piece rather than leaving "DCI [name removed] [name…]".
-        ordered = sorted(patterns, key=len, reverse=True)
-        self._pattern = (re.compile(rf"(?:\b{_RANKS}\s+)*\b(?:{'|'.join(ordered)})\b(?:'s)?") if ordered else None)
-        self._rank_only = re.compile(rf"\b(?:{_RANKS})\s+{re.escape(NAME_REMOVED)}")
-
-    @classmethod
-    def for_plan(cls, plan: Plan) -> NameScrubber:
-        return _scrubber_for(tuple(_people(plan)))
-
-    def __call__(self, value: str | None, /) -> str:
-        if not value:
-            return ""
-        if self._pattern is None:
-            return value
-        out = self._pattern.sub(NAME_REMOVED, value)
-        out = self._rank_only.sub(NAME_REMOVED, out)
-        return re.sub(rf"{re.escape(NAME_REMOVED)}(?:\s*(?:,|/|&|and)\s*{re.escape(NAME_REMOVED)})+",
-                      NAME_REMOVED, out)
-
-
-def _people(plan: Plan) -> list[str]:
-    names: list[str] = []
-    for lead in (plan.executive_lead, plan.operational_lead):
-        names.extend(split_owners(lead))
-    for _rec, action in plan.actions():
-        names.extend(action.owners or split_owners(action.owner))
-    return [n for n in dict.fromkeys(names) if not catalogue().is_owner_default(n)]
-
-
-@cache
-def _scrubber_for(names: tuple[str, ...]) -> NameScrubber:
-    return NameScrubber(list(names))
-
-
-__all__ = ["NAME_REMOVED", "RAG_RULE", "ActionRow", "FindingRow", "NameScrubber", "RecommendationSection",
-           "ReportData", "StatusCount", "build_report_data", "is_role", "long_date"]
+__all__ = ["RAG_RULE", "ActionRow", "FindingRow", "Publisher", "RecommendationSection", "ReportData",
+           "StatusCount", "build_report_data", "long_date"]

@@ -7,11 +7,10 @@ greyscale. Drawn with matplotlib's Agg canvas directly (no pyplot: faster to imp
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sheetsync.report_data import ReportData
+    from sheetsync.report.data import ReportData
 
 # Fill and hatch per status category: lightness falls from "not started" to "done", hatches tell them apart.
 # Hatches are drawn at double density, not triple: Agg's hatching cost grows with density (0.4 s -> 0.2 s).
@@ -36,7 +35,7 @@ _FALLBACK: dict[str, tuple[str, str]] = {
 
 
 def status_chart_png(data: ReportData) -> bytes:
-    """The chart for `data` as PNG bytes (the same data gives the same bytes, drawn once per process)."""
+    """The chart for `data` as PNG bytes (`render_reports` draws it once for all the formats it writes)."""
     rows = tuple((f"Rec {s.number}", tuple(c.count for c in s.counts)) for s in data.recommendations)
     order = sorted(range(len(data.status_counts)), key=lambda i: _ORDER[data.status_counts[i].category])
     rows = tuple((label, tuple(counts[i] for i in order)) for label, counts in rows)
@@ -45,28 +44,7 @@ def status_chart_png(data: ReportData) -> bytes:
     return _draw(rows, series)
 
 
-def _import_matplotlib_quickly() -> None:
-    """Import matplotlib without writing the help text of every Artist subclass's set() method.
-
-    matplotlib builds that text (and a signature) for each of its ~100 Artist classes as they are defined,
-    about 0.3 s of a 0.9 s import on a 2-core machine, for nothing sheetsync uses. When matplotlib is not yet
-    imported, that one classmethod is made a no-op before the Artist subclasses load; `set()` keeps working (it
-    is Artist.set). If matplotlib is already imported, or its internals change, this does nothing.
-    """
-    import sys
-
-    if "matplotlib.figure" in sys.modules:
-        return
-    import matplotlib.artist
-
-    artist = matplotlib.artist.Artist
-    if hasattr(artist, "_update_set_signature_and_docstring"):
-        artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
-
-
-@lru_cache(maxsize=8)
 def _draw(rows: tuple[tuple[str, tuple[int, ...]], ...], series: tuple[tuple[str, str, str], ...]) -> bytes:
-    _import_matplotlib_quickly()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import PathPatch

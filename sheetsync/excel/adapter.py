@@ -1,6 +1,6 @@
 """The Excel buttons' adapter: what runs when a user presses a button in ActionPlan.xlsm.
 
-Each VBA Sub in `macros/SheetSync.bas` is one line, `RunPython "import sheetsync.excel as m; m.<entry>()"`.
+Each VBA Sub in `macros/SheetSync.bas` is one line, `RunPython "import sheetsync.excel.adapter as m; m.<entry>()"`.
 The entry points get the calling workbook through xlwings, wrap it in the small `ExcelBook` interface, and run
 the press against that interface. All the work (reading, validating, snapshotting, reporting) is sheetsync's
 library; this module only moves values between Excel and it, marks cells, and talks to the user.
@@ -29,7 +29,7 @@ from sheetsync.model import row_of
 
 if TYPE_CHECKING:
     from sheetsync.model import Plan
-    from sheetsync.reader import Value
+    from sheetsync.text import Value
     from sheetsync.validation import Finding, ValidationReport
 
 ISSUES_SHEET = "Issues"

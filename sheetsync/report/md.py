@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sheetsync.report_data import ActionRow, ReportData, long_date
+from sheetsync.report.wording import long_date
+from sheetsync.text import markup_safe
+
+if TYPE_CHECKING:
+    from sheetsync.report.data import ActionRow, ReportData
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 
@@ -12,7 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 def md(value: object) -> str:
     """User text made safe inside a Markdown table cell or line: Markdown and HTML characters escaped, pipes
     escaped, newlines turned into <br> (the only HTML the report itself adds)."""
-    text = str(value) if value is not None else ""
+    text = markup_safe(str(value)) if value is not None else ""
     text = text.replace("&", "&amp;")
     text = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -25,8 +31,15 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return [*out, ""]
 
 
-def _action_cells(row: ActionRow) -> list[str]:
+def _action_cells(row: ActionRow, public: bool) -> list[str]:
+    if public:
+        return [row.id, row.evidence, row.status_label, row.date_text, row.update]
     return [row.id, row.evidence, row.owner, row.status_label, row.date_text, row.update]
+
+
+def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
+    """The report as Markdown at `path` (text only: the chart is described, not drawn)."""
+    path.write_text(render_markdown(data), encoding="utf-8")
 
 
 def render_markdown(data: ReportData) -> str:
@@ -47,8 +60,10 @@ def render_markdown(data: ReportData) -> str:
                 f"- **Deadline:** {md(section.deadline_text)}", f"- **Overall status:** {md(section.status)}",
                 f"- **RAG:** {section.rag}: {md(section.rag_reason)}", ""]
         if section.rows:
-            out += _table(["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"],
-                          [_action_cells(row) for row in section.rows])
+            headings = ["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"]
+            if data.public:
+                headings.remove("Owner")
+            out += _table(headings, [_action_cells(row, data.public) for row in section.rows])
         else:
             out += ["No evidence requirements recorded.", ""]
 
@@ -59,9 +74,13 @@ def render_markdown(data: ReportData) -> str:
 
     out += ["## Outstanding actions", "", "Soonest deadline first.", ""]
     if data.outstanding:
-        out += _table(["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
-                      [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None",
-                        r.status_label, "Yes" if r.overdue else "No"] for r in data.outstanding])
+        headings = ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"]
+        rows = [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None", r.status_label,
+                 "Yes" if r.overdue else "No"] for r in data.outstanding]
+        if data.public:
+            headings.pop(3)
+            rows = [row[:3] + row[4:] for row in rows]
+        out += _table(headings, rows)
     else:
         out += ["None: every evidence requirement is complete.", ""]
 
@@ -77,4 +96,4 @@ def render_markdown(data: ReportData) -> str:
     return "\n".join(out)
 
 
-__all__ = ["md", "render_markdown"]
+__all__ = ["md", "render_markdown", "write"]

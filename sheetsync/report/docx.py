@@ -8,18 +8,23 @@ repeats on every page, the chart with alt text, the protective marking in every 
 from __future__ import annotations
 
 import io
-import re
+from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING, Any
 
-from sheetsync.report_data import ReportData, long_date
+from sheetsync.report.wording import long_date
+from sheetsync.text import markup_safe
+
+if TYPE_CHECKING:
+    from sheetsync.report.data import ReportData
 
 _RAG_FILL = {"Red": "B10E1E", "Amber": "FFDD00", "Green": "00703C"}
 _RAG_TEXT = {"Red": "FFFFFF", "Amber": "0B0C0C", "Green": "FFFFFF"}
 
 
-def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
+def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
+    """The report as a .docx at `path`."""
     from docx import Document
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -31,6 +36,11 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     props.subject = "Police Stalking Action Plan: NPCC progress update"
     props.author = "sheetsync"
     props.comments = f"As on {data.as_of.isoformat()}; marking {data.marking}"
+    # python-docx's default template carries its own dates (2013-12-23): give the document its real ones.
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = now
+    props.last_modified_by = "sheetsync"
+    props.revision = 1
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
@@ -64,6 +74,7 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
                widths=[9, 8])
     body.paragraph()
     body.flush()
+    assert chart_png is not None, "the Word writer needs the chart"
     doc.add_picture(io.BytesIO(chart_png), width=Cm(16.5))
     picture = doc.inline_shapes[-1]
     picture._inline.docPr.set("descr", data.chart_alt)
@@ -84,7 +95,11 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
                        + _run("RAG: ", bold=True)
                        + _run(f" {rec.rag} ", bold=True, color=_RAG_TEXT[rec.rag], fill=_RAG_FILL[rec.rag])
                        + _run(f"  {rec.rag_reason}"))
-        if rec.rows:
+        if rec.rows and data.public:  # no owners in the public version
+            body.table(["ID", "Evidence requirement", "Status", "Date", "Update"],
+                       [[r.id, r.evidence, r.status_label, r.date_text, r.update] for r in rec.rows],
+                       widths=[1.4, 8.4, 3, 2.4, 10.5])
+        elif rec.rows:
             body.table(["ID", "Evidence requirement", "Owner", "Status", "Date", "Update"],
                        [[r.id, r.evidence, r.owner, r.status_label, r.date_text, r.update] for r in rec.rows],
                        widths=[1.4, 7, 3.4, 3, 2.4, 8.5])
@@ -100,10 +115,16 @@ def write_docx(data: ReportData, chart_png: bytes, path: Path) -> None:
     body.heading("Outstanding actions", 1)
     if data.outstanding:
         body.paragraph(_run("Evidence requirements not yet complete, soonest deadline first."))
-        body.table(["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
-                   [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None", r.status_label,
-                     "Yes" if r.overdue else "No"] for r in data.outstanding],
-                   widths=[1.2, 1.4, 10.5, 4, 3, 3.5, 2])
+        if data.public:
+            body.table(["Rec", "ID", "Evidence requirement", "Deadline", "Status", "Overdue"],
+                       [[r.recommendation, r.id, r.evidence, long_date(r.deadline) or "None", r.status_label,
+                         "Yes" if r.overdue else "No"] for r in data.outstanding],
+                       widths=[1.2, 1.4, 14.5, 3, 3.5, 2])
+        else:
+            body.table(["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue"],
+                       [[r.recommendation, r.id, r.evidence, r.owner, long_date(r.deadline) or "None",
+                         r.status_label, "Yes" if r.overdue else "No"] for r in data.outstanding],
+                       widths=[1.2, 1.4, 10.5, 4, 3, 3.5, 2])
     else:
         body.paragraph(_run("None: every evidence requirement is complete."))
 
@@ -191,18 +212,16 @@ class _Body:
         body.remove(holder)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _x(text: str | None) -> str:
-    """Text python-docx will accept: XML-incompatible control characters removed."""
-    return _CONTROL.sub("", text or "")
+    """Text XML can hold: markup_safe's control characters out, and the two non-characters XML also refuses."""
+    return markup_safe(text or "").replace("\ufffe", "").replace("\uffff", "")
 
 
 def _text(text: str | None) -> str:
     """Run content: text escaped, control characters dropped, newlines as line breaks and tabs as tabs."""
-    lines = _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'.replace("\t", _TAB) for line in lines)
+    lines = _x(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line, quote=False)}</w:t>'.replace("\t", _TAB)
+                          for line in lines)
 
 
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
@@ -249,4 +268,4 @@ def _field(paragraph: Any, instruction: str) -> None:
     run._r.append(char("end"))
 
 
-__all__ = ["write_docx"]
+__all__ = ["write"]

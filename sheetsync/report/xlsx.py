@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetsync.columns import COLUMNS
-from sheetsync.report_data import ReportData
+from sheetsync.text import neutralise_formula, row_height, wrapped_lines
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+if TYPE_CHECKING:
+    from sheetsync.report.data import ReportData
+
 _RAG_FORMAT = {"Red": {"bg_color": "#B10E1E", "font_color": "#FFFFFF"},
                "Amber": {"bg_color": "#FFDD00", "font_color": "#0B0C0C"},
                "Green": {"bg_color": "#00703C", "font_color": "#FFFFFF"}}
@@ -23,12 +25,14 @@ _RAG_FORMAT = {"Red": {"bg_color": "#B10E1E", "font_color": "#FFFFFF"},
 
 def inert(value: object) -> str:
     """Text that no spreadsheet will take for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise_formula("" if value is None else str(value))
 
 
-def write_xlsx(data: ReportData, chart_png: bytes, path: Path) -> None:
+def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
+    """The report as an .xlsx at `path`."""
     import xlsxwriter
+
+    assert chart_png is not None, "the Excel writer needs the chart"
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                            "strings_to_urls": False, "in_memory": True})
@@ -64,21 +68,19 @@ def write_xlsx(data: ReportData, chart_png: bytes, path: Path) -> None:
     for index, note in enumerate(data.notes, start=2):
         ws.write_string(index, 0, inert(note), f.wrap)
         _fit_row(ws, index, [(note, 120)])
-    book.close()
-
-
-def _lines(text: str, width: float) -> int:
-    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
-    chars = max(int(width * 1.1) - 1, 1)
-    return sum(max(1, -(-len(line) // chars)) for line in (text.splitlines() or [""]))
+    try:
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:  # XlsxWriter wraps the OSError (a full disk, say):
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from exc  # unwrapped, so sheetsync.files reports it like any other writer's
 
 
 def _fit_row(ws: Any, row: int, cells: list[tuple[str, float]]) -> None:
     """Set a row tall enough for its wrapped text (XlsxWriter cannot measure; Excel and LibreOffice do not
     re-measure rows on opening)."""
-    lines = max((_lines(text, width) for text, width in cells), default=1)
+    lines = max((wrapped_lines(text, width) for text, width in cells), default=1)
     if lines > 1:
-        ws.set_row(row, min(409, 15 * lines))
+        ws.set_row(row, row_height(lines))
 
 
 class _Formats:
@@ -149,8 +151,11 @@ def _summary(ws: Any, data: ReportData, chart_png: bytes, f: _Formats) -> None:
 
 
 def _return(ws: Any, data: ReportData, f: _Formats) -> None:
-    headings = [c.heading for c in COLUMNS] + ["Status (canonical)", "Progress", "RAG"]
-    widths = [c.width for c in COLUMNS] + [16, 9, 8]
+    # The national column order; the public version has no owners or supporting documents.
+    columns = [c for c in COLUMNS if not (data.public and c.field in ("owner", "supporting_documents"))]
+    headings = [c.heading for c in columns] + ["Status (canonical)", "Progress", "RAG"]
+    # dates are written as "20 February 2025": wider than the template's column for typed dates
+    widths = [max(c.width, 17) if c.field == "date" else c.width for c in columns] + [16, 9, 8]
     for col, (heading, width) in enumerate(zip(headings, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, heading, f.head)
@@ -163,7 +168,7 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
                       "action_id": action.id, "evidence": action.evidence, "owner": action.owner,
                       "update": action.update, "status": action.status_label if data.public else action.status_typed,
                       "supporting_documents": action.supporting_documents}
-            for col, column in enumerate(COLUMNS):
+            for col, column in enumerate(columns):
                 if column.field == "date":
                     if action.date is not None:
                         ws.write_datetime(row, col, action.date, f.date)
@@ -171,8 +176,8 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
                         ws.write_string(row, col, inert(action.date_text), f.cell)
                 else:
                     ws.write_string(row, col, inert(values[column.field]), f.cell)
-            _fit_row(ws, row, [(values[c.field], c.width) for c in COLUMNS if c.field != "date"])
-            base = len(COLUMNS)
+            _fit_row(ws, row, [(values[c.field], c.width) for c in columns if c.field != "date"])
+            base = len(columns)
             ws.write_string(row, base, action.status or "", f.cell)
             if action.progress is not None:
                 ws.write_number(row, base + 1, action.progress, f.num)
@@ -188,21 +193,25 @@ def _return(ws: Any, data: ReportData, f: _Formats) -> None:
 
 def _outstanding(ws: Any, data: ReportData, f: _Formats) -> None:
     headings = ["Rec", "ID", "Evidence requirement", "Owner", "Deadline", "Status", "Overdue", "RAG"]
-    for col, (heading, width) in enumerate(zip(headings, [6, 7, 60, 24, 18, 22, 9, 8], strict=True)):
+    widths = [6, 7, 60, 24, 18, 22, 9, 8]
+    if data.public:  # no owners in the public version
+        del headings[3], widths[3]
+    for col, (heading, width) in enumerate(zip(headings, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, heading, f.head)
     for row, action in enumerate(data.outstanding, start=1):
-        values = [action.recommendation, action.id, action.evidence, action.owner]
+        values = [action.recommendation, action.id, action.evidence] + ([] if data.public else [action.owner])
         for col, value in enumerate(values):
             ws.write_string(row, col, inert(value), f.cell)
         _fit_row(ws, row, [(action.evidence, 60), (action.owner, 24)])
+        col = len(values)
         if action.deadline is not None:
-            ws.write_datetime(row, 4, action.deadline, f.date)
+            ws.write_datetime(row, col, action.deadline, f.date)
         else:
-            ws.write_string(row, 4, "None", f.cell)
-        ws.write_string(row, 5, inert(action.status_label), f.cell)
-        ws.write_string(row, 6, "Yes" if action.overdue else "No", f.cell)
-        ws.write_string(row, 7, action.rag, f.rag[action.rag])
+            ws.write_string(row, col, "None", f.cell)
+        ws.write_string(row, col + 1, inert(action.status_label), f.cell)
+        ws.write_string(row, col + 2, "Yes" if action.overdue else "No", f.cell)
+        ws.write_string(row, col + 3, action.rag, f.rag[action.rag])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(data.outstanding), 1), len(headings) - 1)
     ws.repeat_rows(0)
@@ -228,4 +237,4 @@ def _findings(ws: Any, data: ReportData, f: _Formats) -> None:
     ws.fit_to_pages(1, 0)
 
 
-__all__ = ["inert", "write_xlsx"]
+__all__ = ["inert", "write"]
