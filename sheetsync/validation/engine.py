@@ -10,10 +10,11 @@ from typing import Any
 
 from sheetsync.errors import ConfigError
 from sheetsync.model import Plan, Recommendation, Severity, split_ref
+from sheetsync.plan_rules import vocabulary_of
 from sheetsync.validation.facts import Context, Row, row_of, short
 from sheetsync.validation.records import Finding, Hit, ValidationReport
 from sheetsync.validation.registry import Rule, rules, severity_table
-from sheetsync.vocabulary import Vocabulary, default_vocabulary
+from sheetsync.vocabulary import Vocabulary
 
 # Where a finding sorts: (recommendation index, row index); the plan's own before everything, the catalogue's
 # after. Findings at one place follow the registry's order; the reader's notes keep their own order.
@@ -30,9 +31,7 @@ def validate(plan: Plan, *, as_of: date | None = None, vocabulary: Vocabulary | 
     if unknown:
         raise ConfigError(f"unknown finding code(s) to ignore: {', '.join(unknown)}",
                           hint=f"Codes are: {', '.join(severities)}.")
-    if vocabulary is None:
-        vocabulary = Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
-    ctx = Context(plan, as_of or date.today(), vocabulary)
+    ctx = Context(plan, as_of or date.today(), vocabulary or vocabulary_of(plan))
     findings = _findings(ctx, [entry for entry in rules() if entry.code not in ignored], severities, ignored)
     counts = Counter(f.severity for f in findings)
     summary: dict[str, Any] = {

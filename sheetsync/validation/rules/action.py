@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from sheetsync.heuristics import pending_in_latest, truncation_reason
+from sheetsync.plan_rules import with_progress
 from sheetsync.validation.facts import Context, Row, blank, long_date, short
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import rule
@@ -184,7 +185,7 @@ def status_not_canonical(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
         match = row.status
         if match.how not in ("exact", "empty", "bad-percentage") and match.ok and not match.canonical_as_typed:
-            canonical = match.status if match.progress is None else f"{match.status} {match.progress}%"
+            canonical = with_progress(match.status, match.progress)
             yield Hit(f"{row.name} status '{_shown(row)}' means '{canonical}'; write it as the list does.", "status",
                       _status_cell(row), canonical, row=row)
 
