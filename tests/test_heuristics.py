@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheetsync.heuristics import history_markers, latest_section, near_duplicates, pending_phrase, truncation_reason
+from sheetsync.validation.heuristics import (
+    history_markers,
+    latest_section,
+    near_duplicates,
+    pending_phrase,
+    truncation_reason,
+)
 
 # --- pending language: updates under an "Action Complete"/"BAU" status -----------------------------------
 # True: the text says the work is not done yet. False: done, or a description of routine practice.

@@ -13,8 +13,8 @@ from datetime import date
 from typing import NamedTuple
 
 from sheetsync.catalogue import Catalogue, CatalogueRecommendation, EvidenceRequirement, catalogue
-from sheetsync.heuristics import history_markers, truncation_reason
 from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.validation.heuristics import history_markers, truncation_reason
 from sheetsync.vocabulary import StatusDef, StatusMatch, Vocabulary
 
 ID = re.compile(r"^(\d{1,3})\.(\d{1,3})$")

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from sheetsync.heuristics import pending_in_latest, truncation_reason
 from sheetsync.plan_rules import with_progress
 from sheetsync.validation.facts import Context, Row, blank, long_date, short
+from sheetsync.validation.heuristics import pending_in_latest, truncation_reason
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import rule
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sheetsync.heuristics import truncation_reason
 from sheetsync.validation.deadlines import Judgement, judge
 from sheetsync.validation.facts import Context, RecRow, long_date, short
+from sheetsync.validation.heuristics import truncation_reason
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import rule
 
