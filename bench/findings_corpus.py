@@ -22,6 +22,7 @@ import random
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -184,6 +185,16 @@ def main() -> None:
     findings = sum(len(json.loads(v)["findings"]) for k, v in ours.items() if k.endswith(":json") and "@" in k)
     print(f"{len(names)} plans, {len(ours)} outputs ({findings} findings in the JSON ones): "
           f"{len(differ)} differ from {args.other}")
+    # What differs, as findings added and removed by code (JSON outputs only).
+    changes: Counter[str] = Counter()
+    for key in differ:
+        if key.endswith(":json") and key in theirs and key in ours:
+            before = Counter(json.dumps(f, sort_keys=True) for f in json.loads(theirs[key])["findings"])
+            after = Counter(json.dumps(f, sort_keys=True) for f in json.loads(ours[key])["findings"])
+            changes.update(f"+ {json.loads(f)['code']}" for f in (after - before).elements())
+            changes.update(f"- {json.loads(f)['code']}" for f in (before - after).elements())
+    for change, count in sorted(changes.items()):
+        print(f"  {change}: {count}")
     for key in differ[:40]:
         print("  differs:", key)
     sys.exit(1 if differ else 0)

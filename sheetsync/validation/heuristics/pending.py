@@ -63,6 +63,12 @@ _PENDING_PATTERNS: tuple[str, ...] = (
     r"\bwith\s+a\s+view\s+to\b",
     r"\b(?:do|does)\s+not\s+(?:currently\s+)?have\s+(?:the\s+)?capacity\b",
     r"\b(?:currently|now)\s+(?:looking\s+(?:at|into)|exploring|considering|scoping|developing|drafting|reviewing)\b",
+    # Intentions as infinitives: "are to be referred", "is to receive" (not "the aim is to", see _NOT_AFTER).
+    r"\b(?:is|are)\s+(?:now\s+|also\s+|still\s+|then\s+)?to\s+(?:be\s+(?:fully\s+)?[a-z]+|receive|attend|undergo|"
+    r"start|begin|commence|go\s+live|launch|take\s+place|transfer|move|join|complete)\b",
+    r"\b(?:is|are)\s+(?:now\s+|also\s+)?(?:due|scheduled|planned|set)\s+to\s+(?:transfer|report|finish|conclude|"
+    r"end|open|close|run|meet|present|publish|return|roll|deliver|move|change|expire|resume|restart|happen|arrive|"
+    r"join|replace|become|continue|expand|increase|go|be|start|launch|begin|commence|take)\b",
 )
 # Each pattern runs only when one of its trigger words is in the text (a substring test is far cheaper than a
 # regex scan), which keeps validation of 10,000 rows fast.
@@ -75,6 +81,7 @@ _TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("planned", "scheduled", "due ", "expected", "intended", "anticipated"),
     ("will",), ("will", "shall", "intend", "plan", "aim", "hope"), ("the end of", "the next"), ("next",),
     ("with a view",), ("capacity",), ("currently", "now "),
+    ("is to", "are to", "now to", "also to", "still to", "then to"), ("due to", "scheduled to", "planned to", "set to"),
 )
 # The patterns are compiled on first use, each on its own: compiling all of them costs more than importing this
 # module otherwise does, and most plans need only a few (a cell without a trigger word needs none).
@@ -84,6 +91,11 @@ assert len(_TRIGGERS) == len(_PENDING_PATTERNS)
 _TRIGGER_WORDS: tuple[str, ...] = tuple(sorted({t for triggers in _TRIGGERS for t in triggers}))
 # A phrase that describes an ongoing routine or a finished state right before the match.
 _NOT_PENDING_BEFORE_SOURCE = r"(?:continues?|continued|no\s+longer|already|routinely)\s+(?:\w+\s+){0,1}$"
+# Before an infinitive ("is to review"), earlier in its sentence: a role, aim or rule, not an intention.
+_NOT_AFTER: dict[int, str] = {
+    len(_PENDING_PATTERNS) - 2: r"\b(?:aims?|role|purpose|objective|goal|function|remit|focus|duty|responsibility|"
+                                r"policy|procedure|guidance|states?|says?|requires?|expectation|instruction)\b[^.;:]*$",
+}
 
 
 @cache
@@ -94,6 +106,11 @@ def _pending_pattern(index: int) -> re.Pattern[str]:
 @cache
 def _not_pending_before() -> re.Pattern[str]:
     return re.compile(_NOT_PENDING_BEFORE_SOURCE, re.IGNORECASE)
+
+
+@cache
+def _not_after(index: int) -> re.Pattern[str]:
+    return re.compile(_NOT_AFTER[index], re.IGNORECASE)
 
 
 @cache
@@ -128,6 +145,8 @@ def pending_in_latest(latest: str) -> str | None:
                 break
             before = latest[max(0, match.start() - 30):match.start()]
             if _not_pending_before().search(before) or _bau_cycle().match(latest, match.end()):
+                continue
+            if index in _NOT_AFTER and _not_after(index).search(latest[max(0, match.start() - 80):match.start()]):
                 continue
             best = (match.start(), " ".join(match.group(0).split()))
             break

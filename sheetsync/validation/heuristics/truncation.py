@@ -7,10 +7,13 @@ from functools import cache, lru_cache
 
 _DANGLING_TEXT = (
     "and or but nor the a an of to for with in at by from into onto as than that which who whom whose "
-    "this these those their our its his her is are was were be been being will would can could should may "
+    "their our its his her your my is are was were be been being will would can could should may "
     "might must has have had including such via about between within without through where when while "
     "whilst because although also e.g eg i.e ie per towards toward upon among amongst whether if unless "
-    "whereby across against during following regarding on after before until"
+    "whereby across against during following regarding on after before until "
+    # Ordinary words a phrase goes on after: a quantifier or adjective waiting for its noun, a verb for its object.
+    "every several various very most further local national new additional dedicated designated "
+    "ensure ensuring provide providing enable enabling"
 )
 # Lower-case words of two or three letters that end a sentence legitimately; any other short lower-case last
 # word ("a booklet is ava", "tasking or ac") is a word cut in half.
