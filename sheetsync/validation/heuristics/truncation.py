@@ -12,8 +12,7 @@ _DANGLING_TEXT = (
     "whilst because although also e.g eg i.e ie per towards toward upon among amongst whether if unless "
     "whereby across against during following regarding on after before until "
     # Ordinary words a phrase goes on after: a quantifier or adjective waiting for its noun, a verb for its object.
-    "every several various very most further local national new additional dedicated designated "
-    "ensure ensuring provide providing enable enabling"
+    "every several various very local national new additional dedicated designated ensure ensuring providing"
 )
 # Lower-case words of two or three letters that end a sentence legitimately; any other short lower-case last
 # word ("a booklet is ava", "tasking or ac") is a word cut in half.
