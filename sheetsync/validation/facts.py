@@ -77,6 +77,7 @@ class Row(NamedTuple):
     action: Action
     raw_id: str  # the id as typed
     trimmed: str  # the id as typed, trimmed
+    prefix: str  # the trimmed id up to its first dot
     action_id: str | None  # the trimmed id when it is a number like 7.1, else None
     label: str  # how messages name the row: its id, or the id as typed in quotes when it is not one
     name: str  # the trimmed id, or the id as typed in quotes when that is empty
@@ -85,8 +86,10 @@ class Row(NamedTuple):
     evidence_other: str | None  # the id whose national wording the evidence text is, when not its own
     evidence_cut: str | None  # why the evidence text looks cut off (`heuristics.truncation_reason`), or None
     owner_blank: bool
+    owner_default: bool  # the owner cell still holds an addressee ("Chief Constables")
     status: StatusMatch
     definition: StatusDef | None  # the status it means, when the cell can be read as one
+    status_plain: bool  # the list's own word as typed and no separate percentage: nothing for status rules
     has_update: bool
     markers: list[int]  # where earlier updates kept in the cell start (`heuristics.history_markers`)
     undated: bool  # an update with no date, typed or read
@@ -146,9 +149,16 @@ class Context:
             other, cut = (self._evidence.get((evidence, national_text))
                           or self.evidence_judgement(evidence, national_text))
         owner, date_raw = action.owner, action.date_raw
-        return Row((rec.place, a_index), rec, action, raw_id, trimmed, action_id, action_id or repr(raw),
-                   (trimmed if raw_id is raw else raw.strip()) or repr(raw), national, national_text, other, cut,
-                   owner is None or not str(owner).strip(), match, definition, has_update,
+        owner_blank = owner is None or not str(owner).strip()
+        owner_default = False
+        if not owner_blank:
+            owner_key = str(owner)
+            known = self._owner_defaults.get(owner_key)
+            owner_default = self.is_owner_default(owner_key) if known is None else known
+        return Row((rec.place, a_index), rec, action, raw_id, trimmed, trimmed.partition(".")[0], action_id,
+                   action_id or repr(raw), (trimmed if raw_id is raw else raw.strip()) or repr(raw), national,
+                   national_text, other, cut, owner_blank, owner_default, match, definition,
+                   match.how == "exact" and action.progress is None, has_update,
                    history_markers(update) if has_update else [],
                    has_update and action.date is None and (date_raw is None or not str(date_raw).strip()))
 

@@ -81,7 +81,7 @@ _TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("planned", "scheduled", "due ", "expected", "intended", "anticipated"),
     ("will",), ("will", "shall", "intend", "plan", "aim", "hope"), ("the end of", "the next"), ("next",),
     ("with a view",), ("capacity",), ("currently", "now "),
-    ("is to", "are to", "now to", "also to", "still to", "then to"), ("due to", "scheduled to", "planned to", "set to"),
+    ("is to", "are to", "to be"), ("due ", "set to", "scheduled", "planned"),
 )
 # The patterns are compiled on first use, each on its own: compiling all of them costs more than importing this
 # module otherwise does, and most plans need only a few (a cell without a trigger word needs none).

@@ -68,8 +68,8 @@ def duplicate_action(ctx: Context) -> Iterator[Hit]:
       meaning="the id's prefix is not the recommendation it sits under")
 def misplaced_action(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
-        prefix = row.trimmed.partition(".")[0]
-        if row.action_id is not None and prefix != row.rec.number:
+        if row.prefix != row.rec.number and row.action_id is not None:
+            prefix = row.prefix
             yield Hit(f"{row.trimmed} sits under recommendation {row.rec.rec.number}; its number says it belongs to "
                       f"recommendation {prefix}.", "id", row.trimmed, f"move it under recommendation {prefix}",
                       row=row)
@@ -79,8 +79,8 @@ def misplaced_action(ctx: Context) -> Iterator[Hit]:
       meaning="an evidence id the catalogue does not have under a national recommendation (a local one)")
 def unknown_action(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
-        prefix = row.trimmed.partition(".")[0]
-        if row.action_id is not None and prefix in ctx.cat_recs and row.national is None:
+        prefix = row.prefix
+        if row.national is None and row.action_id is not None and prefix in ctx.cat_recs:
             yield Hit(f"{row.trimmed} is not one of the national evidence requirements of recommendation {prefix}; it "
                       "is treated as a local action.", "id", row.trimmed, row=row)
 
@@ -139,7 +139,7 @@ def missing_owner(ctx: Context) -> Iterator[Hit]:
 def owner_unassigned(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
         owner = row.action.owner
-        if not row.owner_blank and ctx.is_owner_default(str(owner)):
+        if row.owner_default:
             yield Hit(f"{row.name}'s owner is still '{' '.join(str(owner).split())}', the template's addressee: nobody "
                       "owns it. Name a person or team.", "owner", owner, row=row)
 
@@ -158,6 +158,8 @@ def _shown(row: Row) -> str:
 @rule("missing-status", "error", scope="action", meaning="an evidence requirement has no status")
 def missing_status(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
+        if row.status_plain:
+            continue
         if row.status.how == "empty":
             yield Hit(f"{row.name} has no status; choose one from the list ({', '.join(ctx.vocab.names)}).", "status",
                       _status_cell(row), row=row)
@@ -167,6 +169,8 @@ def missing_status(ctx: Context) -> Iterator[Hit]:
       meaning="the status is not in the list (typo, RAG colour, prose); suggestion = closest status")
 def unknown_status(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
+        if row.status_plain:
+            continue
         match = row.status
         if match.how in ("empty", "bad-percentage") or match.ok:
             continue
@@ -183,6 +187,8 @@ def unknown_status(ctx: Context) -> Iterator[Hit]:
       meaning="a recognised variant (case, spacing, synonym, \"50 %\"); suggestion = the list's word")
 def status_not_canonical(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
+        if row.status_plain:
+            continue
         match = row.status
         if match.how not in ("exact", "empty", "bad-percentage") and match.ok and not match.canonical_as_typed:
             canonical = with_progress(match.status, match.progress)
@@ -194,6 +200,8 @@ def status_not_canonical(ctx: Context) -> Iterator[Hit]:
       meaning="a percentage outside 0–100 (error); on a status other than In Progress (warning)")
 def bad_progress(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
+        if row.status_plain:
+            continue
         match, definition = row.status, row.definition
         if match.how == "bad-percentage":
             yield Hit(f"{row.name} status '{_shown(row)}' has a percentage outside 0–100.", "status",
@@ -261,13 +269,13 @@ def bad_date(ctx: Context) -> Iterator[Hit]:
         action, label = row.action, row.label
         when = action.date
         if when is not None:
-            shown = action.date_raw or when.isoformat()
             if when > ctx.as_of:
                 yield Hit(f"{label}'s date {when:%d/%m/%Y} is after {ctx.as_of:%d/%m/%Y}; an update cannot be dated "
-                          "in the future.", "date", shown, severity="warning", row=row)
+                          "in the future.", "date", action.date_raw or when.isoformat(), severity="warning", row=row)
             elif when < ctx.published:
                 yield Hit(f"{label}'s date {when:%d/%m/%Y} is before the report was published "
-                          f"({long_date(ctx.published)}).", "date", shown, severity="warning", row=row)
+                          f"({long_date(ctx.published)}).", "date", action.date_raw or when.isoformat(),
+                          severity="warning", row=row)
         elif not blank(action.date_raw):
             from sheetsync.dates import parse_date
 
