@@ -2,8 +2,10 @@
 facts of each recommendation (`RecRow`) and evidence row (`Row`), worked out once before any rule runs.
 
 The memoised helpers here are pure (a status, an owner or an evidence text judged the same every time it
-appears): a plan repeats its statuses and owners row after row, so judging each distinct value once keeps
-10,000 rows fast. They memoise results, never decisions to run or skip a rule: every rule sees every row.
+appears): a plan repeats its statuses and owners row after row, so each distinct value is judged once. Without
+them (and `deadlines.judge`'s cache) validate() takes 1.34 ms instead of 0.81 ms on a 39-row plan and 6.2 ms
+instead of 3.2 ms on 200 rows (CPU time, fastest of 120 runs, bench_validate's plans, 2026-12-02). They memoise
+results, never decisions to run or skip a rule: every rule sees every row.
 """
 
 from __future__ import annotations
