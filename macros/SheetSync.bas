@@ -14,3 +14,11 @@ End Sub
 Sub ClearMarks()
     RunPython "import sheetsync.excel.adapter as m; m.clear_marks()"
 End Sub
+
+Sub SendToOwners()
+    RunPython "import sheetsync.excel.owners as m; m.send_to_owners()"
+End Sub
+
+Sub MergeReturns()
+    RunPython "import sheetsync.excel.owners as m; m.merge_returns()"
+End Sub

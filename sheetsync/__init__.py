@@ -34,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "chain_head": "sheetsync.snapshots",
     "diff_plans": "sheetsync.diff",
     "render_report": "sheetsync.report",
+    "split_plan": "sheetsync.round.split",
+    "merge_returns": "sheetsync.round.merge",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from sheetsync.model import Action, Plan, Recommendation
     from sheetsync.reader import read_plan
     from sheetsync.report import render_report
+    from sheetsync.round.merge import merge_returns
+    from sheetsync.round.split import split_plan
     from sheetsync.snapshots import (
         chain_head,
         diff_snapshots,

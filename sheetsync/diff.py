@@ -39,6 +39,10 @@ ACTION_FIELDS: tuple[tuple[str, str], ...] = (
     ("supporting_documents", "supporting documents"),
     ("hidden", "hidden"),
 )
+# difflib's alignment costs up to (old words x new words) steps: two 32,767-character cells of short, repeated
+# words took 15 s. Changed passages longer than this (about 300 words on each side) are shown replaced whole, in
+# at most a few tens of milliseconds; real updates differ in far fewer words.
+MAX_ALIGNED_WORDS = 100_000
 WORDY_FIELDS = frozenset({"evidence", "update", "supporting_documents", "text"})
 _WORD_SPLIT = re.compile(r"(\S+)")
 
@@ -444,7 +448,9 @@ def _word_ops(old: str, new: str) -> list[WordOp]:
     a_end, b_end = len(a_words) - tail, len(b_words) - tail
     steps: list[tuple[Literal["equal", "insert", "delete", "replace"], int, int, int, int]]
     steps = [("equal", 0, head, 0, head)] if head else []
-    if head < a_end and head < b_end:  # words changed on both sides: difflib aligns them
+    if head < a_end and head < b_end and (a_end - head) * (b_end - head) > MAX_ALIGNED_WORDS:
+        steps.append(("replace", head, a_end, head, b_end))  # too long to align in bounded time: replaced whole
+    elif head < a_end and head < b_end:  # words changed on both sides: difflib aligns them
         matcher = difflib.SequenceMatcher(None, a_words[head:a_end], b_words[head:b_end], autojunk=False)
         steps.extend((tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in matcher.get_opcodes())
     elif head < a_end or head < b_end:  # words only inserted, or only deleted

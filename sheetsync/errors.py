@@ -36,7 +36,11 @@ class UnsupportedFormatError(SheetsyncError, ValueError):
 
 
 class OutputExistsError(SheetsyncError, FileExistsError):
-    """An output file is already there and --force was not given."""
+    """An output file is already there and --overwrite was not given."""
+
+
+class OutputWriteError(SheetsyncError, OSError):
+    """An output could not be written (a full disk, a quota, a read-only or failing drive); nothing was left."""
 
 
 class StoreError(SheetsyncError, OSError):
@@ -55,6 +59,7 @@ __all__ = [
     "ConfigError",
     "NoPlanFoundError",
     "OutputExistsError",
+    "OutputWriteError",
     "SheetsyncError",
     "SnapshotNotFoundError",
     "StoreError",

@@ -26,32 +26,41 @@ def plan_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
     started-or-not deadline passed at `as_of` (default today) without being done."""
     import pandas as pd
 
-    from sheetsync.vocabulary import Vocabulary, default_vocabulary
+    from sheetsync.plan_rules import deadline_of, is_done, is_overdue, vocabulary_of
 
-    vocab = Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
+    vocab = vocabulary_of(plan)
     today = as_of or date.today()
     rows = []
     for rec, action in plan.actions():
-        done = vocab.is_done(action.status)
+        done = is_done(action, vocab)
         rows.append({
             "force": plan.force, "recommendation": rec.number, "deadline": rec.deadline, "action": action.id,
             "evidence": action.evidence, "owner": action.owner, "update": action.update, "date": action.date,
             "status": action.status, "status_raw": action.status_raw, "progress": action.progress,
             "supporting_documents": action.supporting_documents, "done": done,
-            "overdue": bool(rec.deadline and rec.deadline < today and not done), "hidden": action.hidden,
+            "overdue": is_overdue(action, deadline_of(rec), today, vocab), "hidden": action.hidden,
             "source": plan.source,
         })
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     return frame.astype({"progress": "Int64", "done": bool, "overdue": bool, "hidden": bool})
 
 
-def collate(paths: Iterable[str | PathLike[str]], *, as_of: date | None = None) -> pd.DataFrame:
-    """Read every plan workbook in `paths` into one frame (the national view)."""
+def collate(paths: Iterable[str | PathLike[str]], *, as_of: date | None = None,
+            roster: str | PathLike[str] | None = None) -> pd.DataFrame:
+    """Every force's plan in `paths` (files or folders, any shape `sheetsync import` reads) as one frame, after
+    `sheetsync.collate.collate` has skipped sheetsync's own outputs, duplicates and tables of several forces;
+    `force` is the roster's name for the force."""
     import pandas as pd
 
-    from sheetsync.reader import read_plan
+    from sheetsync.collate import collate as collate_returns
 
-    frames = [plan_frame(read_plan(path), as_of=as_of) for path in paths]
+    result = collate_returns(paths, as_of=as_of, roster=roster)
+    frames = []
+    for ret in result.returns:
+        frame = plan_frame(ret.plan, as_of=result.as_of)
+        frame["force"] = ret.force
+        frame["source"] = ret.source
+        frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=FRAME_COLUMNS)
     return pd.concat(frames, ignore_index=True)
@@ -67,36 +76,3 @@ def summary_by_force(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = ["FRAME_COLUMNS", "collate", "plan_frame", "summary_by_force"]
-
-
-def write_collation(paths: Iterable[str | PathLike[str]], output: str | PathLike[str], *, as_of: date | None = None,
-                    overwrite: bool = False) -> str:
-    """`sheetsync collate`: the national table as CSV or Excel (formula-like text neutralised); one line back."""
-    from pathlib import Path
-
-    from sheetsync.errors import ConfigError
-    from sheetsync.files import atomic_output
-
-    out = Path(output)
-    paths = list(paths)
-    frame = collate(paths, as_of=as_of)
-    by_force = summary_by_force(frame)
-    safe = frame.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
-    suffix = out.suffix.casefold()
-    if suffix not in (".csv", ".xlsx"):
-        raise ConfigError(f"cannot write '{out.suffix or out.name}'", path=out, hint="Name a .csv or .xlsx file")
-    with atomic_output(out, overwrite=overwrite, protect=tuple(paths)) as tmp:
-        if suffix == ".csv":
-            safe.to_csv(tmp, index=False)
-        else:
-            with pd_excel_writer(tmp) as writer:
-                safe.to_excel(writer, sheet_name="Plans", index=False)
-                by_force.to_excel(writer, sheet_name="By force", index=False)
-    return f"wrote {out}: {len(paths)} plans, {len(frame)} evidence requirements"
-
-
-def pd_excel_writer(path: str | PathLike[str]) -> pd.ExcelWriter:
-    import pandas as pd
-
-    # XlsxWriter writes strings as strings (never as formulas) with this option.
-    return pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}})

@@ -15,6 +15,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +30,7 @@ from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, assemble, split_owners, trusted
 from sheetsync.safety import Kind, check_workbook, read_limited
+from sheetsync.sheet_xml import SheetExtent, sheet_extent, sheet_facts, sheet_parts, trimmed_workbook
 from sheetsync.text import (
     FURNITURE,
     MARKING,
@@ -94,13 +96,18 @@ def read_plan_bytes(data: bytes, *, source: str | PathLike[str], sheet: str | No
 def _read_checked_bytes(data: bytes, kind: Kind, path: Path, sheet: str | None) -> Plan:
     import python_calamine
 
+    archive = zipfile.ZipFile(io.BytesIO(data)) if kind == "zip" else None
     try:
+        parts = sheet_parts(archive) if archive else {}
+        # Each sheet's real extent before calamine lays any of them out as a dense grid (see sheet_xml).
+        extents = {name: sheet_extent(archive, part) for name, part in parts.items()} if archive else {}
+        strays = {parts[name]: extent.strays for name, extent in extents.items() if extent.strays}
+        if archive and strays:
+            data = trimmed_workbook(archive, strays)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
+    except Exception as exc:  # zipfile's and calamine's own error types, for every kind of damage
         raise UnreadableFileError(f"cannot be read as a workbook ({_short(exc)})", path=path,
                                   hint="Open it in Excel and save it again as .xlsx") from None
-    archive = zipfile.ZipFile(io.BytesIO(data)) if kind == "zip" else None
-    parts = _sheet_parts(archive) if archive else {}
 
     visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
     names = [sheet] if sheet else [n for n in visible if n.casefold() not in SKIP_SHEETS] or visible
@@ -108,21 +115,45 @@ def _read_checked_bytes(data: bytes, kind: Kind, path: Path, sheet: str | None) 
         raise NoPlanFoundError(f"has no sheet named '{sheet}' (sheets: {', '.join(book.sheet_names)})", path=path)
 
     best: tuple[int, Grid, int] | None = None
+    too_big: list[str] = []
     for name in names:
+        extent = extents.get(name)
+        problem = extent.problem() if extent else None
+        if problem:
+            too_big.append(f"sheet '{name}' {problem}")
+            continue
         grid = _calamine_grid(book, name, path)
         found = find_header_row(grid)
         if found and (best is None or found[1] > best[2]):
             best = (found[0], grid, found[1])
     if best is None:
+        if too_big:
+            raise UnreadableFileError(f"{too_big[0]}, so it was not read", path=path,
+                                      hint="Delete the unused rows and columns (Ctrl+End shows the last cell "
+                                           "Excel thinks is used) and save")
         raise NoPlanFoundError(
             f"has no plan grid: no sheet has a heading row with Recommendation, Evidence, Owner, Update and "
             f"Status columns (looked at: {', '.join(names) or 'no visible sheets'})", path=path,
             hint="Start from 'sheetsync template', or bring a published plan in with 'sheetsync import'")
     head_index, grid, _ = best
     if archive is not None and grid.sheet in parts:
-        _scan_sheet_xml(archive, parts[grid.sheet], grid)
-    status_list = _status_list(book, archive)
-    return _plan_from_grid(grid, source=str(path), status_list=status_list, vocabulary=None, head_index=head_index)
+        try:
+            facts = sheet_facts(archive, parts[grid.sheet])
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise UnreadableFileError(f"sheet '{grid.sheet}' is damaged ({_short(exc)})", path=path,
+                                      hint="Open it in Excel and save it again") from None
+        grid.hidden_rows.update(facts.hidden_rows)
+        grid.uncalculated.update(facts.uncalculated)
+        grid.marking = grid.marking or facts.marking
+    status_list = _status_list(book, archive, extents, path)
+    plan = _plan_from_grid(grid, source=str(path), status_list=status_list, vocabulary=None, head_index=head_index)
+    extent = extents.get(grid.sheet)
+    if extent and extent.strays:
+        plan.read_notes.extend(
+            ReadNote(kind="value-under-no-header", sheet=grid.sheet, cell=a1(row, col),
+                     message="a value far outside the plan grid; it was left out")
+            for row, col in sorted(extent.strays))
+    return plan
 
 
 def _short(exc: BaseException) -> str:
@@ -143,116 +174,8 @@ def _calamine_grid(book: Any, name: str, path: Path) -> Grid:
     return Grid(sheet=name, rows=rows, first_row=start[0] + 1, first_col=start[1] + 1, merged=merged)
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
-    try:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = {m.group(1): m.group(2) for m in re.finditer(
-        r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
-    targets.update({m.group(2): m.group(1) for m in re.finditer(
-        r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-    parts: dict[str, str] = {}
-    for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = match.group(1)
-        name = re.search(r'\bname="([^"]*)"', attrs)
-        rid = re.search(r'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', attrs)
-        if name and rid:
-            target = targets.get(rid.group(1) or rid.group(2) or "")
-            if target:
-                target = target.lstrip("/")
-                parts[html.unescape(name.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
-    return parts
-
-
-_ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"'
-                         rb'|<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
-_FORMULA_CELL = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)\s*'
-    rb'(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|<(?:\w+:)?v>.*?</(?:\w+:)?v>)?\s*(?:<(?:\w+:)?is>.*?</(?:\w+:)?is>)?'
-    rb'\s*</(?:\w+:)?c>', re.DOTALL)
-_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>(.*?)</", re.DOTALL)
-
-
-def _scan_sheet_xml(archive: zipfile.ZipFile, part: str, grid: Grid) -> None:
-    """Hidden rows, uncalculated formulas and the header/footer marking: what calamine does not say."""
-    try:
-        xml = archive.read(part)
-    except KeyError:
-        return
-    grid.hidden_rows.update(_hidden_rows(xml))
-    grid.uncalculated.update(_uncalculated_cells(xml))
-    end = xml.rfind(b"</sheetData>")
-    tail = xml[end + 1:] if end != -1 else xml
-    for match in _HEADER_FOOTER.finditer(tail):
-        text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
-        for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL"):
-            if word in text.upper():
-                grid.marking = grid.marking or word
-                break
-
-
-# The two scans below find exactly what `finditer` of their pattern over the whole sheet finds, but run the
-# pattern only where a match can be: a sheet is megabytes of plain cells, and a regex pass over it cost more than
-# reading its values.
-
-
-def _hidden_rows(xml: bytes) -> set[int]:
-    """The rows _ROW_HIDDEN marks hidden. A match cannot cross a ">", so it lies inside the one tag around a
-    hidden attribute: only those tags are searched."""
-    tags: set[int] = set()
-    for marker in (b'hidden="1"', b'hidden="true"'):
-        at = xml.find(marker)
-        while at != -1:
-            tags.add(xml.rfind(b">", 0, at) + 1)  # where the tag around it starts
-            at = xml.find(marker, at + 1)
-    rows: set[int] = set()
-    for start in tags:
-        end = xml.find(b">", start)
-        for match in _ROW_HIDDEN.finditer(xml, start, end if end != -1 else len(xml)):
-            rows.add(int(match.group(1) or match.group(2)))
-    return rows
-
-
-_WHITESPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
-
-
-def _uncalculated_cells(xml: bytes) -> set[str]:
-    """The cells _FORMULA_CELL finds with an empty or missing value. A match is a cell tag whose ">" is followed by
-    whitespace and a formula tag (<f> or <x:f>), so the pattern is tried only at the tags just before a formula
-    tag, in document order, and not where an earlier match reached (as finditer resumes after a match)."""
-    cells: set[str] = set()
-    if b"<f" not in xml:
-        return cells
-    formula_tags: set[int] = set()
-    for marker in (b"<f", b":f"):
-        at = xml.find(marker)
-        while at != -1:
-            formula_tags.add(xml.rfind(b"<", 0, at + 1))
-            at = xml.find(marker, at + 1)
-    resume = 0
-    for tag in sorted(formula_tags):
-        close = tag - 1  # the ">" before the formula tag, past any whitespace
-        while close >= 0 and xml[close] in _WHITESPACE:
-            close -= 1
-        if close < 0 or xml[close] != ord(">"):
-            continue
-        start = xml.find(b"<", max(xml.rfind(b">", 0, close) + 1, resume), close)
-        while start != -1:
-            match = _FORMULA_CELL.match(xml, start)
-            if match:
-                resume = match.end()
-                value = match.group(2)
-                if value is None or re.fullmatch(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>", value):
-                    cells.add(match.group(1).decode())
-                break
-            start = xml.find(b"<", start + 1, close)
-    return cells
-
-
-def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None:
+def _status_list(book: Any, archive: zipfile.ZipFile | None, extents: dict[str, SheetExtent],
+                 path: Path) -> list[str] | None:
     """The workbook's own status list: the range named StatusList, else a Lists sheet's Status column."""
     target: tuple[str, str] | None = None
     if archive is not None:
@@ -269,6 +192,11 @@ def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None
         (n for n in book.sheet_names if n.casefold() == "lists"), None)
     if lists_name is None or lists_name not in book.sheet_names:
         return None
+    extent = extents.get(lists_name)
+    problem = extent.problem() if extent else None
+    if problem:
+        raise UnreadableFileError(f"sheet '{lists_name}' (the status list) {problem}", path=path,
+                                  hint="Delete the unused rows and columns of the Lists sheet and save")
     try:
         sheet = book.get_sheet_by_name(lists_name)
         rows = sheet.to_python(skip_empty_area=False)
@@ -280,8 +208,8 @@ def _status_list(book: Any, archive: zipfile.ZipFile | None) -> list[str] | None
             (r1, c1), (r2, c2) = parse_a1(first), parse_a1(last or first)
         except ValueError:
             return None
-        values = [rows[r - 1][c - 1] for r in range(r1, min(r2, len(rows)) + 1)
-                  for c in range(c1, c2 + 1) if r - 1 < len(rows) and c - 1 < len(rows[r - 1])]
+        # Only the used cells inside the range: a range over the whole sheet is 17 billion cells.
+        values = [value for row in rows[r1 - 1:r2] for value in row[c1 - 1:c2]]
     else:
         column = next((c for c, v in enumerate(rows[0] if rows else []) if heading_key(v) == "status"), None)
         if column is None:
@@ -403,6 +331,15 @@ def _plan_from_grid(grid: Grid, *, source: str | None, status_list: list[str] | 
                                 sheet=grid.sheet, header_cells={}, status_list=status_list, read_notes=[])
     _read_header_block(grid, head_index, plan)
     _RowReader(grid, head_index, plan, vocab).read()
+    if not plan.recommendations and grid.uncalculated:
+        below = sorted((cell for cell in grid.uncalculated if _row_of(cell) > grid.first_row + head_index),
+                       key=lambda cell: (_row_of(cell), len(cell), cell))
+        if below:
+            shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+            raise NoPlanFoundError(
+                f"sheet '{grid.sheet}' has the plan's headings, but the cells under them are formulas that have "
+                f"never been calculated ({shown}), so their values are unknown", path=source,
+                hint="Open the workbook in Excel or LibreOffice, let it calculate, save it, and try again")
     if not plan.recommendations:
         raise NoPlanFoundError(f"sheet '{grid.sheet}' has the plan's headings but no recommendation rows under "
                                "them", path=source, hint="Fill in the grid, or start from 'sheetsync template'")
@@ -660,6 +597,10 @@ def _note(kind: str, sheet: str, row: int, col: int, value: Value, action: str |
                    recommendation=rec.number if rec else None, message=message)
 
 
+def _row_of(address: str) -> int:
+    return int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0)
+
+
 def _rec_number(value: Value) -> str | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
@@ -705,8 +646,9 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
         index = r1 - grid.first_row
         if r2 <= r1 or col not in input_cols or not 0 <= index < len(grid.rows):
             continue
+        bottom = min(r2, grid.first_row + len(grid.rows) - 1)  # a merge down a whole column stops at the data
         value = grid.rows[index][col] if col < len(grid.rows[index]) else None
-        for sheet_row in range(r1 + 1, r2 + 1):
+        for sheet_row in range(r1 + 1, bottom + 1):
             result[(sheet_row, col)] = value
         notes.append(trusted(ReadNote, kind="merged-input-cell", sheet=grid.sheet, cell=first,
                              value=None if _is_blank(value) else cell_text(value),

@@ -7,6 +7,8 @@ Every reader of user files (the workbook reader, the .docx and .xlsx importers) 
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 from pathlib import Path
 from typing import Literal
@@ -26,23 +28,47 @@ Kind = Literal["zip", "ole"]
 
 
 def read_limited(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The file's bytes, refusing files over `limit` before reading them."""
+    """The file's bytes, refusing anything that is not a regular file (a folder, a device such as /dev/zero, a
+    pipe that might never end) and files over `limit`, before reading them."""
     try:
-        size = path.stat().st_size
+        # O_NONBLOCK: opening a pipe with no writer would otherwise wait for ever (a regular file ignores it).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UnreadableFileError("file not found", path=path, hint="Check the name and folder") from None
+    except IsADirectoryError:
+        raise UnreadableFileError("is a folder, not a file", path=path, hint="Name the workbook itself") from None
     except OSError as exc:
-        raise UnreadableFileError(f"cannot open it ({exc.strerror or exc})", path=path) from None
-    if path.is_dir():
-        raise UnreadableFileError("is a folder, not a file", path=path, hint="Name the workbook itself")
-    if size > limit:
-        raise UnreadableFileError(f"is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for a plan",
-                                  path=path, hint="Check this is the right file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(f"cannot read it ({exc.strerror or exc})", path=path,
+        raise UnreadableFileError(f"cannot open it ({exc.strerror or exc})", path=path,
                                   hint="Close it in other programs or check permissions") from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFileError("is a folder, not a file", path=path, hint="Name the workbook itself")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFileError("is not a regular file (a device, pipe or socket)", path=path,
+                                      hint="Name a workbook saved on disk")
+        if info.st_size > limit:
+            raise UnreadableFileError(f"is {info.st_size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for a "
+                                      "plan", path=path, hint="Check this is the right file")
+        try:
+            data = stream.read(limit + 1)  # never more, even if the file grows while it is read
+        except OSError as exc:
+            raise UnreadableFileError(f"cannot read it ({exc.strerror or exc})", path=path,
+                                      hint="Close it in other programs or check permissions") from None
+    if len(data) > limit:
+        raise UnreadableFileError(f"is over the {limit / 1e6:.0f} MB limit for a plan", path=path,
+                                  hint="Check this is the right file")
+    return data
+
+
+def excel_owner_file(path: Path) -> Path | None:
+    """Excel's "~$" owner file beside `path`, if there is one: the workbook is open in Excel, perhaps mid-save."""
+    name = path.name
+    for candidate in ("~$" + name, "~$" + name[2:]):
+        owner = path.with_name(candidate)
+        if len(name) > 2 and owner.is_file():
+            return owner
+    return None
 
 
 def check_workbook(data: bytes, *, path: Path | str) -> Kind:
@@ -103,4 +129,4 @@ def check_zip(data: bytes, *, path: Path | str) -> zipfile.ZipFile:
     return archive
 
 
-__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "excel_owner_file", "read_limited"]

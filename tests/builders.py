@@ -68,6 +68,24 @@ def write_grid(path: Path, rows: Sequence[Sequence[Any]], *, headings: Sequence[
     return path
 
 
+def save_values(book: Any) -> None:
+    """What Excel's Save does for a `MemoryBook`: the file on disk becomes the values the user sees (text that
+    starts with "=" stays text unless Excel took it for a formula)."""
+    from openpyxl import Workbook
+
+    out = Workbook()
+    out.remove(out.active)  # type: ignore[arg-type]
+    for name, sheet in book.sheets.items():
+        ws = out.create_sheet(name)
+        for (r, c), value in sheet.cells.items():
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("=") and (r, c) not in sheet.formulas:
+                cell.data_type = "s"
+        for r in sheet.hidden_rows or ():
+            ws.row_dimensions[r].hidden = True
+    out.save(book.path)
+
+
 # A program for `python -c`: run the real `sheetsync` entry point with sys.argv[1:], and at exit print to stderr
 # "SCHEMAS-BUILT:" and the names of sheetsync's pydantic models whose schema was built in that process.
 SCHEMA_PROBE = """

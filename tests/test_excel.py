@@ -13,7 +13,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from builders import catalogue_rows, write_grid
+from builders import catalogue_rows, save_values, write_grid
 
 from sheetsync.excel import adapter as excel
 from sheetsync.excel.adapter import (
@@ -22,7 +22,6 @@ from sheetsync.excel.adapter import (
     MARKS_SHEET,
     NOTE_PREFIX,
     SETTINGS_SHEET,
-    XlwingsBook,
     hyperlink_formula,
     press_clear_marks,
     press_export_npcc_update,
@@ -30,6 +29,7 @@ from sheetsync.excel.adapter import (
     run_press,
 )
 from sheetsync.excel.memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.xlwings_book import XlwingsBook
 from sheetsync.reader import read_plan
 from sheetsync.validation import validate
 
@@ -37,19 +37,6 @@ AS_OF = date(2025, 4, 1)
 HYPERLINK = re.compile(r"""^=HYPERLINK\("#'((?:[^']|'')+)'!([A-Z]+\d+)","[^"]*"\)$""")
 
 
-def _save_values(book: MemoryBook) -> None:
-    """What Excel's Save does for a MemoryBook: the file on disk becomes the values the user sees."""
-    from openpyxl import Workbook
-
-    out = Workbook()
-    out.remove(out.active)  # type: ignore[arg-type]
-    for name, sheet in book.sheets.items():
-        ws = out.create_sheet(name)
-        for (r, c), value in sheet.cells.items():
-            ws.cell(row=r, column=c, value=value)
-        for r in sheet.hidden_rows:
-            ws.row_dimensions[r].hidden = True
-    out.save(book.path)
 
 
 @pytest.fixture
@@ -70,13 +57,13 @@ def plan_book(tmp_path: Path, home: Path) -> MemoryBook:
     rows[1][4] = None
     path = write_grid(tmp_path / "plan.xlsx", rows)
     book = MemoryBook.from_file(path)
-    book.on_save = _save_values
+    book.on_save = save_values
     return book
 
 
 def _findings(book: MemoryBook) -> list[Any]:
     """The findings the validator gives for the book's current values, computed independently of the press."""
-    _save_values(book)
+    save_values(book)
     return validate(read_plan(book.path), as_of=AS_OF).findings
 
 
@@ -164,8 +151,7 @@ def test_issues_sheet_lists_every_finding_with_a_link(plan_book: MemoryBook) -> 
 
 
 def test_press_saves_once_through_excel_and_snapshots_the_saved_file(plan_book: MemoryBook, tmp_path: Path) -> None:
-    pytest.importorskip("sheetsync.store")
-    from sheetsync.store import history, load_plan
+    from sheetsync.snapshots import history, load_plan
 
     sheet = plan_book.sheets["Action Plan"]
     sheet.cells[parse_a1("F6")] = "Typed in Excel and not yet saved by the user"
@@ -226,14 +212,15 @@ def test_export_writes_new_files_every_press(plan_book: MemoryBook) -> None:
     pytest.importorskip("docx")
     folder = Path(plan_book.path).parent / "plan reports"
     first = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
-    assert str(folder) in first, first
+    assert str(folder) in first and first.startswith("Wrote 6 files"), first
     made = sorted(folder.iterdir())
-    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 5
+    assert [p.suffix for p in made].count(".html") == 2 and len(made) == 6
+    assert [p.name for p in made if p.name.endswith(".redaction-review.txt")], made  # the public page's review
     before = {p: p.read_bytes() for p in made}
     second = run_press(plan_book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
     assert "Traceback" not in second
     now = sorted(folder.iterdir())
-    assert len(now) == 10
+    assert len(now) == 12
     assert all(p.read_bytes() == data for p, data in before.items())  # nothing overwritten
     assert {p.name for p in now} - {p.name for p in made} == {p.name.replace("2025-04-01", "2025-04-01-2")
                                                               for p in made}

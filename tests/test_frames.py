@@ -25,11 +25,13 @@ def test_plan_frame_one_row_per_requirement(tmp_path: Path) -> None:
 
 
 def test_collate_forces_and_cli(tmp_path: Path) -> None:
-    a = write_grid(tmp_path / "a.xlsx", catalogue_rows(status="BAU"), force="Eastshire")
+    a = write_grid(tmp_path / "a.xlsx", catalogue_rows(status="BAU"), force="Kent Constabulary")
     b = write_grid(tmp_path / "b.xlsx", catalogue_rows(status="Not Started"), force="@SUM(1+1)*cmd|' /C calc'!A0")
-    summary = summary_by_force(collate([a, b], as_of=date(2025, 6, 1))).set_index("force")
-    assert summary.loc["Eastshire", "percent_done"] == 100
-    hostile = summary.drop(index="Eastshire").iloc[0]
+    frame = collate([a, b, a], as_of=date(2025, 6, 1))  # the same file twice is counted once
+    assert len(frame) == 78 and set(frame["source"]) == {str(a), str(b)}
+    summary = summary_by_force(frame).set_index("force")
+    assert summary.loc["Kent Police", "percent_done"] == 100  # the roster's name for the force
+    hostile = summary.drop(index="Kent Police").iloc[0]
     assert hostile["overdue"] == 38 and hostile["percent_done"] == 0  # rec 22's deadline is September 2025
     out = tmp_path / "national.xlsx"
     result = CliRunner().invoke(cli, ["collate", str(a), str(b), "-o", str(out), "--as-of", "2025-06-01"])

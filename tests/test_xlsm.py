@@ -3,12 +3,17 @@ at the pinned version, buttons wired to our Subs, LibreOffice opens it; and `she
 
 from __future__ import annotations
 
+import io
+import os
 import re
 import shutil
+import struct
 import subprocess
+import sys
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
@@ -16,9 +21,14 @@ from click.testing import CliRunner
 
 from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
-from sheetsync.excel import build as xlsm
-from sheetsync.excel.build import MACROS_DIR, _xlwings_dir, build_xlsm, setup_excel, user_config_file
+from sheetsync.excel import setup as xlsm
+from sheetsync.excel.build import build_xlsm
+from sheetsync.excel.setup import setup_excel, user_config_file
+from sheetsync.excel.vba import our_modules, source_only
+from sheetsync.excel.vba import xlwings_folder as _xlwings_dir
 from sheetsync.reader import read_plan
+
+MACROS_DIR = Path(__file__).resolve().parents[1] / "macros"
 
 SUB = re.compile(r"^\s*Sub\s+(\w+)\s*\(", re.MULTILINE | re.IGNORECASE)
 
@@ -55,13 +65,15 @@ def test_our_modules_are_inside_verbatim(built: Path) -> None:
 def test_the_vba_is_one_line_calls_into_python() -> None:
     source = (MACROS_DIR / "SheetSync.bas").read_text()
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
-    assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"}
+    assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks",
+                                            "SendToOwners", "MergeReturns"}
     for _, body in bodies:
-        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.adapter as m; m\.[a-z_]+\(\)"', body), body
-    import sheetsync.excel.adapter as m
+        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.(adapter|owners) as m; m\.[a-z_]+\(\)"',
+                            body), body
+    import importlib
 
-    for entry in re.findall(r"m\.([a-z_]+)\(\)", source):
-        assert callable(getattr(m, entry))
+    for module, entry in re.findall(r"import (sheetsync\.excel\.\w+) as m; m\.([a-z_]+)\(\)", source):
+        assert callable(getattr(importlib.import_module(module), entry))
 
 
 def test_xlwings_standalone_module_at_the_pinned_version(built: Path) -> None:
@@ -80,7 +92,7 @@ def test_buttons_run_our_subs(built: Path) -> None:
         rels = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
         types = package.read("[Content_Types].xml").decode()
     macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
-    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks"]
+    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
     subs = set(SUB.findall((MACROS_DIR / "SheetSync.bas").read_text()))
     assert set(macros) <= subs
     assert "vmlDrawing" in rels  # the buttons hang off the plan sheet
@@ -94,7 +106,8 @@ def test_the_grid_reads_back(built: Path) -> None:
     assert len(plan.actions()) == 39
     with zipfile.ZipFile(built) as package:
         workbook = package.read("xl/workbook.xml").decode()
-    assert re.findall(r'<sheet name="([^"]+)"', workbook) == ["Action Plan", "Instructions", "Lists", "Settings"]
+    assert re.findall(r'<sheet name="([^"]+)"', workbook) == ["Action Plan", "Instructions", "Lists", "Settings",
+                                                              "xlwings.conf"]
 
 
 def test_from_plan_carries_the_plan(tmp_path: Path) -> None:
@@ -141,30 +154,223 @@ def test_libreoffice_opens_it(built: Path, tmp_path: Path) -> None:
     assert "7.1" in text and "28.1" in text
 
 
-def test_setup_writes_the_interpreter_and_keeps_other_settings(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_shipped_vba_is_the_readable_source() -> None:
+    """macros/ (the source a reader browses) and sheetsync/excel/vba/ (what the wheel ships) hold the same text."""
+    shipped = our_modules()
+    readable = {re.search(r'VB_Name = "([^"]+)"', p.read_text()).group(1): p.read_text(encoding="utf-8")  # type: ignore[union-attr]
+                for p in MACROS_DIR.glob("*.bas")}
+    assert readable and {k: _lf(v) for k, v in shipped.items()} == {k: _lf(v) for k, v in readable.items()}
+
+
+def test_an_independent_validator_finds_nothing(built: Path) -> None:
+    """openxml-audit: the Open XML schemas and the patterns Excel is known to repair; xlwings' own workbook as the
+    control."""
+    from openxml_audit import FileFormat, OpenXmlValidator  # type: ignore[import-untyped]
+
+    for path in (built, _xlwings_dir() / "quickstart_standalone.xlsm"):
+        result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0).validate(str(path))
+        assert [f"{e.part_uri}: {e.description}" for e in result.errors] == [], path
+
+
+def test_the_workbook_keeps_xlwings_off_the_onedrive_mapping(built: Path) -> None:
+    """The workbook's own xlwings.conf sheet (read before any config file) sets ADD_WORKBOOK_TO_PYTHONPATH false."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(built))
+    assert book.get_sheet_by_name("xlwings.conf").to_python() == [["ADD_WORKBOOK_TO_PYTHONPATH", "false"]]
+    with zipfile.ZipFile(built) as package:
+        workbook = package.read("xl/workbook.xml").decode()
+    assert re.search(r'<sheet name="xlwings.conf"[^>]*state="hidden"', workbook)
+
+
+# ------------------------------------------------------------------------------------- the VBA project (MS-OVBA)
+
+
+def _dir_records(ole: Any) -> list[tuple[int, bytes]]:
+    """The decompressed dir stream as (id, data) records, read with olefile and oletools' decompressor only
+    (independent of pyOpenVBA, which wrote it). PROJECTVERSION (0x09) has a fixed 6-byte body after its size."""
+    from oletools.olevba import decompress_stream
+
+    raw = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
+    records: list[tuple[int, bytes]] = []
+    i = 0
+    while i < len(raw):
+        rid, size = struct.unpack_from("<HI", raw, i)
+        if rid == 0x0009:
+            size = 6
+        records.append((rid, bytes(raw[i + 6:i + 6 + size])))
+        i += 6 + size
+        if rid == 0x0010:
+            break
+    return records
+
+
+def _vba_project(path: Path) -> Any:
+    import olefile  # type: ignore[import-untyped]
+
+    with zipfile.ZipFile(path) as package:
+        return olefile.OleFileIO(io.BytesIO(package.read("xl/vbaProject.bin")))
+
+
+def test_vba_project_is_source_only_per_ms_ovba(built: Path) -> None:
+    """MS-OVBA 2.3.4.1: _VBA_PROJECT is CC61 FFFF 00 0100 (version 0xFFFF, no performance cache); every module
+    stream is its compressed source from offset 0 (no compiled code); project and module cookies are 0xFFFF."""
+    from oletools.olevba import decompress_stream
+
+    ole = _vba_project(built)
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000100")
+    assert not [s for s in ole.listdir() if s[-1].casefold().startswith("__srp_")]
+    records = _dir_records(ole)
+    ids = [rid for rid, _ in records]
+    assert struct.unpack("<H", dict(records)[0x0013])[0] == 0xFFFF  # PROJECTCOOKIE
+    modules: dict[str, tuple[int, int]] = {}
+    name = ""
+    for rid, data in records:
+        if rid == 0x001A:  # MODULESTREAMNAME
+            name = data.decode("cp1252")
+        elif rid == 0x0031:  # MODULEOFFSET
+            offset = struct.unpack("<I", data)[0]
+        elif rid == 0x002C:  # MODULECOOKIE
+            modules[name] = (offset, struct.unpack("<H", data)[0])
+    assert ids.count(0x0019) == len(modules) >= 5  # ThisWorkbook, a module per sheet, ours, xlwings, Dictionary
+    for stream, (offset, cookie) in modules.items():
+        assert (offset, cookie) == (0, 0xFFFF), stream
+        data = ole.openstream(f"VBA/{stream}").read()
+        assert data[0] == 0x01  # a CompressedContainer's signature at offset 0: no p-code before the source
+        source = decompress_stream(bytearray(data)).decode("cp1252")
+        assert source.startswith('Attribute VB_Name = "'), stream
+        assert len(re.findall(r'^Attribute VB_Name = "', source, re.MULTILINE)) == 1, stream
+    assert set(modules) >= {"ThisWorkbook", "Sheet1", "SheetSync", "xlwings", "Dictionary"}
+
+
+def test_vba_project_layout_matches_xlwings_own_workbook(built: Path) -> None:
+    """xlwings' shipped quickstart_standalone.xlsm, read the same way: the same 7-byte _VBA_PROJECT and streams."""
+    reference = _vba_project(_xlwings_dir() / "quickstart_standalone.xlsm")
+    ours = _vba_project(built)
+    assert ours.openstream("VBA/_VBA_PROJECT").read() == reference.openstream("VBA/_VBA_PROJECT").read()
+    top = {"/".join(s) for s in ours.listdir() if len(s) == 1 or s[0] != "VBA"}
+    assert top == {"/".join(s) for s in reference.listdir() if len(s) == 1 or s[0] != "VBA"} == {"PROJECT",
+                                                                                               "PROJECTwm"}
+
+
+def test_source_only_drops_compiled_code_from_an_excel_saved_project() -> None:
+    """xlwings' own workbook (saved by Excel, with p-code before each module's source) comes out source-only."""
+    from oletools.olevba import VBA_Parser
+
+    with zipfile.ZipFile(_xlwings_dir() / "quickstart_standalone.xlsm") as package:
+        original = package.read("xl/vbaProject.bin")
+    import olefile
+
+    before_offsets = [d for rid, d in _dir_records(olefile.OleFileIO(io.BytesIO(original))) if rid == 0x0031]
+    assert any(offset != bytes(4) for offset in before_offsets)  # Excel saved compiled code before the source
+    rewritten = source_only(original)
+    ole = olefile.OleFileIO(io.BytesIO(rewritten))
+    offsets = [d for rid, d in _dir_records(ole) if rid == 0x0031]
+    assert offsets and set(offsets) == {bytes(4)}
+    before = {n: c for _, _, n, c in VBA_Parser("a.xlsm", data=_zip_with(original)).extract_macros()}
+    after = {n: c for _, _, n, c in VBA_Parser("b.xlsm", data=_zip_with(rewritten)).extract_macros()}
+    assert before == after and len(after) >= 4
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000100")
+
+
+def _zip_with(vba_bin: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("xl/vbaProject.bin", vba_bin)
+        package.writestr("[Content_Types].xml", "<Types/>")
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------- excel setup
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("USERPROFILE", str(tmp_path))
-    conf = user_config_file()
-    assert conf == tmp_path / ".xlwings" / "xlwings.conf"
-    conf.parent.mkdir()
-    conf.write_text('"LICENSE_KEY","noncommercial"\n"INTERPRETER_WIN","C:\\old\\python.exe"\n')
-    text = setup_excel(interpreter="C:\\venv\\Scripts\\python.exe", platform="win32")
-    lines = conf.read_text().splitlines()
-    assert lines == ['"LICENSE_KEY","noncommercial"', '"INTERPRETER_WIN","C:\\venv\\Scripts\\python.exe"']
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    return tmp_path
+
+
+def _xlwings_user_config_file(platform: str, home: Path) -> str:
+    """xlwings.USER_CONFIG_FILE as the installed xlwings computes it on `platform` (its __init__ run up to
+    the point its platform-specific imports fail on this machine)."""
+    source = (_xlwings_dir() / "__init__.py").read_text(encoding="utf-8")
+    probe = (f"import sys, os; sys.platform = {platform!r}; ns = {{'__name__': 'xlwings_probe'}}\n"
+             f"try:\n    exec(compile({source!r}, 'xlwings/__init__.py', 'exec'), ns)\n"
+             "except Exception:\n    pass\nprint(ns['USER_CONFIG_FILE'])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          env={**os.environ, "HOME": str(home)})
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("platform", ["darwin", "linux"])
+def test_setup_writes_where_xlwings_reads(home: Path, platform: str) -> None:
+    expected = _xlwings_user_config_file(platform, home)
+    assert "Containers/com.microsoft.Excel/Data" in expected if platform == "darwin" else ".xlwings" in expected
+    assert str(user_config_file(platform)) == expected
+    setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform=platform)
+    assert Path(expected).is_file()
+
+
+def test_setup_keeps_other_settings_with_crlf_in_the_ansi_code_page(home: Path) -> None:
+    conf = user_config_file("win32")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes('"LICENSE_KEY","noncommercial"\r\n"PYTHONPATH","C:\\Users\\Siân\\lib"\r\n'
+                     '"INTERPRETER_WIN","C:\\old\\sheetsync-excel-python.exe"\r\n'.encode("cp1252"))
+    python = "C:\\Users\\Siân\\venv\\Scripts\\sheetsync-excel-python.exe"
+    text = setup_excel(interpreter=python, platform="win32", encoding="cp1252")
+    assert conf.read_bytes() == ('"LICENSE_KEY","noncommercial"\r\n"PYTHONPATH","C:\\Users\\Siân\\lib"\r\n'
+                                 f'"INTERPRETER_WIN","{python}"\r\n').encode("cp1252")
     assert "updated" in text and "Trusted Locations" in text and "xlwings runpython install" in text
-    setup_excel(interpreter="/opt/venv/bin/python", platform="darwin")
-    assert conf.read_text().splitlines()[-1] == '"INTERPRETER_MAC","/opt/venv/bin/python"'
-    assert len(conf.read_text().splitlines()) == 3
-    assert "unchanged" in setup_excel(interpreter="/opt/venv/bin/python", platform="darwin")
+    assert "unchanged" in setup_excel(interpreter=python, platform="win32", encoding="cp1252")
 
 
-def test_setup_creates_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
+def test_setup_on_mac_uses_lf_and_keeps_the_windows_entry(home: Path) -> None:
+    setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform="darwin", encoding="utf-8")
+    conf = user_config_file("darwin")
+    assert conf.read_bytes() == b'"INTERPRETER_MAC","/opt/venv/bin/sheetsync-excel-python"\n'
+
+
+def test_setup_reports_a_config_it_cannot_decode_in_one_line(home: Path) -> None:
+    conf = user_config_file("win32")
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes('"PYTHONPATH","C:\\Users\\Siân"\r\n'.encode("cp1252"))
+    with pytest.raises(ConfigError, match=r"not in this computer's text encoding \(utf-8\): byte 0xE2"):
+        setup_excel(interpreter="C:\\v\\python.exe", platform="win32", encoding="utf-8")
+    if sys.platform != "darwin":  # the CLI reads the same file with this machine's own encoding (UTF-8 or ASCII)
+        result = CliRunner().invoke(cli, ["excel", "setup"])
+        assert result.exit_code == 2, result.output
+        assert "not in this computer's text encoding" in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_setup_refuses_a_path_the_code_page_cannot_hold(home: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot hold"):
+        setup_excel(interpreter="C:\\Users\\Łukasz\\venv\\Scripts\\python.exe", platform="win32",
+                    encoding="cp1252")
+    assert not user_config_file("win32").exists()
+
+
+def test_setup_leaves_another_pythons_interpreter_unless_told(home: Path) -> None:
+    conf = user_config_file("win32")
+    conf.parent.mkdir(parents=True)
+    conf.write_text('"INTERPRETER_WIN","C:\\Anaconda3\\python.exe"\r\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"already names C:\\Anaconda3\\python.exe"):
+        setup_excel(interpreter="C:\\v\\sheetsync-excel-python.exe", platform="win32", encoding="utf-8")
+    assert "Anaconda3" in conf.read_text(encoding="utf-8")
+    setup_excel(interpreter="C:\\v\\sheetsync-excel-python.exe", platform="win32", encoding="utf-8",
+                replace=True)
+    assert conf.read_bytes() == b'"INTERPRETER_WIN","C:\\v\\sheetsync-excel-python.exe"\r\n'
+
+
+def test_setup_cli_writes_the_launcher_or_plain_python(home: Path) -> None:
     result = CliRunner().invoke(cli, ["excel", "setup"])
     assert result.exit_code == 0, result.output
-    import sys
-
     key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
-    expected = xlsm.button_interpreter()  # the sheetsync-excel-python launcher beside this Python, when installed
-    assert (tmp_path / ".xlwings" / "xlwings.conf").read_text() == f'"{key}","{expected}"\n'
+    conf = user_config_file()
+    assert conf.read_bytes().decode() == f'"{key}","{xlsm.button_interpreter()}"' + ("\n" if sys.platform == "darwin"
+                                                                            else "\r\n")
+    plain = CliRunner().invoke(cli, ["excel", "setup", "--plain-python"])
+    assert plain.exit_code == 0, plain.output
+    assert f'"{key}","{sys.executable}"' in conf.read_text() and "--plain-python" in plain.output

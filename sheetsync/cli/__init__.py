@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 
-from sheetsync.cli import collate, demo, excel, history, plan, report  # noqa: F401  (each registers its commands)
+from sheetsync.cli import collate, demo, excel, history, owners, plan, report  # noqa: F401  (each registers its commands)
 from sheetsync.cli.app import cli
 
 __all__ = ["cli", "main"]

@@ -16,14 +16,23 @@ from sheetsync.cli.options import (
 
 
 @cli.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The national table: .csv or .xlsx (a 'Plans' sheet and a 'By force' sheet).")
+              help="The national table: .xlsx (Plans, By force, Matrix, Data quality, Missing returns), .csv (the "
+                   "Plans table) or .html (the national page).")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A CSV of the forces expected (name, then name variants); default: the 43 territorial forces "
+                   "of England and Wales and British Transport Police.")
 @as_of_option
 @force_option
 @handle_errors
-def collate(plans: tuple[Path, ...], output: Path, as_of: date | None, overwrite: bool) -> None:
-    """Combine many forces' plan workbooks into one table (for national collators and analysts)."""
-    from sheetsync.frames import write_collation
+def collate(inputs: tuple[Path, ...], output: Path, roster: Path | None, as_of: date | None,
+            overwrite: bool) -> None:
+    """Combine forces' plans (files or folders, in any shape import reads) into the national view."""
+    from sheetsync.collate import write_collation
+    from sheetsync.text import terminal_safe
 
-    click.echo(write_collation(plans, output, as_of=as_of, overwrite=overwrite))
+    result = write_collation(inputs, output, roster=roster, as_of=as_of, overwrite=overwrite)
+    for line in result.lines():
+        click.echo(terminal_safe(line))
+    click.echo(terminal_safe(f"wrote {output}"))

@@ -25,11 +25,21 @@ def excel() -> None:
 @click.option("--operational-lead", metavar="NAME")
 @click.option("--from-plan", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fill it from this plan workbook instead of the blank template.")
+@click.option("--into", "into", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Put the buttons into this workbook of yours (a copy: OUTPUT); every other part stays as it is.")
 @click.option("--overwrite", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @handle_errors
 def excel_build(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
-                from_plan: Path | None, overwrite: bool) -> None:
-    """Build ActionPlan.xlsm: the template plus the buttons and their VBA."""
+                from_plan: Path | None, into: Path | None, overwrite: bool) -> None:
+    """Build ActionPlan.xlsm: the template plus the buttons and their VBA (or, with --into, your own workbook
+    plus the buttons, their VBA and a Settings sheet)."""
+    if into is not None:
+        if from_plan is not None or force_name or executive_lead or operational_lead:
+            raise click.UsageError("--into keeps your workbook as it is: it takes no --from-plan, --force or leads")
+        from sheetsync.excel.into import build_into
+
+        click.echo(f"wrote {build_into(into, output, overwrite=overwrite)}")
+        return
     from sheetsync.excel.build import build_xlsm
 
     path = build_xlsm(output, force=force_name, executive_lead=executive_lead,
@@ -38,9 +48,14 @@ def excel_build(output: Path, force_name: str | None, executive_lead: str | None
 
 
 @excel.command(name="setup")
+@click.option("--plain-python", is_flag=True,
+              help="Point xlwings at this python itself, not the sheetsync-excel-python launcher (for PCs that "
+                   "allow only signed programs; each press is then slower).")
+@click.option("--replace", is_flag=True,
+              help="Replace an interpreter the xlwings config already names for another Python.")
 @handle_errors
-def excel_setup() -> None:
+def excel_setup(plain_python: bool, replace: bool) -> None:
     """Point xlwings at this Python and say what is left to do on Windows and macOS."""
-    from sheetsync.excel.build import setup_excel
+    from sheetsync.excel.setup import setup_excel
 
-    click.echo(setup_excel())
+    click.echo(setup_excel(plain_python=plain_python, replace=replace))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,7 +17,20 @@ from sheetsync.errors import SheetsyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS_DETECTED = ("text", "markdown", "html", "csv", "docx", "xlsx")
+
+class ImportFormatChoice(click.Choice[str]):
+    """`--from`'s choices: the import registry's format names, looked up when first needed, so the registry
+    (and pydantic behind it) is not imported each time the CLI starts."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from sheetsync.importers.registry import format_names
+
+        return format_names()
+
 
 def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> date | None:
     if value is None:
@@ -27,9 +41,56 @@ def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: 
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-27") from None
 
 
+class InputError(click.ClickException):
+    """A PLAN or SOURCE that cannot be an input: one line and exit code 2, like every SheetsyncError (click's own
+    usage error would print three)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+if TYPE_CHECKING:  # click's ParamType is generic only from 8.2 on, and only for the type checker's sake here
+    _PathType = click.ParamType[Path, Any]
+else:
+    _PathType = click.ParamType
+
+
+class InputFile(_PathType):
+    """A file to read. A folder or an unreadable file is refused in one line; a missing file is left to the
+    command (the store of a deleted workbook can still be read). Warns when Excel has the workbook open."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from sheetsync.errors import UnreadableFileError
+        from sheetsync.safety import excel_owner_file
+
+        path = Path(value)
+        if path.is_dir():
+            raise InputError(str(UnreadableFileError("is a folder, not a file", path=path,
+                                                     hint="Name the workbook itself")))
+        if path.exists() and not os.access(path, os.R_OK):
+            raise InputError(str(UnreadableFileError("cannot be read (permission denied)", path=path,
+                                                     hint="Check the file's permissions")))
+        owner = excel_owner_file(path)
+        if owner is not None:
+            click.echo(f"warning: {owner.name} beside {path.name} says Excel has it open and may be saving it; "
+                       "save and close it in Excel for a complete read", err=True)
+        return path
+
+
+INPUT_FILE = InputFile()
+
+
 # Shared options: the same words in every command.
 def plan_argument(f: F) -> F:
-    return click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))(f)
+    return click.argument("plan", type=INPUT_FILE)(f)
+
+
+def source_argument(f: F) -> F:
+    return click.argument("source", type=INPUT_FILE)(f)
 
 
 def store_option(f: F) -> F:
@@ -47,8 +108,20 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def force_option(f: F) -> F:
-    return click.option("--force", "overwrite", is_flag=True, help="Overwrite OUT if it exists.")(f)
+def overwrite_option(f: F) -> F:
+    """`--overwrite`: replace OUTPUT if it exists. `--force` is kept, hidden, where it used to mean this."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, overwrite: bool, overwrite_alias: bool, **kwargs: Any) -> Any:
+        if overwrite_alias:
+            click.echo("note: --force is now spelled --overwrite", err=True)
+        return f(*args, overwrite=overwrite or overwrite_alias, **kwargs)
+
+    wrapper = click.option("--force", "overwrite_alias", is_flag=True, hidden=True)(wrapper)
+    return click.option("--overwrite", "overwrite", is_flag=True, help="Replace OUTPUT if it exists.")(wrapper)  # type: ignore[return-value]
+
+
+force_option = overwrite_option  # the old name, still imported by some command modules
 
 
 def handle_errors(f: F) -> F:

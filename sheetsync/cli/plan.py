@@ -10,12 +10,13 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
-    FORMATS_DETECTED,
+    ImportFormatChoice,
     as_of_option,
-    force_option,
     handle_errors,
     json_option,
+    overwrite_option,
     plan_argument,
+    source_argument,
 )
 
 
@@ -25,7 +26,7 @@ from sheetsync.cli.options import (
 @click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
 @click.option("--executive-lead", metavar="NAME")
 @click.option("--operational-lead", metavar="NAME")
-@click.option("--overwrite", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @handle_errors
 def template(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
              overwrite: bool) -> None:
@@ -68,13 +69,13 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
 
 
 @cli.command(name="import")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@source_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The new workbook (.xlsx) in the template.")
-@click.option("--from", "source_format", type=click.Choice(FORMATS_DETECTED), default=None,
+@click.option("--from", "source_format", type=ImportFormatChoice(), default=None,
               help="The source's shape (detected when absent).")
 @json_option
-@force_option
+@overwrite_option
 @handle_errors
 def import_(source: Path, output: Path, source_format: str | None, as_json: bool, overwrite: bool) -> None:
     """Turn a published plan (text, web page, table, Word, Excel) into a workbook in the template."""

@@ -1,24 +1,49 @@
-"""An in-memory Excel workbook implementing `excel.ExcelBook`: the tests' stand-in for Excel, and the button
-benchmark's (bench/bench_button.py runs `_bench_press` in a new interpreter, as xlwings' RunPython would)."""
+"""An in-memory Excel workbook implementing `ExcelBook`: the tests' stand-in for Excel, and the button
+benchmark's (bench/bench_button.py runs `_bench_press` in a new interpreter, as xlwings' RunPython would).
+
+Like Excel, writing a string to a cell not formatted as text ("@") parses it: "50%" becomes 0.5, "1.10" 1.1,
+"27/03/25" and "Nov-24" dates (day first, as in a UK locale); a leading apostrophe is Excel's text prefix and is
+not part of the value."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sheetsync.excel.adapter import (
-    STATUS_LIST_NAME,
-    CellMarking,
-    UsedRange,
-    press_validate_and_snapshot,
-    run_press,
-)
+from sheetsync.excel.adapter import STATUS_LIST_NAME, before_exit, press_validate_and_snapshot, run_press
+from sheetsync.excel.book import CellMarking, UsedRange
 from sheetsync.text import Value, col_letter, parse_a1
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3})-(\d{2})")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def excel_parse(text: str) -> Value:
+    """What Excel stores when `text` is written through Range.Value to a cell in the General format."""
+    if text.startswith("'"):
+        return text[1:]
+    stripped = text.strip()
+    if _NUMBER.fullmatch(stripped):
+        return float(stripped)
+    if stripped.endswith("%") and _NUMBER.fullmatch(stripped[:-1].strip()):
+        return float(stripped[:-1]) / 100
+    match = _DAY_FIRST.fullmatch(stripped)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        with contextlib.suppress(ValueError):
+            return date(year + 2000 if year < 100 else year, month, day)
+    match = _MONTH_YEAR.fullmatch(stripped)
+    if match and match.group(1).casefold() in _MONTHS:
+        return date(2000 + int(match.group(2)), _MONTHS.index(match.group(1).casefold()) + 1, 1)
+    return text
 
 
 def column_letters(col: int) -> str:
@@ -31,9 +56,11 @@ class MemorySheet:
     cells: dict[tuple[int, int], Value] = field(default_factory=dict)
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
-    hidden_rows: set[int] = field(default_factory=set)
-    merged: list[str] = field(default_factory=list)
+    hidden_rows: set[int] | None = field(default_factory=set)  # None: "Excel would not say"
+    merged: list[str] | None = field(default_factory=list)
     hidden: bool = False
+    text_cells: set[tuple[int, int]] = field(default_factory=set)  # formatted "@"
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells Excel would have taken a formula into
 
 
 @dataclass
@@ -63,10 +90,12 @@ class MemoryBook:
                     if value not in ("", None):
                         kept: Value = value if isinstance(value, str | int | float | date) else str(value)
                         memory.cells[(r + 1, c + 1)] = kept
+            merged: list[str] = []
             with contextlib.suppress(Exception):
                 for merge in sheet.merged_cell_ranges or []:
                     (r1, c1), (r2, c2) = merge
-                    memory.merged.append(f"{column_letters(c1 + 1)}{r1 + 1}:{column_letters(c2 + 1)}{r2 + 1}")
+                    merged.append(f"{column_letters(c1 + 1)}{r1 + 1}:{column_letters(c2 + 1)}{r2 + 1}")
+            memory.merged = merged
             book.sheets[name] = memory
         if "Lists" in book.sheets and book.sheets["Lists"].cells:
             rows = [r for (r, c) in book.sheets["Lists"].cells if c == 1]
@@ -97,11 +126,13 @@ class MemoryBook:
         return UsedRange([[cells.get((r, c)) for c in range(c0, max(cols) + 1)] for r in range(r0, max(rows) + 1)],
                          r0, c0)
 
-    def hidden_rows(self, sheet: str) -> set[int]:
-        return set(self._sheet(sheet).hidden_rows)
+    def hidden_rows(self, sheet: str) -> set[int] | None:
+        hidden = self._sheet(sheet).hidden_rows
+        return set(hidden) if hidden is not None else None
 
-    def merged_ranges(self, sheet: str) -> list[str]:
-        return list(self._sheet(sheet).merged)
+    def merged_ranges(self, sheet: str) -> list[str] | None:
+        merged = self._sheet(sheet).merged
+        return list(merged) if merged is not None else None
 
     def read_name(self, name: str) -> list[Value] | None:
         if name not in self.names:
@@ -125,22 +156,36 @@ class MemoryBook:
             else:
                 store[key] = value
 
+    def set_text_format(self, sheet: str, ref: str) -> None:
+        self.calls.append(f"set_text_format {sheet}!{ref}")
+        s = self._sheet(sheet)
+        start, _, end = ref.partition(":")
+        (r1, c1), (r2, c2) = parse_a1(start), parse_a1(end or start)
+        s.text_cells.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+
     def write_values(self, sheet: str, top_left: str, values: list[list[Value]]) -> None:
         self.calls.append(f"write_values {sheet}")
         s = self._sheet(sheet)
         r0, c0 = parse_a1(top_left)
         for r, row in enumerate(values):
             for c, value in enumerate(row):
+                key = (r0 + r, c0 + c)
+                s.formulas.discard(key)
                 if value in ("", None):
-                    s.cells.pop((r0 + r, c0 + c), None)
+                    s.cells.pop(key, None)
+                elif isinstance(value, str) and not value.startswith("="):
+                    s.cells[key] = value.removeprefix("'") if key in s.text_cells else excel_parse(value)
                 else:
-                    s.cells[(r0 + r, c0 + c)] = value
+                    s.cells[key] = value
+                    if isinstance(value, str) and key not in s.text_cells:
+                        s.formulas.add(key)
 
     def clear_sheet(self, sheet: str) -> None:
         s = self._sheet(sheet)
         s.cells.clear()
         s.fills.clear()
         s.notes.clear()
+        s.text_cells.clear()  # Excel's Clear takes formats too
 
     def add_sheet(self, name: str, *, hidden: bool = False) -> None:
         if name in self.sheets:
@@ -149,6 +194,9 @@ class MemoryBook:
 
     def alert(self, message: str, *, title: str = "sheetsync") -> None:
         self.alerts.append(message)
+
+    def restore_protection(self) -> None:
+        """Nothing to restore: the in-memory sheets are never protected."""
 
     def save(self) -> None:
         self.saves += 1
@@ -159,7 +207,7 @@ class MemoryBook:
         return self._sheet(sheet).cells.get(parse_a1(a1))
 
 
-def _bench_press(path: str, store: str | None = None) -> None:
+def _bench_press(path: str, store: str | None = None, *, freeze: bool = True) -> None:
     """One 'Validate and snapshot' press on `path` loaded into a MemoryBook, timed, as the benchmark runs it in a
     new interpreter (bench/bench_button.py starts it the way xlwings' RunPython does, after `import xlwings.utils`)."""
     started = time.perf_counter()
@@ -168,8 +216,11 @@ def _bench_press(path: str, store: str | None = None) -> None:
         os.environ["SHEETSYNC_STORE"] = store
     message = run_press(book, press_validate_and_snapshot)
     print(f"{time.perf_counter() - started:.3f}s in-process after interpreter start; {message}")
+    print(f"end {time.time()!r}", flush=True)  # the benchmark times the shutdown from here
+    if freeze:
+        before_exit()  # as the real entry points do
 
 
 
 
-__all__ = ["MemoryBook", "MemorySheet", "column_letters", "parse_a1"]
+__all__ = ["MemoryBook", "MemorySheet", "column_letters", "excel_parse", "parse_a1"]

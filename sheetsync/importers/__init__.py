@@ -1,10 +1,11 @@
 """`sheetsync import`: turn a published plan (pasted text, a web page, a table in Markdown, CSV, Word or Excel)
 into a `Plan`, saying what was found, what was cleaned and what could not be used.
 
-A registry of small modules, tablib-style: each *format* module (text, markdown, html, csv, docx, xlsx) knows
-its name, how to recognise its input and how to load it into a `Document` (lines and tables); each *shape* module
-(text_grid, keyvalue, prose, tables) knows how to read a plan out of a `Document`. Every shape that recognises
-the document is tried, and the one that reads the most evidence rows wins.
+A registry of small modules, tablib-style (`registry.py`, interfaces in `interfaces.py`): each *format* (text,
+markdown, html, csv, docx, xlsx) knows its name, suffixes, how to recognise its input and how to load it into a
+`Document` (lines and tables); each *shape* (table, text grid, key/value blocks, labelled prose) knows how to read
+a plan out of a `Document`. Detection walks the formats in the registry's order; every shape that recognises the
+document is tried, and the one that reads the most evidence rows wins.
 
 Limits: text-like sources over `MAX_TEXT_BYTES` (20 MB) and any file over `safety.MAX_FILE_BYTES` are refused
 before they are parsed; Word and Excel files go through `safety.check_zip` (zip bombs) first.
@@ -14,25 +15,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.errors import NoPlanFoundError, OutputExistsError, UnreadableFileError, UnsupportedFormatError
-from sheetsync.importers import csv, docx, html, keyvalue, markdown, prose, tables, text, text_grid, xlsx
-from sheetsync.importers.common import ACCEPTED_HINT, MAX_TEXT_BYTES, Document, decode_text, looks_binary
+from sheetsync.importers.common import (
+    ACCEPTED_HINT,
+    MAX_TEXT_BYTES,
+    Document,
+    decode_text,
+    force_name,
+    looks_binary,
+)
+from sheetsync.importers.interfaces import Format, Shape, Source
+from sheetsync.importers.registry import FORMATS, SHAPES, format_named, format_names
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
 
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (text, markdown, html, csv, docx, xlsx)}
-SHAPES: tuple[ModuleType, ...] = (tables, text_grid, keyvalue, prose)  # ties go to the earlier shape
 SHAPES_UNDERSTOOD = ("a plan grid pasted as text (tab-separated), a police website's key/value blocks (HTML or "
                      "copied text), labelled prose ('7.1 - Evidence requirements…' then 'Owner:', 'Update:', "
                      "'Status:'), or a table with plan headings in Markdown, HTML, CSV, Word (.docx) or Excel "
                      "(.xlsx)")
 
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
-_SOURCE = Path | str | bytes
 
 
 class ImportResult(BaseModel):
@@ -50,34 +55,35 @@ def import_plan(source: Path | str | bytes | os.PathLike[str], *, format: str | 
     """Read a published plan into a `Plan`.
 
     `source` is a path, the text itself (a `str` holding a newline, tab or '<' is read as text, any other `str`
-    as a path), or the file's bytes. `format` is one of text, markdown, html, csv, docx, xlsx (detected when
-    None). Raises UnreadableFileError, UnsupportedFormatError or NoPlanFoundError when nothing can be imported.
+    as a path), or the file's bytes. `format` is a name from the registry (text, markdown, html, csv, docx,
+    xlsx; detected when None). Raises UnreadableFileError, UnsupportedFormatError or NoPlanFoundError when
+    nothing can be imported.
     """
-    if format is not None and format not in FORMATS:
+    chosen = format_named(format) if format is not None else None
+    if format is not None and chosen is None:
         raise UnsupportedFormatError(f"'{format}' is not a format sheetsync imports",
-                                     hint=f"Use one of {', '.join(FORMATS)}")
+                                     hint=f"Use one of {', '.join(format_names())}")
     data, name, path = _load_source(source)
+    return _import(Source(data=data, name=name, path=path), chosen)
+
+
+def import_file_bytes(data: bytes, path: Path, *, format: str | None = None) -> tuple[Plan, ImportReport]:
+    """`import_plan` of the file at `path` whose bytes the caller has already read (collation reads each file
+    once: to recognise its own outputs and repeats, then to import it)."""
+    return _import(Source(data=data, name=str(path), path=path), format_named(format) if format else None)
+
+
+def _import(src: Source, chosen: Format | None) -> tuple[Plan, ImportReport]:
+    data, name = src.data, src.name
     report = ImportReport(source=name)
-    fmt = format or _detect(data, name, report)
-    report.format = fmt
-    if fmt in ("text", "markdown", "html", "csv") and len(data) > MAX_TEXT_BYTES:
+    fmt = chosen or _detect(src)
+    report.format = fmt.name
+    if not fmt.binary and len(data) > MAX_TEXT_BYTES:
         raise _too_big(len(data), name)
-    if fmt == "xlsx" and path is not None:
-        direct = _via_reader(path, report)
-        if direct is not None:
-            return direct, report
-    module = FORMATS[fmt]
-    if fmt in ("docx", "xlsx"):
-        doc: Document = module.load(data, report)
-    else:
-        decoded, encoding = decode_text(data, path=name)
-        if encoding != "utf-8":
-            report.clean("decoded", None, f"read as {encoding}")
-        if looks_binary(decoded):
-            raise UnsupportedFormatError("is binary data, not a plan", path=name, hint=ACCEPTED_HINT)
-        decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
-        doc = module.load(decoded, report)
-    return _best(doc, report, name)
+    loaded = fmt.load(src, report)
+    if isinstance(loaded, Plan):
+        return loaded, report
+    return _best(loaded, report, name)
 
 
 def import_to_workbook(source: Path | str | bytes | os.PathLike[str], output: Path | str, *,
@@ -91,7 +97,7 @@ def import_to_workbook(source: Path | str | bytes | os.PathLike[str], output: Pa
         raise OutputExistsError("is the import source; sheetsync never writes over its input", path=out,
                                 hint="Choose another output name")
     if out.exists() and not overwrite:
-        raise OutputExistsError("already exists", path=out, hint="Choose another name or pass --force")
+        raise OutputExistsError("already exists", path=out, hint="Choose another name or pass --overwrite")
     plan, report = import_plan(source, format=format)
     written = write_plan_workbook(plan, out, overwrite=overwrite)
     report.output = str(written)
@@ -130,27 +136,31 @@ def _too_big(size: int, name: object) -> UnreadableFileError:
                                "plan as text, a web page or CSV", path=name, hint="Check this is the right file")
 
 
-def _detect(data: bytes, name: str | None, report: ImportReport) -> str:
+def _detect(source: Source) -> Format:
+    """The registry's first format that claims `source`: binary packages by their bytes, text by suffix, then
+    by sniffing its decoded start; refusals for what sheetsync cannot read at all."""
+    from dataclasses import replace
+
     from sheetsync.safety import OLE_MAGIC, ZIP_MAGIC
 
-    suffix = Path(name).suffix.lower() if name else ""
+    data, name, suffix = source.data, source.name, source.suffix
     if not data.strip():
         raise UnreadableFileError("is empty", path=name, hint=ACCEPTED_HINT)
     if data.startswith(ZIP_MAGIC):
         from sheetsync.safety import check_zip
 
-        names = set(check_zip(data, path=name or "the file").namelist())
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names or "content.xml" in names:
-            return "xlsx"
-        raise UnsupportedFormatError("is a zip archive but neither a Word document nor an Excel workbook",
-                                     path=name, hint=ACCEPTED_HINT)
+        names = frozenset(check_zip(data, path=name or "the file").namelist())
+        found = _first(replace(source, zip_names=names), binary=True)
+        if found is None:
+            raise UnsupportedFormatError("is a zip archive but neither a Word document nor an Excel workbook",
+                                         path=name, hint=ACCEPTED_HINT)
+        return found
     if data.startswith(OLE_MAGIC):
-        if suffix == ".xls":
-            return "xlsx"
-        raise UnsupportedFormatError("is an old-style Office file (.doc/.xls) or a password-protected one",
-                                     path=name, hint="Save it as .docx or .xlsx without a password and retry")
+        found = _first(source, binary=True)
+        if found is None:
+            raise UnsupportedFormatError("is an old-style Office file (.doc/.xls) or a password-protected one",
+                                         path=name, hint="Save it as .docx or .xlsx without a password and retry")
+        return found
     if data.startswith(b"%PDF"):
         raise UnsupportedFormatError("is a PDF, which sheetsync does not read", path=name,
                                      hint="Copy the plan's table into Word or Excel (or paste it as text) and "
@@ -158,31 +168,35 @@ def _detect(data: bytes, name: str | None, report: ImportReport) -> str:
     if data.startswith(_IMAGES) or data[4:12] in (b"ftypheic", b"ftypavif") or data[8:12] == b"WEBP":
         raise UnsupportedFormatError("is a picture; sheetsync cannot read a photo or scan of a table", path=name,
                                      hint="Ask for the plan as text, a web page, Word or Excel")
-    if suffix in (".docx", ".xlsx", ".xlsm"):
+    if suffix in _ZIP_SUFFIXES:
         raise UnreadableFileError(f"is named {suffix} but is not a zip package (damaged or misnamed)", path=name,
                                   hint="Open it in Word or Excel and save it again")
     decoded, _ = decode_text(data[:200000], path=name) if len(data) > 200000 else decode_text(data, path=name)
     if looks_binary(decoded):
         raise UnsupportedFormatError("is binary data, not a plan", path=name, hint=ACCEPTED_HINT)
-    decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
-    for fmt in ("html", "markdown", "csv"):
-        if suffix in FORMATS[fmt].SUFFIXES:
-            return fmt
-    if suffix in FORMATS["text"].SUFFIXES:
-        return "text"
-    for fmt in ("html", "markdown", "csv"):
-        if FORMATS[fmt].sniff(decoded):
-            return fmt
-    return "text"
+    text = replace(source, head=decoded.replace("\r\n", "\n").replace("\r", "\n"))
+    by_suffix = next((f for f in FORMATS if not f.binary and suffix in f.suffixes), None)
+    found = by_suffix or _first(text, binary=False)
+    assert found is not None, "the registry's last text format takes any text"
+    return found
+
+
+# Suffixes of zip packages: a file so named that is not a zip is damaged or misnamed (".xls" is left out: web
+# pages saved as .xls are common, and read as the HTML they are).
+_ZIP_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".ods")
+
+
+def _first(source: Source, *, binary: bool) -> Format | None:
+    return next((f for f in FORMATS if f.binary == binary and f.sniff(source)), None)
 
 
 def _best(doc: Document, base: ImportReport, name: str | None) -> tuple[Plan, ImportReport]:
     best: tuple[tuple[int, int, int], Plan, ImportReport] | None = None
     for rank, shape in enumerate(SHAPES):
-        if not shape.candidate(doc):
+        if not shape.sniff(doc):
             continue
         report = base.model_copy(deep=True)
-        plan = shape.parse(doc, report)
+        plan = shape.load(doc, report)
         score = (report.evidence_rows, report.recommendations, -rank)
         if best is None or score > best[0]:
             best = (score, plan, report)
@@ -191,30 +205,26 @@ def _best(doc: Document, base: ImportReport, name: str | None) -> tuple[Plan, Im
                                hint=f"sheetsync imports {SHAPES_UNDERSTOOD}")
     _, plan, report = best
     plan.source = name
+    if plan.force is None:
+        _force_from_context(doc, plan, report)
     return plan, report
 
 
-def _via_reader(path: Path, report: ImportReport) -> Plan | None:
-    """A workbook in the national grid, read by the workbook reader; None to fall back to the table logic."""
-    try:
-        from sheetsync.reader import read_plan
-    except ImportError:
-        return None
-    try:
-        plan = read_plan(path)
-    except NoPlanFoundError:
-        return None
-    if not any(rec.actions for rec in plan.recommendations):
-        return None
-    report.shape = "workbook"
-    report.recommendations = len(plan.recommendations)
-    report.evidence_rows = sum(len(rec.actions) for rec in plan.recommendations)
-    report.header_fields = {k: v for k in ("force", "executive_lead", "operational_lead")
-                            if (v := getattr(plan, k))}
-    report.title, report.protective_marking = plan.title, plan.protective_marking
-    for note in plan.read_notes:
-        report.warn(f"{note.sheet}!{note.cell}: {note.message or note.kind}")
-    return plan
+def _force_from_context(doc: Document, plan: Plan, report: ImportReport) -> None:
+    """The force's name from where a source states it outside the plan: the page's title, else the document's
+    first line."""
+    first = next((line for line in doc.lines if line.filled), None)
+    for where, text, line in (("the page title", doc.title, None),
+                              ("the document's first line", " ".join(first.filled) if first else "",
+                               first.no if first else None)):
+        name = force_name(text) if text else None
+        if name:
+            plan.force = name
+            report.header_fields["force"] = name
+            report.clean("force-from-context", line, f"force name '{name}' taken from {where}")
+            report.where(f"force: '{name}' from {where}" + (f" (line {line})" if line else ""))
+            return
 
 
-__all__ = ["FORMATS", "SHAPES", "ImportReport", "ImportResult", "import_plan", "import_to_workbook"]
+__all__ = ["FORMATS", "SHAPES", "Format", "ImportReport", "ImportResult", "Shape", "Source", "format_names",
+           "import_file_bytes", "import_plan", "import_to_workbook"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sheetsync.catalogue import catalogue
-from sheetsync.importers.common import force_from_title
+from sheetsync.importers.common import force_from_title, sides
 from sheetsync.importers.report import ImportReport, _clip
 from sheetsync.model import Action, Plan, Recommendation, split_owners
 
@@ -128,6 +128,8 @@ def make_action(row: Row, report: ImportReport) -> Action:
                     supporting_documents=row.supporting_documents or None, extra=dict(row.extra))
     if row.status:
         match = normalise(row.status)
+        if match.status is None:  # "Wedi'i gwblhau / Complete": the side that is a status word
+            match = next((m for part in sides(row.status)[1:] if (m := normalise(part)).status is not None), match)
         action.status, action.progress, action.status_raw = match.status, match.progress, row.status
         if match.status is None:
             hint = f" (did they mean '{match.suggestion}'?)" if match.suggestion else ""

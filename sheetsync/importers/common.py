@@ -15,7 +15,9 @@ from pathlib import Path
 
 from sheetsync.columns import match_header_label
 from sheetsync.errors import UnreadableFileError, UnsupportedFormatError
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
+from sheetsync.text import marking_of as shared_marking_of
 
 # A published plan is tens of kilobytes; a saved web page a few megabytes. Text-like sources (text, Markdown,
 # HTML, CSV) over this are refused before decoding, so a 50 MB file costs one stat() and no parsing.
@@ -54,6 +56,7 @@ class Document:
 
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    title: str = ""  # a web page's <title> (outside the body, so not among the lines)
 
 
 # ---------------------------------------------------------------------------------------- reading bytes
@@ -110,6 +113,17 @@ ACCEPTED_HINT = (
     "page, Markdown, CSV, Word (.docx) or Excel (.xlsx) table")
 
 
+def source_text(source: Source, report: ImportReport) -> str:
+    """A text source decoded (the encoding noted in the report unless UTF-8), refused when it is binary data,
+    with line endings made "\\n"."""
+    decoded, encoding = decode_text(source.data, path=source.name)
+    if encoding != "utf-8":
+        report.clean("decoded", None, f"read as {encoding}")
+    if looks_binary(decoded):
+        raise UnsupportedFormatError("is binary data, not a plan", path=source.name, hint=ACCEPTED_HINT)
+    return decoded.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def looks_binary(text: str) -> bool:
     """True when decoded text is mostly control characters (a binary file that happened to decode)."""
     sample = text[:8192]
@@ -161,20 +175,10 @@ def normalise_space(text: str) -> str:
     return "\n".join(out).strip()
 
 
-_MARKING = re.compile(
-    r"^(official(?:[\s-]+sensitive)?(?:\s*[-:–]\s*[a-z ]+)?|not protectively marked|unclassified|"
-    r"(?:top\s+)?secret)$", re.IGNORECASE)
-_PAGE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-)$", re.IGNORECASE)
-
-
 def marking_of(text: str) -> str | None:
-    """The protective marking when `text` is nothing but one ("OFFICIAL", "OFFICIAL - SENSITIVE")."""
-    clean = " ".join(text.split())
-    return clean if clean and _MARKING.match(clean) and (clean.isupper() or clean.istitle()) else None
-
-
-def is_page_furniture(text: str) -> bool:
-    return bool(_PAGE.match(" ".join(text.split())))
+    """The protective marking when `text` is nothing but one, written as a marking ("OFFICIAL", "Official -
+    Sensitive"); prose that merely says "official" is not one."""
+    return shared_marking_of(text, as_written=True)
 
 
 # ------------------------------------------------------------------------------------------ header fields
@@ -212,6 +216,28 @@ def force_from_title(title: str) -> str | None:
     return None
 
 
+_SIDES = re.compile(r"\s+[/|–—-]\s+|\s*\n\s*")
+_FORCE_NAME = re.compile(r"^(?:[A-Z][\w'’&.-]*\s+){0,5}?(?:[A-Z][\w'’&.-]*)\s+(?:Constabulary|Police Service|Police)$")
+
+
+def sides(text: str) -> list[str]:
+    """The parts of a bilingual or combined label ("Statws / Status", "Arweinydd / Lead"), the whole first."""
+    parts = [p.strip() for p in _SIDES.split(text.strip()) if p.strip()]
+    return [text.strip(), *parts] if len(parts) > 1 else [text.strip()]
+
+
+def force_name(text: str) -> str | None:
+    """A force's name when `text` is one, or a page title or first line that names one ("Heddlu Gwent / Gwent
+    Police", "Eastvale Police - Stalking Action Plan")."""
+    clean = " ".join(text.split())
+    if not clean or len(clean) > 200:
+        return None
+    for part in [" ".join(p.split()) for p in sides(text)[1:]] or [clean]:
+        if _FORCE_NAME.match(part) and not _PLACEHOLDER.match(part):
+            return part
+    return force_from_title(clean) if is_title(clean) else None
+
+
 def header_field(cells: list[str]) -> tuple[str, str] | None:
     """("force", "British Transport Police") from ["Force:", "", "British Transport Police"] or
     ["Force: British Transport Police"]; None when the line is not a header-block line."""
@@ -219,16 +245,22 @@ def header_field(cells: list[str]) -> tuple[str, str] | None:
     if not filled:
         return None
     first = filled[0]
-    key = match_header_label(first) if len(first) <= 60 else None
+    key = _header_label(first) if len(first) <= 80 else None
     if key is not None:
         value = " ".join(filled[1:]).strip()
         return (key, value) if value else None
     label, colon, value = first.partition(":")
-    if colon and value.strip() and len(label) <= 60:
-        key = match_header_label(label)
+    if colon and value.strip() and len(label) <= 80:
+        key = _header_label(label)
         if key is not None:
             return key, " ".join([value.strip(), *filled[1:]]).strip()
     return None
+
+
+def _header_label(label: str) -> str | None:
+    """The header field a label names, trying each side of a bilingual label ("Arweinydd Gweithredol /
+    Executive Lead")."""
+    return next((key for part in sides(label) if (key := match_header_label(part.rstrip(":"))) is not None), None)
 
 
 # ------------------------------------------------------------------------------------------------ ids
@@ -241,8 +273,8 @@ REC_NUMBER = re.compile(r"^\s*(?:rec(?:ommendation)?\.?\s*(?:no\.?)?\s*)?(\d{1,2
 def split_id(text: str) -> tuple[str, str] | None:
     """("7.1", "Processes should …") from "7.1 Processes should …" or ("7.1", "") from "7.1"."""
     match = ID_AND_TEXT.match(text)
-    if not match:
-        return None
+    if not match or int(match.group(1)) == 0 or int(match.group(2)) == 0:
+        return None  # "0.1", "1.0": a version number, never an evidence id
     return f"{int(match.group(1))}.{int(match.group(2))}", (match.group("text") or "").strip()
 
 

@@ -5,14 +5,26 @@ from __future__ import annotations
 import csv as _csv
 import io
 
-from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.common import Document, Line, Table, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
-NAME = "csv"
-SUFFIXES = (".csv",)
+
+class Csv:
+    """Comma-, semicolon- or tab-separated values: one table."""
+
+    name = "csv"
+    suffixes = (".csv",)
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return _sniff(source.head)
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
 
 
-def sniff(text: str) -> bool:
+def _sniff(text: str) -> bool:
     from sheetsync.importers.tables import column_map
 
     head = text[:20000]
@@ -24,7 +36,7 @@ def sniff(text: str) -> bool:
     return any(column_map(row) for row in rows)
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     try:
         dialect: type[_csv.Dialect] | _csv.Dialect = _csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
     except _csv.Error:
@@ -37,3 +49,6 @@ def load(text: str, report: ImportReport) -> Document:
     except _csv.Error as exc:
         report.warn(f"the CSV stops being readable at line {reader.line_num} ({exc}); rows after it were not read")
     return Document(lines=list(table.rows), tables=[table])
+
+
+FORMAT = Csv()

@@ -13,13 +13,25 @@ from typing import Any
 
 from sheetsync.errors import UnreadableFileError
 from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
-NAME = "docx"
-SUFFIXES = (".docx", ".docm")
+
+class Docx:
+    """A Word document: paragraphs and tables in document order."""
+
+    name = "docx"
+    suffixes = (".docx", ".docm")
+    binary = True
+
+    def sniff(self, source: Source) -> bool:
+        return "word/document.xml" in source.zip_names
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source.data, report)
 
 
-def load(data: bytes, report: ImportReport) -> Document:
+def _load(data: bytes, report: ImportReport) -> Document:
     from docx import Document as open_docx
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
@@ -63,3 +75,6 @@ def _row_cells(tr: Any, table: Any) -> list[str]:
         cells.append("" if merged_below else _Cell(tc, table).text)
         cells.extend([""] * (max(1, int(tc.grid_span)) - 1))
     return cells
+
+
+FORMAT = Docx()

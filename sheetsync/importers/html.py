@@ -12,15 +12,15 @@ import re
 from typing import Any
 
 from sheetsync.errors import NoPlanFoundError
-from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space
+from sheetsync.importers.common import _ENTITY, Document, Line, Table, normalise_space, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
-
-NAME = "html"
-SUFFIXES = (".html", ".htm", ".xhtml")
+from sheetsync.text import markup_safe
 
 _SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|table|div|tr|td|article|main)\b", re.IGNORECASE)
 _DROP = ("script", "style", "noscript", "template", "svg", "head", "iframe", "form", "button", "select", "object")
 _FURNITURE_TAGS = ("nav", "header", "footer", "aside")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "summary")
 _FURNITURE_ATTR = re.compile(r"cookie|consent|banner|leave-?(?:this-?)?site|quick-?exit|skip-?link|breadcrumb|"
                              r"site-?(?:header|footer|nav)|menu|share|social|feedback", re.IGNORECASE)
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "section", "article", "main",
@@ -30,14 +30,28 @@ _BREAK_AFTER = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"
                 "section", "article", "pre"}
 
 
-def sniff(text: str) -> bool:
-    return bool(_SNIFF.search(text[:200000]))
+class Html:
+    """A saved web page: tables as tables and tab-separated lines, the text as lines, site furniture dropped."""
+
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return bool(_SNIFF.search(source.head[:200000]))
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     import lxml.etree  # type: ignore[import-untyped]
     import lxml.html  # type: ignore[import-untyped]
 
+    safe = markup_safe(text)  # lxml refuses control characters when the tree is edited; they carry nothing
+    if safe != text:
+        report.clean("control-characters-removed", None, "control characters (not text) removed from the page")
+        text = safe
     entities = len(_ENTITY.findall(text))
     if entities:
         report.clean("entities-decoded", None, "HTML entities such as &amp; decoded", count=entities)
@@ -45,6 +59,12 @@ def load(text: str, report: ImportReport) -> Document:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NoPlanFoundError(f"the web page cannot be parsed ({exc})", path=report.source) from None
+    title = root.find(".//title")
+    page_title = normalise_space(title.text_content()) if title is not None else ""
+    for element in list(root.iter("button")):
+        if element.get("aria-expanded") is not None or element.get("aria-controls") is not None or (
+                element.getparent() is not None and element.getparent().tag in _HEADINGS):
+            element.drop_tag()  # an accordion's toggle: its text is the section's heading
     for element in list(root.iter(*_DROP)):
         _remove(element)
     for element in list(root.iter()):
@@ -62,7 +82,7 @@ def load(text: str, report: ImportReport) -> Document:
         if element.tag in _BREAK_AFTER:
             element.tail = "\n" + (element.tail or "")
     report.clean("html-removed", None, "the page's markup removed; text and tables kept")
-    doc = Document()
+    doc = Document(title=page_title)
     body = root.find("body")
     _walk(body if body is not None else root, doc)
     return doc
@@ -105,6 +125,8 @@ def _walk(element: Any, doc: Document) -> None:
 
 
 def _table(element: Any, doc: Document) -> None:
+    for caption in element.xpath("./caption"):  # a table's caption reads as the line above it
+        _text_lines(caption.text_content(), caption.sourceline or 0, doc)
     table = Table(rows=[], name=f"table at line {element.sourceline}")
     for tr in element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
         cells: list[str] = []
@@ -119,3 +141,6 @@ def _table(element: Any, doc: Document) -> None:
         table.rows.append(line)
         doc.lines.append(line)
     doc.tables.append(table)
+
+
+FORMAT = Html()

@@ -24,7 +24,6 @@ from sheetsync.importers.common import (
     CellCleaner,
     Document,
     header_field,
-    is_page_furniture,
     is_title,
     marking_of,
     rec_number,
@@ -32,8 +31,9 @@ from sheetsync.importers.common import (
 )
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
+from sheetsync.text import is_page_furniture
 
-NAME = "key-value"
+_NAME = "key-value"
 
 _FURNITURE = re.compile(
     r"(cookie|leave this site|quick exit|exit this site|skip to (?:main )?content|accept (?:all|additional)|"
@@ -135,6 +135,8 @@ class _Reader:
         self.last_was_rec = False
         self.current_from_text = False
         self.await_id: int | None = None  # line of a "Recommendation:" label whose id is on the next line
+        self.labels: dict[str, str] = {}  # label as written -> the field it was read into (for the report)
+        self.starts: list[int] = []  # the line each evidence block starts on
 
     # -- lines -----------------------------------------------------------------------------------------------
     def line(self, no: int, cells: list[str]) -> None:
@@ -206,12 +208,21 @@ class _Reader:
 
     def _keyed(self, no: int, filled: list[str]) -> bool:
         key, value = _split_key(filled)
+        if key is None and self.block is not None and len(filled) == 2 and filled[0].endswith(":") and (
+                len(filled[0]) <= 60):
+            # "Notes: | …": a labelled value the plan has no field for, kept under its label.
+            label = filled[0].rstrip(":").strip()
+            self.labels.setdefault(label, "kept beside the plan's fields")
+            self.block.extra[label] = filled[1]
+            self.block.last = ("extra", label)
+            return True
         if key is None or key == "id":
             return False
         label = filled[0].partition(":")[0] if len(filled) == 1 else filled[0]
         if self.block is None:
             self.report.skip(no, " ".join(filled), f"a '{label.strip()}' line outside any evidence block")
             return True
+        self.labels.setdefault(label.strip().rstrip(":").strip(), key)
         self.block.put(key, label, value or "")
         return True
 
@@ -265,6 +276,7 @@ class _Reader:
         elif self.builder.current is None or not self.current_from_text:
             self.builder.prefix_recommendation(action_id, no)
         self.block = _Block(line=no, action_id=action_id)
+        self.starts.append(no)
 
     def _flush(self) -> None:
         block, self.block = self.block, None
@@ -278,6 +290,10 @@ class _Reader:
 
     def finish(self, shape: str) -> Plan:
         self._flush()
+        if self.starts:
+            shown = ", ".join(str(n) for n in self.starts[:12]) + (" …" if len(self.starts) > 12 else "")
+            labels = "; ".join(f"'{label}' as {key.replace('_', ' ')}" for label, key in self.labels.items())
+            self.report.where(f"{len(self.starts)} evidence blocks starting at lines {shown}; labels read: {labels}")
         if self.pending is not None:
             pno, number, texts = self.pending
             if number is not None:
@@ -324,7 +340,7 @@ def read_blocks(doc: Document, report: ImportReport, *, prose: bool, shape: str)
     return reader.finish(shape)
 
 
-def candidate(doc: Document) -> bool:
+def _candidate(doc: Document) -> bool:
     lines = [[c.strip() for c in line.cells if c.strip()] for line in doc.lines]
     lines = [filled for filled in lines if filled]
     return any(_looks_like_start(filled, lines[i + 1] if i + 1 < len(lines) else [])
@@ -343,5 +359,20 @@ def _looks_like_start(filled: list[str], following: list[str]) -> bool:
     return parts is not None and not parts[1]
 
 
-def parse(doc: Document, report: ImportReport) -> Plan:
-    return read_blocks(doc, report, prose=False, shape=NAME)
+def _parse(doc: Document, report: ImportReport) -> Plan:
+    return read_blocks(doc, report, prose=False, shape=_NAME)
+
+
+class KeyValue:
+    """A police website's key/value blocks, one per evidence requirement."""
+
+    name = _NAME
+
+    def sniff(self, doc: Document) -> bool:
+        return _candidate(doc)
+
+    def load(self, doc: Document, report: ImportReport) -> Plan:
+        return _parse(doc, report)
+
+
+SHAPE = KeyValue()

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import re
 
-from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.common import Document, Line, Table, source_text
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
 
-NAME = "markdown"
-SUFFIXES = (".md", ".markdown")
+
+class Markdown:
+    """Pipe tables and the Markdown text around them."""
+
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return any(_SEPARATOR.match(line) and "|" in line for line in source.head.split("\n")[:400])
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
+
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -16,8 +29,14 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)")
 
 
-def sniff(text: str) -> bool:
-    return any(_SEPARATOR.match(line) and "|" in line for line in text.split("\n")[:400])
+def is_separator(line: str) -> bool:
+    """A Markdown table's separator row ("---|---|", "| :--- | ---: |")."""
+    return "|" in line and bool(_SEPARATOR.match(line))
+
+
+def pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe row, outer pipes dropped, escaped pipes kept."""
+    return _cells(line)
 
 
 def _cells(line: str) -> list[str]:
@@ -25,6 +44,11 @@ def _cells(line: str) -> list[str]:
     body = body.removeprefix("|")
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
     return [cell.strip().replace("\\|", "|") for cell in _PIPE_SPLIT.split(body)]
+
+
+def markdown_plain(text: str, no: int, report: ImportReport) -> str:
+    """A line without Markdown's heading, quote and list markers and emphasis (counted in the report)."""
+    return _plain(text, no, report)
 
 
 def _plain(text: str, no: int, report: ImportReport) -> str:
@@ -35,7 +59,7 @@ def _plain(text: str, no: int, report: ImportReport) -> str:
     return out
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
     i = 0
@@ -47,6 +71,10 @@ def load(text: str, report: ImportReport) -> Document:
             report.clean("table-separators-dropped", i + 2, "Markdown table separator rows")
             i += 2
             while i < len(raw) and "|" in raw[i] and raw[i].strip():
+                if _SEPARATOR.match(raw[i]):  # a separator row between key/value blocks of one table
+                    report.clean("table-separators-dropped", i + 1, "Markdown table separator rows")
+                    i += 1
+                    continue
                 table.rows.append(Line(no=i + 1, cells=[_plain(c, i + 1, report) for c in _cells(raw[i])],
                                        in_table=True))
                 i += 1
@@ -56,3 +84,6 @@ def load(text: str, report: ImportReport) -> Document:
         doc.lines.append(Line(no=i + 1, cells=[_plain(cell, i + 1, report) for cell in line.split("\t")]))
         i += 1
     return doc
+
+
+FORMAT = Markdown()

@@ -38,6 +38,7 @@ class ImportReport(BaseModel):
     unused: list[Unused] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     output: str | None = None
+    read_from: list[str] = Field(default_factory=list)  # where each field was read ("status from 'Status' …")
 
     def clean(self, kind: str, line: int | None, note: str = "", *, count: int = 1) -> None:
         """Count `count` cleanings of `kind` at `line`."""
@@ -55,6 +56,11 @@ class ImportReport(BaseModel):
         if lost:
             at = f"line {line}: " if line is not None else ""
             self.warn(f"{at}{reason}; not imported: {_clip(text, 60)!r}")
+
+    def where(self, message: str) -> None:
+        """Record where something was read from (columns, sheets, a page title), once."""
+        if message not in self.read_from:
+            self.read_from.append(message)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -79,6 +85,9 @@ class ImportReport(BaseModel):
             out.append(f"{key.replace('_', ' ').capitalize()}: {value}")
         if self.protective_marking:
             out.append(f"Protective marking: {self.protective_marking}")
+        if self.read_from:
+            out.append("Read from:")
+            out.extend(f"  {w}" for w in self.read_from)
         if self.cleaned:
             out.append("Cleaned:")
             for c in self.cleaned:

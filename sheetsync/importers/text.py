@@ -7,23 +7,49 @@ closing quote is found within a few lines, and counted in the report. Anything e
 
 from __future__ import annotations
 
-from sheetsync.importers.common import Document, Line
+import re
+
+from sheetsync.importers.common import Document, Line, source_text
+from sheetsync.importers.interfaces import Source
+from sheetsync.importers.markdown import is_separator, markdown_plain, pipe_cells
 from sheetsync.importers.report import ImportReport
 
-NAME = "text"
-SUFFIXES = (".txt", ".tsv", ".text")
+_LABEL_PIPE = re.compile(r"^\s*\|?\s*[^|\t]{1,60}:\s*\|[^|\t]*\|?\s*$")  # "Status: | Complete |"
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
 
 
-def sniff(text: str) -> bool:
-    return True
+class Text:
+    """Plain text: lines split on tabs. Last in the registry: any text no other format claims."""
+
+    name = "text"
+    suffixes = (".txt", ".tsv", ".text")
+    binary = False
+
+    def sniff(self, source: Source) -> bool:
+        return True
+
+    def load(self, source: Source, report: ImportReport) -> Document:
+        return _load(source_text(source, report), report)
 
 
-def load(text: str, report: ImportReport) -> Document:
+def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
+    piped = any(is_separator(line) for line in raw[:2000]) or sum(
+        bool(_LABEL_PIPE.match(line)) for line in raw[:2000]) >= 3
     i = 0
     while i < len(raw):
+        if piped and "|" in raw[i]:
+            # Copied by a tool that writes Markdown-like rows ("Label: | value |" with "---|---|" between blocks).
+            if is_separator(raw[i]):
+                report.clean("table-separators-dropped", i + 1, "'---|---|' separator rows")
+            else:
+                doc.lines.append(Line(no=i + 1, cells=pipe_cells(raw[i])))
+                report.clean("pipe-cells-split", i + 1, "rows written as 'Label: | value |' split at the pipes")
+            i += 1
+            continue
+        if piped:  # the same tool writes headings and emphasis in Markdown
+            raw[i] = markdown_plain(raw[i], i + 1, report)
         if '"' in raw[i]:
             joined = _quoted_row(raw, i)
             if joined is not None:
@@ -84,3 +110,6 @@ def _quoted_row(raw: list[str], start: int) -> tuple[list[str], int] | None:
             cells.append("")
             break
     return (cells, used) if quoted_any else None
+
+
+FORMAT = Text()

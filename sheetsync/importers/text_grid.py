@@ -16,7 +16,6 @@ from sheetsync.importers.common import (
     Line,
     drop_trailing_empty,
     header_field,
-    is_page_furniture,
     is_title,
     marking_of,
     rec_number,
@@ -24,8 +23,9 @@ from sheetsync.importers.common import (
 )
 from sheetsync.importers.report import ImportReport
 from sheetsync.model import Plan
+from sheetsync.text import is_page_furniture
 
-NAME = "text-grid"
+_NAME = "text-grid"
 
 
 def is_heading_row(cells: list[str]) -> bool:
@@ -35,13 +35,13 @@ def is_heading_row(cells: list[str]) -> bool:
     return len(filled) >= 3 and len(fields) >= 3 and len(fields) >= len(filled) - 1
 
 
-def candidate(doc: Document) -> bool:
+def _candidate(doc: Document) -> bool:
     """Worth trying: several lines with tabs, some of them holding an evidence id."""
     tabbed = [line for line in doc.lines if len(line.cells) >= 3]
     return len(tabbed) >= 2 and any(split_id(c) for line in tabbed for c in line.cells[:4] if c.strip())
 
 
-def parse(doc: Document, report: ImportReport) -> Plan:
+def _parse(doc: Document, report: ImportReport) -> Plan:
     builder = PlanBuilder(report)
     clean = CellCleaner(report)
     seen_heading = False
@@ -68,7 +68,7 @@ def parse(doc: Document, report: ImportReport) -> Plan:
             report.skip(line.no, line.text, "no evidence id or recommendation number in this row", lost=True)
             continue
         builder.add(row)
-    return builder.finish(shape=NAME)
+    return builder.finish(shape=_NAME)
 
 
 def _single(text: str, no: int, builder: PlanBuilder, report: ImportReport, seen_heading: bool) -> bool:
@@ -164,3 +164,18 @@ def _tail(row: Row, tail: list[str], no: int, report: ImportReport) -> None:
         row.supporting_documents = docs[0]
         for extra in docs[1:]:
             report.skip(no, extra, f"{row.action_id}: a cell beyond Supporting Documents", lost=True)
+
+
+class TextGrid:
+    """The plan grid pasted as text, cells realigned by meaning."""
+
+    name = _NAME
+
+    def sniff(self, doc: Document) -> bool:
+        return _candidate(doc)
+
+    def load(self, doc: Document, report: ImportReport) -> Plan:
+        return _parse(doc, report)
+
+
+SHAPE = TextGrid()

@@ -9,11 +9,50 @@ import io
 from datetime import date, datetime, time
 
 from sheetsync.errors import UnreadableFileError
-from sheetsync.importers.common import Document, Line, Table
+from sheetsync.importers.common import Document, Line, Table, force_from_title
+from sheetsync.importers.interfaces import Source
 from sheetsync.importers.report import ImportReport
+from sheetsync.model import Plan
 
-NAME = "xlsx"
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+class Xlsx:
+    """An Excel or OpenDocument workbook: the national grid through the workbook reader, anything else as
+    tables (one per sheet)."""
+
+    name = "xlsx"
+    suffixes = (".xlsx", ".xlsm", ".xls", ".ods")
+    binary = True
+
+    def sniff(self, source: Source) -> bool:
+        if source.is_ole:
+            return source.suffix == ".xls"
+        return "xl/workbook.xml" in source.zip_names or "content.xml" in source.zip_names
+
+    def load(self, source: Source, report: ImportReport) -> Document | Plan:
+        if source.path is not None:
+            from sheetsync.importers.workbook_shapes import read_workbook
+
+            plan = read_workbook(source.data, source.path, report)
+            if plan is not None:
+                if not report.shape:
+                    _describe(plan, report)
+                return plan
+        return _load(source.data, report)
+
+
+def _describe(plan: Plan, report: ImportReport) -> None:
+    """The report of a workbook the reader read whole."""
+    report.shape = "workbook"
+    if plan.force is None and plan.title and (name := force_from_title(plan.title)):
+        plan.force = name
+        report.clean("force-from-title", None, f"force name '{name}' taken from the title")
+    report.recommendations = len(plan.recommendations)
+    report.evidence_rows = sum(len(rec.actions) for rec in plan.recommendations)
+    report.header_fields = {k: v for k in ("force", "executive_lead", "operational_lead")
+                            if (v := getattr(plan, k))}
+    report.title, report.protective_marking = plan.title, plan.protective_marking
+    for note in plan.read_notes:
+        report.warn(f"{note.sheet}!{note.cell}: {note.message or note.kind}")
 
 
 def _text(value: object) -> str:
@@ -30,7 +69,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def load(data: bytes, report: ImportReport) -> Document:
+def _load(data: bytes, report: ImportReport) -> Document:
     from python_calamine import CalamineWorkbook
 
     from sheetsync.safety import OLE_MAGIC, check_zip
@@ -59,3 +98,6 @@ def load(data: bytes, report: ImportReport) -> Document:
         doc.tables.append(table)
         doc.lines.extend(table.rows)
     return doc
+
+
+FORMAT = Xlsx()

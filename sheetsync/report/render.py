@@ -97,7 +97,7 @@ def render_reports(plan: Plan | str | os.PathLike[str], *,
         check_suffix(writer, out)
         for target in (out, review_path(out)) if public else (out,):
             if not overwrite and target.exists():  # before anything is written: no review without its report
-                raise OutputExistsError("already exists", path=target, hint="Choose another name or pass --force")
+                raise OutputExistsError("already exists", path=target, hint="Choose another name or pass --overwrite")
     as_of = as_of or date.today()
     plan_path = None if isinstance(plan, Plan) else Path(plan)
     if isinstance(plan, Plan) and plan.source and Path(plan.source).is_file():

@@ -1,0 +1,71 @@
+"""The owners' round: split (one return per owner) and merge (returns back into the plan)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sheetsync.cli.app import cli
+from sheetsync.cli.options import (
+    as_of_option,
+    echo_json,
+    force_option,
+    handle_errors,
+    json_option,
+    plan_argument,
+    store_option,
+)
+
+
+@cli.command()
+@plan_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+              help="Folder to write the returns into (made if missing).")
+@click.option("--owner", "owners", multiple=True, metavar="NAME",
+              help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
+@as_of_option
+@store_option
+@click.option("--force", "overwrite", is_flag=True, help="Overwrite returns of the same names already in DIR.")
+@json_option
+@handle_errors
+def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None, store: Path | None,
+          overwrite: bool, as_json: bool) -> None:
+    """Snapshot PLAN and write one return workbook per owner into DIR, holding only their rows."""
+    from sheetsync.round.split import split_plan
+
+    result = split_plan(plan, output=output, owners=owners, as_of=as_of, store=store, overwrite=overwrite)
+    if as_json:
+        echo_json(result.model_dump(mode="json"))
+    else:
+        click.echo(result.describe())
+
+
+@cli.command()
+@plan_argument
+@click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The merged workbook to write (PLAN itself is never written).")
+@click.option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
+@click.option("--snapshot", "take_snapshot", is_flag=True, help="Snapshot OUT after merging.")
+@store_option
+@force_option
+@json_option
+@handle_errors
+def merge(plan: Path, returns: tuple[Path, ...], output: Path | None, dry_run: bool, take_snapshot: bool,
+          store: Path | None, overwrite: bool, as_json: bool) -> None:
+    """Merge owners' RETURNS into a copy of PLAN: three-way per field; conflicts keep the plan's value.
+
+    Exit 0 clean, 1 merged with conflicts or ignored edits, 2 nothing merged.
+    """
+    from sheetsync.round.merge import merge_returns
+
+    result = merge_returns(plan, returns, output=output, dry_run=dry_run, snapshot=take_snapshot, store=store,
+                           overwrite=overwrite)
+    if as_json:
+        echo_json(result.data())
+    else:
+        click.echo(result.describe())
+    sys.exit(result.exit_code)

@@ -1,0 +1,219 @@
+"""What the reader learns from an .xlsx/.xlsm sheet's XML itself: each sheet's real extent, and what calamine does
+not say (hidden rows, formulas never calculated, the page-header marking).
+
+The extent comes first. python-calamine builds a dense grid from a sheet's first to its last used cell, so one
+stray value in XFD1048576 makes it ask for 550 GB and abort the process. `sheet_extents` finds every valued
+cell's address in a streaming pass (a chunk at a time, never the whole part in memory), and `trimmed_workbook`
+gives calamine a copy without the values lying far outside the sheet's block of data; `SheetExtent.problem`
+says when even that block is more than any plan could be.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_GRID_CELLS = 2_000_000  # rows x columns calamine may lay out for one sheet (a 10,000-row plan uses 110,000)
+MAX_STRAYS = 10_000  # values outside the block of data that may be dropped; beyond that the sheet is refused
+ROW_GAP = 1_000  # empty rows that separate a sheet's block of data from a stray value
+COL_GAP = 50  # and empty columns
+_CHUNK = 1 << 20
+
+# A cell with content: `<c r="B7" ...>` not closed by "/>" (a self-closed cell is only formatting, which calamine
+# skips). `\s` after the name keeps <col>, <cfRule> and the like out.
+_VALUED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')
+
+
+@dataclass(frozen=True, slots=True)
+class SheetExtent:
+    """Where a sheet's values are: the block calamine is given, and the stray cells left out of it."""
+
+    cells: int  # valued cells in the sheet
+    first_row: int
+    last_row: int
+    first_col: int
+    last_col: int
+    strays: frozenset[tuple[int, int]]  # (row, col) of values outside the block, 1-based
+
+    @property
+    def area(self) -> int:
+        return max(self.last_row - self.first_row + 1, 0) * max(self.last_col - self.first_col + 1, 0)
+
+    def problem(self) -> str | None:
+        """Why this sheet cannot be read in bounded memory, or None."""
+        if len(self.strays) > MAX_STRAYS:
+            return (f"has {len(self.strays):,} values scattered far outside its block of data, more than a plan "
+                    "sheet can hold")
+        if self.area > MAX_GRID_CELLS:
+            return (f"spans {_a1(self.first_row, self.first_col)}:{_a1(self.last_row, self.last_col)} "
+                    f"({self.area:,} cells), far more than any plan")
+        return None
+
+
+def _col_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _a1(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
+
+
+def _valued_cells(archive: zipfile.ZipFile, part: str) -> list[tuple[bytes, bytes]]:
+    """(column letters, row digits) of every valued cell, reading the part a chunk at a time."""
+    found: list[tuple[bytes, bytes]] = []
+    carry = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            if not chunk:
+                found.extend(_VALUED_CELL.findall(data))
+                return found
+            cut = data.rfind(b"<")  # a tag may straddle the chunk boundary: finish it with the next chunk
+            if cut <= 0 or len(data) - cut > 4096:  # an absurdly long tag is no cell either
+                cut = len(data)
+            found.extend(_VALUED_CELL.findall(data, 0, cut))
+            carry = data[cut:]
+
+
+def _block(values: Iterable[int], gap: int) -> tuple[int, int]:
+    """The (first, last) of the run of values, split where `gap` or more are missing, holding the most values."""
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    best = (0, 0, 0)  # (count, first, last)
+    first = prev = -gap - 1
+    total = 0
+    for value in sorted(counts):
+        if value - prev > gap:
+            if total > best[0]:
+                best = (total, first, prev)
+            first, total = value, 0
+        total += counts[value]
+        prev = value
+    if total > best[0]:
+        best = (total, first, prev)
+    return best[1], best[2]
+
+
+def sheet_extent(archive: zipfile.ZipFile, part: str) -> SheetExtent:
+    """The valued cells of one sheet part, and the block calamine should lay out."""
+    refs = _valued_cells(archive, part)
+    if not refs:
+        return SheetExtent(0, 1, 0, 1, 0, frozenset())
+    letters = {letter: _col_number(letter) for letter in {letter for letter, _ in refs}}
+    rows = [int(digits) for _, digits in refs]
+    cols = [letters[letter] for letter, _ in refs]
+    first_row, last_row, first_col, last_col = min(rows), max(rows), min(cols), max(cols)
+    strays: frozenset[tuple[int, int]] = frozenset()
+    if (last_row - first_row + 1) * (last_col - first_col + 1) > MAX_GRID_CELLS:
+        (first_row, last_row), (first_col, last_col) = _block(rows, ROW_GAP), _block(cols, COL_GAP)
+        strays = frozenset((row, col) for row, col in zip(rows, cols, strict=True)
+                           if not (first_row <= row <= last_row and first_col <= col <= last_col))
+    return SheetExtent(len(refs), first_row, last_row, first_col, last_col, strays)
+
+
+def _without_cells(xml: bytes, cells: frozenset[tuple[int, int]]) -> bytes:
+    refs = {_a1(row, col).encode() for row, col in cells}
+    pattern = re.compile(rb'<((?:\w+:)?c)\s[^>]*?\br="([A-Z]{1,3}\d{1,7})"[^>]*?(?:/>|(?<!/)>.*?</\1>)', re.DOTALL)
+    return pattern.sub(lambda m: b"" if m.group(2) in refs else m.group(0), xml)
+
+
+def trimmed_workbook(archive: zipfile.ZipFile, strays: dict[str, frozenset[tuple[int, int]]]) -> bytes:
+    """The workbook's bytes with the stray cells of each named part removed, for calamine to read."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if strays.get(info.filename):
+                data = _without_cells(data, strays[info.filename])
+            copy.writestr(zipfile.ZipInfo(info.filename, info.date_time), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------- parts
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in re.finditer(
+        r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(
+        r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    parts: dict[str, str] = {}
+    for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = match.group(1)
+        name = re.search(r'\bname="([^"]*)"', attrs)
+        rid = re.search(r'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', attrs)
+        if name and rid:
+            target = targets.get(rid.group(1) or rid.group(2) or "")
+            if target:
+                target = target.lstrip("/")
+                path = target if target.startswith("xl/") else f"xl/{target}"
+                if path in archive.NameToInfo:
+                    parts[html.unescape(name.group(1))] = path
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------------- facts
+
+_ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"'
+                         rb'|<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)\s*'
+    rb'(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|<(?:\w+:)?v>.*?</(?:\w+:)?v>)?\s*(?:<(?:\w+:)?is>.*?</(?:\w+:)?is>)?'
+    rb'\s*</(?:\w+:)?c>', re.DOTALL)
+_EMPTY_VALUE = re.compile(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>")
+_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>(.*?)</", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFacts:
+    hidden_rows: frozenset[int]
+    uncalculated: frozenset[str]  # A1 addresses of formulas with no cached value
+    marking: str | None  # OFFICIAL / OFFICIAL-SENSITIVE in the page header or footer
+
+
+def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
+    """Hidden rows, uncalculated formulas and the header/footer marking of one sheet part."""
+    try:
+        xml = archive.read(part)
+    except KeyError:
+        return SheetFacts(frozenset(), frozenset(), None)
+    hidden: set[int] = set()
+    if b'hidden="1"' in xml or b'hidden="true"' in xml:
+        for match in _ROW_HIDDEN.finditer(xml):
+            hidden.add(int(match.group(1) or match.group(2)))
+    uncalculated: set[str] = set()
+    if b"<f" in xml or b":f" in xml:
+        for match in _FORMULA_CELL.finditer(xml):
+            value = match.group(2)
+            if value is None or _EMPTY_VALUE.fullmatch(value):
+                uncalculated.add(match.group(1).decode())
+    marking = None
+    end = xml.rfind(b"</sheetData>")
+    for match in _HEADER_FOOTER.finditer(xml, end + 1 if end != -1 else 0):
+        text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
+        marking = marking or next((word for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL")
+                                   if word in text.upper()), None)
+    return SheetFacts(frozenset(hidden), frozenset(uncalculated), marking)
+
+
+__all__ = ["MAX_GRID_CELLS", "SheetExtent", "SheetFacts", "sheet_extent", "sheet_facts", "sheet_parts",
+           "trimmed_workbook"]
