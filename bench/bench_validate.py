@@ -1,13 +1,14 @@
 """Benchmark: sheetsync validation against frictionless, and against another checkout's code, in one run.
 
-    .venv/bin/python bench/bench_validate.py [--runs 7] [--sizes 39,200,2000,10000] [--ab /tmp/ab-main]
+    .venv/bin/python bench/bench_validate.py [--runs 7] [--sizes 39,200,2000,10000] [--ab /tmp/sheetsync-base]
 
 For each plan size (the national 39 rows, then local recommendations of 100 rows): (a) validate() of a plan in
 memory, (b) read_plan + validate in-process, (d) frictionless validating the same rows as CSV with a Table
 Schema, in-process, (c) a cold `python -m sheetsync validate PLAN.xlsx` process against the `frictionless
 validate` CLI on the CSV and against `python -c pass` (the start-up floor). With `--ab DIR` (a checkout of the
-code to compare with, e.g. `git worktree add --detach /tmp/ab-main 9e6d568`), (a) and the cold CLI are also timed
-under DIR's code, alternating the two in separate processes round by round, so both see the same machine.
+code to compare with, e.g. `git worktree add --detach /tmp/sheetsync-base 9e6d568`, a path of your own: /tmp is
+shared), (a) and the cold CLI are also timed under DIR's code, alternating the two in separate processes round by
+round, so both see the same machine.
 Medians throughout, plus the minimum for the A/B (the machine is shared; the minimum is the least disturbed).
 Benchmarks, not tests: nothing asserts.
 """

@@ -1,6 +1,6 @@
 """Findings stay byte-identical: dump every validation output for a corpus of plans, under any tree's code.
 
-    .venv/bin/python bench/findings_corpus.py compare /tmp/ab-main      # this tree against another checkout
+    .venv/bin/python bench/findings_corpus.py compare /tmp/sheetsync-base   # this tree against another checkout
     .venv/bin/python bench/findings_corpus.py dump [--root DIR] -o out.json
 
 The corpus: both bundled samples and the published seed imported, every file in tests/fixtures/import imported,
@@ -9,7 +9,7 @@ awkward workbooks read by the reader (the test suite's defects), and 300 plans m
 250 rows with values drawn from all of them (fixed seeds). Each is validated at five as-of dates and written as
 JSON, CSV and text (`format_findings`), plus three runs with codes ignored. `compare` builds the plans once with
 this tree's importers and reader (pickled), validates them under each tree's code and lists every output that
-differs. Not a test: it needs the other checkout (`git worktree add --detach /tmp/ab-main <commit>`).
+differs. Not a test: it needs the other checkout (`git worktree add --detach /tmp/sheetsync-base 9e6d568`).
 """
 
 from __future__ import annotations
