@@ -33,7 +33,7 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     from sheetsync.reader import read_plan
     from sheetsync.render_text import plan_summary
     from sheetsync.report import WRITERS, render_report, render_reports
-    from sheetsync.store import diff_snapshots, snapshot
+    from sheetsync.snapshots import diff_snapshots, snapshot
     from sheetsync.template import write_template
     from sheetsync.validation import format_findings, validate
 

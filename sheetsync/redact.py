@@ -101,8 +101,8 @@ _LONG_RANKS = (r"Detective\s+Chief\s+Superintendent|Detective\s+Superintendent|D
                r"Superintendent|Chief\s+Inspector|Inspector|Sergeant|Police\s+Constable|Special\s+Constable|"
                r"Constable|Deputy\s+Chief\s+Constable|Assistant\s+Chief\s+Constable|Chief\s+Constable|Commander|"
                r"Professor|Councillor|Reverend|Sir|Dame|Lord|Lady")
-_SHORT_RANKS = (r"(?:[TA]/)?(?:D/?C/?S|D/?Supt|DSU|Det\.?\s+Supt|Ch\.?\s+Supt|C/Supt|CSupt|Supt|D/?C/?I|D/?I|"
-                r"D/?S|D/?C|Ch\.?\s+Insp|C/Insp|Insp|PCSO|PS|Sgt|PC|SC|ACC|DCC|CC|Cllr|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|"
+_SHORT_RANKS = (r"(?:[TA]/)?(?:D/?C/?S|D/?Supt|DSU|Det\.?\s+(?:Supt|Con|Sgt|Insp|Ch\.?\s+Insp)|Ch\.?\s+Supt|"
+                r"C/Supt|CSupt|Supt|D/?C/?I|D/?I|D/?S|D/?C|Ch\.?\s+Insp|C/Insp|Insp|PCSO|PS|Sgt|PC|SC|ACC|DCC|CC|Cllr|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|"
                 r"Rev|MR|MRS|MS|MISS|DR)\.?")
 RANK = rf"(?:(?i:{_LONG_RANKS})|{_SHORT_RANKS})"
 _NAME_WORD = (r"(?:(?:O['’]|Mc|Mac|D['’])?[A-ZÀ-Þ][a-zß-ÿ]+(?:['’][a-z]+)?(?:[-–][A-ZÀ-Þ][a-zß-ÿ]+)?"

@@ -38,11 +38,13 @@ def make_plan(rows: int = 6, *, force: str = "Exampleshire Police", update: str 
 
 
 def fake_workbook(plan: Plan, salt: str = "") -> bytes:
-    """A stand-in 'workbook': a real zip (deflated, like an .xlsx) holding the plan's JSON."""
+    """A stand-in 'workbook': a real zip (deflated, like an .xlsx) holding the plan's JSON; the same plan and salt
+    give the same bytes (each member dated 1 January 2025, not the clock's second)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("plan.json", plan.canonical_json())
-        archive.writestr("salt.txt", salt or "x")
+        for name, text in (("plan.json", plan.canonical_json()), ("salt.txt", salt or "x")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text,
+                             compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

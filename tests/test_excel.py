@@ -313,3 +313,14 @@ def test_button_in_real_excel(tmp_path: Path) -> None:  # pragma: no cover - nee
         message = run_press(Quiet(book), press_validate_and_snapshot)
         assert "snapshot" in message.lower()
         assert ISSUES_SHEET in [s.name for s in book.sheets]
+
+
+def test_export_asks_for_the_redaction_review_when_it_kept_something_suspicious(tmp_path: Path, home: Path) -> None:
+    pytest.importorskip("docx")
+    rows = catalogue_rows()
+    rows[0][5] = "Met with Penhaligon to agree the audit."  # one name after a contact word: kept, but flagged
+    book = MemoryBook.from_file(write_grid(tmp_path / "plan.xlsx", rows))
+    message = run_press(book, lambda b: press_export_npcc_update(b, as_of=AS_OF))
+    assert "read its redaction review: 1 word kept that may name someone" in message, message
+    clean = MemoryBook.from_file(write_grid(tmp_path / "clean.xlsx", catalogue_rows()))
+    assert "redaction review:" not in run_press(clean, lambda b: press_export_npcc_update(b, as_of=AS_OF))

@@ -98,12 +98,20 @@ def test_reads_back_as_the_same_plan_with_buttons_settings_and_vba(tmp_path: Pat
     assert read_plan(out).canonical_json() == read_plan(source).canonical_json()
     after = parts(out)
     vml = b"".join(data for name, data in after.items() if name.endswith(".vml")).decode()
-    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
-        "ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
+    wired = [button.macro for button in buttons()]
+    assert wired == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns",
+                     "ChaseOwners"]
+    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == wired
+    from lxml import etree  # type: ignore[import-untyped]
+
+    for name in (n for n in after if n.endswith(".vml")):  # namespace-well-formed, whoever wrote the notes
+        root = etree.fromstring(after[name])
+        found = root.findall(".//{urn:schemas-microsoft-com:office:excel}ClientData[@ObjectType='Button']")
+        assert len(found) == len(wired), name
     if notes:
         assert "Checked by the PPU" in after["xl/comments/comment1.xml"].decode()
         ids = re.findall(r'id="(_x0000_s\d+)"', vml)
-        assert len(ids) == len(set(ids)) == 1 + len(buttons())  # the note's shape and each button
+        assert len(ids) == len(set(ids)) == 1 + len(wired)  # the note's shape and the buttons
     assert b"<legacyDrawing" in after["xl/worksheets/sheet1.xml"]
     assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
     parser = VBA_Parser(str(out))
@@ -144,17 +152,27 @@ def test_cli_into(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_it(tmp_path: Path) -> None:
+def test_libreoffice_opens_it_with_the_buttons_bound_to_our_macros(tmp_path: Path) -> None:
+    """LibreOffice, an independent reader: the plan reads, and converted to ODS each button is a push button bound
+    to its Sub in the VBA project (it read the VML joined to the notes' drawing, and the project's modules)."""
     source = their_workbook(tmp_path / "their.xlsx", notes=True)
     out = build_into(source, tmp_path / "their.xlsm")
     target = tmp_path / "out"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--norestore",
-                    "--convert-to", "csv", "--outdir", str(target), str(out)],
-                   capture_output=True, timeout=180, check=False)
+    for fmt in ("csv", "ods"):
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                        "--norestore", "--convert-to", fmt, "--outdir", str(target), str(out)],
+                       capture_output=True, timeout=180, check=False)
     csv = target / "their.csv"
     assert csv.is_file(), "LibreOffice could not load the workbook"
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "Rec. No." in text and "Northshire Police" in text and "DS Lee" in text
+    with zipfile.ZipFile(target / "their.ods") as ods:
+        content = ods.read("content.xml").decode()
+    labels = re.findall(r'<form:button [^>]*form:label="([^"]+)"', content)
+    bound = re.findall(r"vnd\.sun\.star\.script:VBAProject\.SheetSync\.(\w+)\?", content)
+    assert labels == [button.caption for button in buttons()]
+    assert bound == [button.macro for button in buttons()]
+    assert "Checked by the PPU" in content  # the note is still there
 
 
 # ------------------------------------------------------------------------ an independent Open XML validator

@@ -168,6 +168,7 @@ def test_our_runpython_strings_run_through_it(tmp_path: Path) -> None:
     that there is no workbook to talk to."""
     calls = re.findall(r'RunPython "([^"]+)"', our_modules()["SheetSync"])
     assert len(calls) == len(buttons())  # one Sub per button
+    assert all(c.startswith("import sheetsync.excel.") for c in calls)  # the launcher's lean path
     env = {**ENV, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path)}
     for code in calls:
         argv = windows_argv(windows_command("python.exe", code, str(tmp_path / "A.xlsm")))

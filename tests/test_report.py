@@ -330,7 +330,7 @@ def test_report_never_overwrites_the_plan(tmp_path: Path) -> None:
 
 
 def test_since_a_snapshot_reports_changes_and_period(tmp_path: Path) -> None:
-    from sheetsync.store import snapshot
+    from sheetsync.snapshots import snapshot
 
     plan = _workbook(tmp_path)
     store = tmp_path / "store.db"

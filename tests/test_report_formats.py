@@ -12,7 +12,7 @@ from builders import catalogue_rows, write_grid
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.errors import ConfigError
+from sheetsync.errors import ConfigError, OutputWriteError
 from sheetsync.report import FORMATS, WRITERS, render_report, writer_for
 
 AS_OF = date(2025, 4, 10)
@@ -81,9 +81,10 @@ def test_html_and_markdown_drop_nul_and_esc(tmp_path: Path, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_full_disk_leaves_no_report_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
-    """Every writer writes only into `files.atomic_output`'s temporary file: when the disk fills mid-write,
-    neither a half-written report nor the temporary file stays."""
+def test_a_full_disk_is_one_line_exit_2_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          fmt: str) -> None:
+    """Every writer writes only into `files.atomic_output`'s temporary file, so a disk that fills mid-write gives
+    one line and exit 2 (not a traceback and exit 1), and neither half a report nor the temporary file stays."""
     import errno
     import zipfile
 
@@ -94,9 +95,29 @@ def test_a_full_disk_leaves_no_report_behind(tmp_path: Path, monkeypatch: pytest
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
-    monkeypatch.setattr(Path, "write_text", full)
-    with pytest.raises(OSError) as raised:
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)  # python-docx and XlsxWriter write through it
+    monkeypatch.setattr(Path, "write_text", full)  # the HTML and Markdown writers
+    with pytest.raises(OutputWriteError, match="the disk is full"):
         render_report(plan, format=fmt, output=out_dir / f"r.{fmt}", as_of=AS_OF)
-    assert getattr(raised.value, "errno", None) == errno.ENOSPC or "space" in str(raised.value).lower()
+    assert list(out_dir.iterdir()) == []
+    result = CliRunner().invoke(cli, ["report", str(plan), "--format", fmt, "-o", str(out_dir / f"r.{fmt}"),
+                                      "--public"])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_public_report_is_never_left_without_its_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)  # the review is written after the report, and fails
+    with pytest.raises(OutputWriteError):
+        render_report(plan, format="md", output=out_dir / "public.md", as_of=AS_OF, public=True)
     assert list(out_dir.iterdir()) == []

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.redact import fold
 from sheetsync.report import FORMATS, render_report, review_path
-from sheetsync.store import snapshot
+from sheetsync.snapshots import snapshot
 
 AS_OF = date(2025, 4, 10)
 HEADINGS = [*NATIONAL_HEADINGS, "Public update"]
@@ -117,3 +117,20 @@ def test_the_internal_version_writes_no_review(tmp_path: Path) -> None:
     result = render_report(plan, format="md", output=tmp_path / "internal.md", as_of=AS_OF)
     assert result.review is None and not review_path(tmp_path / "internal.md").exists()
     assert "Okafor" in (tmp_path / "internal.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_samples_public_page_names_no_one_and_keeps_the_force(tmp_path: Path) -> None:
+    from sheetsync.demo import SAMPLE_MARCH, sample_path
+    from sheetsync.importers import import_to_workbook
+
+    workbook = tmp_path / "wessex.xlsx"
+    import_to_workbook(sample_path(SAMPLE_MARCH), workbook)
+    out = tmp_path / "public.html"
+    render_report(workbook, format="html", output=out, as_of=date(2025, 3, 27), public=True)
+    page = out.read_text(encoding="utf-8")
+    # the sample's updates name no one: teams stay whole (before: "[name removed] Services", "the [name
+    # removed] Stalking Service", as owners "Legal Services" and "Paula Grant (ISAC, Vale Stalking Service)")
+    assert "[name removed]" not in page and "Wessex Vale Police" in page
+    assert "Legal Services" in page and "Vale Stalking Service" in page
+    for name in ("Okafor", "Dunmore", "Ellery", "Marsh", "Pryce", "Cartwright", "Lowe", "Paula Grant"):
+        assert name not in page, name

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sheetsync.cli import cli
 from sheetsync.errors import SnapshotNotFoundError
 from sheetsync.report import render_report
-from sheetsync.store import history, snapshot
+from sheetsync.snapshots import history, snapshot
 
 AS_OF = date(2025, 6, 30)
 
@@ -70,3 +70,25 @@ def test_since_an_unknown_snapshot_is_one_line(fourteen: tuple[Path, Path], tmp_
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert not (tmp_path / "y.md").exists()
+
+
+def test_every_report_names_the_chain_head(fourteen: tuple[Path, Path], tmp_path: Path) -> None:
+    from sheetsync.snapshots import chain_head
+
+    plan, store = fourteen
+    head = chain_head(plan, store=store)
+    assert head is not None and head.id == 14
+    for public in (False, True):
+        out = tmp_path / f"r{public}.md"
+        render_report(plan, format="md", output=out, as_of=AS_OF, store=store, public=public)
+        assert f"snapshot 14, hash {head.hash}" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", "--store", str(store), "--head", head.hash])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_plan_without_a_store_says_there_is_no_chain_head(tmp_path: Path) -> None:
+    plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    out = tmp_path / "r.md"
+    render_report(plan, format="md", output=out, as_of=AS_OF, store=tmp_path / "none.db")
+    assert "Snapshot chain head: none" in out.read_text(encoding="utf-8")
+    assert not (tmp_path / "none.db").exists()  # reading the head creates no store

@@ -3,6 +3,7 @@ at the pinned version, buttons wired to our Subs, LibreOffice opens it; and `she
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.excel import setup as xlsm
-from sheetsync.excel.build import build_xlsm
+from sheetsync.excel.build import build_xlsm, buttons
 from sheetsync.excel.setup import setup_excel, user_config_file
 from sheetsync.excel.vba import our_modules, source_only
 from sheetsync.excel.vba import xlwings_folder as _xlwings_dir
@@ -65,15 +66,13 @@ def test_our_modules_are_inside_verbatim(built: Path) -> None:
 def test_the_vba_is_one_line_calls_into_python() -> None:
     source = (MACROS_DIR / "SheetSync.bas").read_text()
     bodies = re.findall(r"Sub (\w+)\(\)\s*\n(.*?)\n\s*End Sub", _lf(source), re.DOTALL)
-    assert {name for name, _ in bodies} == {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks",
-                                            "SendToOwners", "MergeReturns"}
+    assert {name for name, _ in bodies} == {button.macro for button in buttons()}
+    assert {"ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns",
+            "ChaseOwners"} <= {name for name, _ in bodies}
     for _, body in bodies:
-        assert re.fullmatch(r'\s*RunPython "import sheetsync\.excel\.(adapter|owners) as m; m\.[a-z_]+\(\)"',
-                            body), body
-    import importlib
-
-    for module, entry in re.findall(r"import (sheetsync\.excel\.\w+) as m; m\.([a-z_]+)\(\)", source):
-        assert callable(getattr(importlib.import_module(module), entry))
+        call = re.fullmatch(r'\s*RunPython "import (sheetsync\.excel\.[a-z_]+) as m; m\.([a-z_]+)\(\)"', body)
+        assert call, body  # the launcher's lean path is for code that imports sheetsync.excel.<module>
+        assert callable(getattr(importlib.import_module(call.group(1)), call.group(2)))
 
 
 def test_xlwings_standalone_module_at_the_pinned_version(built: Path) -> None:
@@ -92,7 +91,7 @@ def test_buttons_run_our_subs(built: Path) -> None:
         rels = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
         types = package.read("[Content_Types].xml").decode()
     macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
-    assert macros == ["ValidateAndSnapshot", "ExportNpccUpdate", "ClearMarks", "SendToOwners", "MergeReturns"]
+    assert macros == [button.macro for button in buttons()]
     subs = set(SUB.findall((MACROS_DIR / "SheetSync.bas").read_text()))
     assert set(macros) <= subs
     assert "vmlDrawing" in rels  # the buttons hang off the plan sheet
@@ -152,6 +151,13 @@ def test_libreoffice_opens_it(built: Path, tmp_path: Path) -> None:
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "Rec. No." in text and "Northshire Police" in text
     assert "7.1" in text and "28.1" in text
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(out), str(built)],
+                   capture_output=True, timeout=180, check=False)
+    with zipfile.ZipFile(out / "ActionPlan.ods") as ods:  # LibreOffice read the buttons and the VBA project
+        content = ods.read("content.xml").decode()
+    assert re.findall(r"vnd\.sun\.star\.script:VBAProject\.SheetSync\.(\w+)\?", content) == [
+        button.macro for button in buttons()]
 
 
 def test_the_shipped_vba_is_the_readable_source() -> None:
@@ -327,7 +333,8 @@ def test_setup_keeps_other_settings_with_crlf_in_the_ansi_code_page(home: Path) 
 
 
 def test_setup_on_mac_uses_lf_and_keeps_the_windows_entry(home: Path) -> None:
-    setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform="darwin", encoding="utf-8")
+    text = setup_excel(interpreter="/opt/venv/bin/sheetsync-excel-python", platform="darwin", encoding="utf-8")
+    assert "read by every xlwings workbook" in text  # said when there was no interpreter before
     conf = user_config_file("darwin")
     assert conf.read_bytes() == b'"INTERPRETER_MAC","/opt/venv/bin/sheetsync-excel-python"\n'
 

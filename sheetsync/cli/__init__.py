@@ -10,7 +10,16 @@ from __future__ import annotations
 import gc
 import os
 
-from sheetsync.cli import collate, demo, excel, history, owners, plan, report  # noqa: F401  (each registers its commands)
+from sheetsync.cli import (  # noqa: F401  (each module registers its commands)
+    chase,
+    collate,
+    demo,
+    excel,
+    history,
+    owners,
+    plan,
+    report,
+)
 from sheetsync.cli.app import cli
 
 __all__ = ["cli", "main"]

@@ -11,8 +11,8 @@ import click
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
     as_of_option,
-    force_option,
     handle_errors,
+    overwrite_option,
     plan_argument,
     store_option,
 )
@@ -33,10 +33,10 @@ from sheetsync.report.formats import FORMATS
 @click.option("--public", is_flag=True,
               help="The version for the force website: statuses, figures, national texts and redacted updates; "
                    "a redaction review is written beside OUT (exit 1 when it lists words kept as suspicious).")
-@force_option
+@overwrite_option
 @handle_errors
 def report(plan: Path, fmt: str, output: Path, as_of: date | None, since: str | None, snapshot_id: str | None,
-           store: Path | None, public: bool, overwrite: bool) -> None:
+           store: str | None, public: bool, overwrite: bool) -> None:
     """Write the NPCC progress update (or its public version) as Word, Excel, HTML or Markdown."""
     from sheetsync.report.render import render_report
 

@@ -160,10 +160,12 @@ def press_export_npcc_update(book: ExcelBook, *, as_of: date | None = None) -> s
     names = _unused_names(folder, stems)
     render_reports(plan, outputs=[(writer.format, target) for writer, target in zip(WRITERS, names, strict=False)],
                    as_of=as_of, store=settings.store)
-    render_report(plan, format="html", output=names[-1], as_of=as_of, store=settings.store, public=True)
+    public = render_report(plan, format="html", output=names[-1], as_of=as_of, store=settings.store, public=True)
     reviews = sorted(p.name for p in folder.glob(f"{glob_escape(names[-1].stem)}*") if p != names[-1])
     listing = "\n".join(f"  {name}" for name in [*(p.name for p in names), *reviews])
-    return f"Wrote {len(names) + len(reviews)} files to {folder}:\n{listing}"
+    check = (f"\nBefore publishing the public page, read its redaction review: {public.suspicious} word"
+             f"{'s' if public.suspicious != 1 else ''} kept that may name someone." if public.suspicious else "")
+    return f"Wrote {len(names) + len(reviews)} files to {folder}:\n{listing}{check}"
 
 
 def press_clear_marks(book: ExcelBook) -> str:

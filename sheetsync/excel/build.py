@@ -1,6 +1,6 @@
 """The macro-enabled workbook (ActionPlan.xlsm): `sheetsync excel build`.
 
-`build_xlsm` runs the template builder with five buttons, a Settings sheet and a hidden `xlwings.conf` sheet
+`build_xlsm` runs the template builder with its buttons, a Settings sheet and a hidden `xlwings.conf` sheet
 (the workbook's own xlwings settings, which xlwings reads before any config file), marks the package
 macro-enabled, and gives it a VBA project (`sheetsync.excel.vba`: pyOpenVBA, pure Python, so the build runs on
 Linux) holding our modules plus xlwings' standalone VBA module and its Dictionary class, both taken from the
@@ -50,6 +50,10 @@ def buttons() -> list[Any]:
                        description="Merges the returns owners sent back (in that folder) into this workbook, marks "
                                    "each conflict, lists conflicts and ignored edits on the Conflicts sheet, saves "
                                    "and snapshots."),
+        # Chasing owners (sheetsync/excel/chase.py).
+        TemplateButton(macro="ChaseOwners", caption="Chase owners", width=120,
+                       description="Saves the plan, then writes an email draft for each owner with what they need "
+                                   "to update, and a summary for you, into a new folder beside this workbook."),
     ]
 
 

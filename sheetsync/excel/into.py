@@ -1,13 +1,13 @@
 """`sheetsync excel build --into THEIR.xlsx -o THEIR.xlsm`: the buttons in the force's own workbook.
 
 Their workbook is patched, never loaded and saved (`sheetsync.package`: untouched parts are copied raw). What
-changes is what Excel itself changes when a workbook gains a VBA project and five form buttons:
+changes is what Excel itself changes when a workbook gains a VBA project and its form buttons:
 
 - the workbook part's content type becomes macro-enabled, and it gains `xl/vbaProject.bin` (source only, see
   `sheetsync.excel.vba`) with its relationship and a `bin` content type;
 - Excel's code names: `codeName` on workbookPr and on each sheet's sheetPr that lacks one (pyOpenVBA's record
   of what Excel writes; the only change to sheets other than the plan sheet);
-- on the plan sheet, a VML drawing with the five buttons right of the grid (merged into the sheet's existing
+- on the plan sheet, a VML drawing with the buttons right of the grid (merged into the sheet's existing
   VML drawing when it has notes) and the `legacyDrawing` element pointing at it;
 - two new sheets, Settings (plain cells: their styles part stays as it is) and the hidden xlwings.conf, their
   text in the workbook's shared strings when it has a table (Excel moves inline strings there on its next save).
@@ -130,19 +130,27 @@ def _buttons_vml(column: int) -> bytes:
         return scratch.read("xl/drawings/vmlDrawing1.vml")
 
 
+_VML_NAMESPACES = {b"v": b"urn:schemas-microsoft-com:vml", b"o": b"urn:schemas-microsoft-com:office:office",
+                   b"x": b"urn:schemas-microsoft-com:office:excel"}
+
+
 def _merge_vml(existing: bytes, ours: bytes) -> bytes:
-    """`existing` with our button shapes (and their shape type, if missing) added, shape ids kept unique."""
+    """`existing` with our button shapes (and their shape type, if missing) added, shape ids kept unique. Each
+    added element declares the v:, o: and x: prefixes itself: a drawing written by openpyxl or LibreOffice does
+    not declare them on its root, and an undeclared prefix makes the whole drawing unreadable."""
     used = [int(n) for n in re.findall(rb"_x0000_s(\d+)", existing)]
     next_id = max(used, default=1024) + 1
+    declare = b"".join(b" xmlns:" + prefix + b'="' + uri + b'"' for prefix, uri in _VML_NAMESPACES.items())
     shapes = re.findall(rb"<v:shape\b.*?</v:shape>", ours, re.DOTALL)
     renumbered: list[bytes] = []
     for shape in shapes:
-        renumbered.append(re.sub(rb'id="_x0000_s\d+"', f'id="_x0000_s{next_id}"'.encode(), shape, count=1))
+        shape = re.sub(rb'id="_x0000_s\d+"', f'id="_x0000_s{next_id}"'.encode(), shape, count=1)
+        renumbered.append(b"<v:shape" + declare + shape[len(b"<v:shape"):])
         next_id += 1
     shape_type = re.search(rb'<v:shapetype\b[^>]*\bid="(_x0000_t\d+)".*?</v:shapetype>', ours, re.DOTALL)
     addition = b"".join(renumbered)
     if shape_type is not None and b'id="' + shape_type.group(1) + b'"' not in existing:
-        addition = shape_type.group(0) + addition
+        addition = b"<v:shapetype" + declare + shape_type.group(0)[len(b"<v:shapetype"):] + addition
     close = existing.rfind(b"</xml>")
     if close < 0:
         raise ConfigError("the plan sheet's drawing of notes is not in the form Excel writes, so the buttons "

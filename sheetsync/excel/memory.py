@@ -2,8 +2,9 @@
 benchmark's (bench/bench_button.py runs `_bench_press` in a new interpreter, as xlwings' RunPython would).
 
 Like Excel, writing a string to a cell not formatted as text ("@") parses it: "50%" becomes 0.5, "1.10" 1.1,
-"27/03/25" and "Nov-24" dates (day first, as in a UK locale); a leading apostrophe is Excel's text prefix and is
-not part of the value."""
+"27/03/25" and "Nov-24" dates (day first, as in a UK locale), "=...", "+...", "-...", "@..." a formula (listed
+in `formulas`); a leading
+apostrophe is Excel's text prefix and is not part of the value."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})")
 _MONTH_YEAR = re.compile(r"([A-Za-z]{3})-(\d{2})")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _is_formula(text: str) -> bool:
+    """Excel takes text starting = + - @ for a formula (a number such as "-5" aside)."""
+    return text[:1] in ("=", "+", "-", "@") and not _NUMBER.fullmatch(text.strip())
 
 
 def excel_parse(text: str) -> Value:
@@ -60,7 +66,7 @@ class MemorySheet:
     merged: list[str] | None = field(default_factory=list)
     hidden: bool = False
     text_cells: set[tuple[int, int]] = field(default_factory=set)  # formatted "@"
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells Excel would have taken a formula into
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells Excel would take as a formula
 
 
 @dataclass
@@ -173,7 +179,10 @@ class MemoryBook:
                 s.formulas.discard(key)
                 if value in ("", None):
                     s.cells.pop(key, None)
-                elif isinstance(value, str) and not value.startswith("="):
+                elif isinstance(value, str) and _is_formula(value) and key not in s.text_cells:
+                    s.cells[key] = value
+                    s.formulas.add(key)
+                elif isinstance(value, str):
                     s.cells[key] = value.removeprefix("'") if key in s.text_cells else excel_parse(value)
                 else:
                     s.cells[key] = value
@@ -186,6 +195,7 @@ class MemoryBook:
         s.fills.clear()
         s.notes.clear()
         s.text_cells.clear()  # Excel's Clear takes formats too
+        s.formulas.clear()
 
     def add_sheet(self, name: str, *, hidden: bool = False) -> None:
         if name in self.sheets:

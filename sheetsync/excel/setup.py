@@ -83,9 +83,12 @@ def setup_excel(*, interpreter: str | None = None, platform: str | None = None, 
     changed = "unchanged" if previous == python else ("updated" if previous else "added")
     mode = ("this Python itself (--plain-python: xlwings then imports pandas and matplotlib on every press)"
             if python == sys.executable and plain_python else "")
+    shared = ("This setting is read by every xlwings workbook for this user; code that is not sheetsync's runs "
+              "through it exactly as python would, with this environment's packages." if previous is None else "")
     steps = [
         f"{key} = {python} ({changed} in {path}; other settings there kept).",
         *([f"The buttons run {mode}."] if mode else []),
+        *([shared] if shared else []),
         "",
         "Still to do:",
         "  Windows: open ActionPlan.xlsm from a trusted location (File > Options > Trust Center > Trusted "

@@ -247,7 +247,7 @@ def build_report_data(plan: Plan, *, as_of: date, validation: ValidationLike | N
     else:
         change_lines = None if changes is None else changes.lines()
         changes_summary = None if changes is None else changes.summary_line()
-    marking = (plan.protective_marking or "OFFICIAL").strip() or "OFFICIAL"
+    marking = source.text(plan.protective_marking, "Protective marking") or "OFFICIAL"
     force = source.text(plan.force, "Force") or "Force not named"
     title = "Police Stalking Action Plan: progress update"
     if period_start is None:

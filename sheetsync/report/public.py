@@ -12,7 +12,7 @@ texts (so "DS Laura Penhaligon" in one update also takes "Penhaligon" out of ano
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,7 +59,7 @@ class PublicText:
 def build_public_data(plan: Plan, *, as_of: date, validation: ValidationLike | None = None,
                       changes: DiffLike | None = None, earlier: Plan | None = None,
                       period_start: date | None = None, snapshot: str | None = None,
-                      extra_notes: tuple[str, ...] = ()) -> PublicData:
+                      extra_notes: Sequence[str] = ()) -> PublicData:
     """The public report data for `plan` and the review of every removal and suspicious word kept.
     `earlier`: the last return's plan (`--since`), whose people are removed too; `changes` only says a
     comparison was asked for: the public change lines are statuses, worked out here from the two plans."""

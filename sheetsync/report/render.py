@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from sheetsync.errors import ConfigError, OutputExistsError, SnapshotNotFoundError
+from sheetsync.errors import ConfigError, OutputExistsError, SheetsyncError, SnapshotNotFoundError
 from sheetsync.files import atomic_output, write_text_atomic
 from sheetsync.model import Plan
 from sheetsync.report.data import ReportData, build_report_data, long_date
@@ -112,11 +112,15 @@ def render_reports(plan: Plan | str | os.PathLike[str], *,
     protect = () if plan_path is None else (plan_path,)
     results = []
     for writer, out in jobs:
-        review = None
-        if prepared.review_text is not None:
-            review = review_path(out)
-            write_text_atomic(review, prepared.review_text, overwrite=overwrite, protect=protect)
         write_report(data, format=writer.format, output=out, overwrite=overwrite, protect=protect, chart=chart)
+        review = None
+        if prepared.review_text is not None:  # a public report and its review exist together, or neither does
+            review = review_path(out)
+            try:
+                write_text_atomic(review, prepared.review_text, overwrite=overwrite, protect=protect)
+            except BaseException:
+                out.unlink(missing_ok=True)
+                raise
         results.append(ReportResult(
             output=out, format=writer.format, public=public, force=data.force, as_of=as_of,
             has_errors=data.error_count > 0, error_count=data.error_count, warning_count=data.warning_count,
@@ -160,29 +164,46 @@ def _prepare(plan: Plan | str | os.PathLike[str], plan_path: Path | None, *, as_
     period_start = None
     if since and plan_path is not None:
         from sheetsync.diff import diff_plans
-        from sheetsync.store import load_plan
+        from sheetsync.snapshots import load_plan
 
         taken = _snapshot_taken(plan_path, since, store)
         earlier = load_plan(plan_path, taken.id, store=store)
         changes = diff_plans(earlier, current)
         period_start = taken.created_at.date()
     validation = validate(current, as_of=as_of)
+    notes = () if plan_path is None else (chain_head_note(plan_path, store),)
     if public:
         from sheetsync.report.public import build_public_data
 
         public_data = build_public_data(current, as_of=as_of, validation=validation, changes=changes,
-                                        earlier=earlier, period_start=period_start, snapshot=snapshot)
+                                        earlier=earlier, period_start=period_start, snapshot=snapshot,
+                                        extra_notes=notes)
         return _Prepared(public_data.data, public_data.review.text(), len(public_data.review.removals),
                          len(public_data.review.suspects))
     data = build_report_data(current, as_of=as_of, validation=validation, changes=changes,
-                             period_start=period_start, snapshot=snapshot)
+                             period_start=period_start, snapshot=snapshot, extra_notes=notes)
     return _Prepared(data, None, 0, 0)
+
+
+def chain_head_note(plan_path: Path, store: str | os.PathLike[str] | None) -> str:
+    """The snapshot store's chain head as a note: kept in the report, outside the store, it lets `sheetsync verify
+    --head HASH` prove later that no snapshot up to it was removed or rewritten."""
+    from sheetsync.snapshots import chain_head
+
+    try:
+        head = chain_head(plan_path, store=store)
+    except SheetsyncError as exc:  # the report does not need the store: say why there is no head, and go on
+        return f"Snapshot chain head: not available ({exc})"
+    if head is None:
+        return "Snapshot chain head: none (no snapshots have been taken in this plan's store)."
+    return (f"Snapshot chain head when this report was written: snapshot {head.id}, hash {head.hash}. Keep this "
+            "line: 'sheetsync verify --head HASH' proves later that no snapshot up to it was removed or rewritten.")
 
 
 def _load(plan: Plan | str | os.PathLike[str], plan_path: Path | None, *, snapshot: str | None,
           store: str | os.PathLike[str] | None) -> Plan:
     if snapshot and plan_path is not None:
-        from sheetsync.store import load_plan
+        from sheetsync.snapshots import load_plan
 
         return load_plan(plan_path, snapshot, store=store)
     if isinstance(plan, Plan):
@@ -203,7 +224,7 @@ class _Taken(Protocol):
 
 def _snapshot_taken(plan_path: Path, wanted: str, store: str | os.PathLike[str] | None) -> _Taken:
     """The snapshot `--since` names, by exact id ("14", "#14") or "latest", from the store's public history."""
-    from sheetsync.store import history
+    from sheetsync.snapshots import history
 
     text = wanted.strip().removeprefix("#")
     entries = history(plan_path, store=store)

@@ -68,11 +68,7 @@ def write(data: ReportData, chart_png: bytes | None, path: Path) -> None:
     for index, note in enumerate(data.notes, start=2):
         ws.write_string(index, 0, inert(note), f.wrap)
         _fit_row(ws, index, [(note, 120)])
-    try:
-        book.close()
-    except xlsxwriter.exceptions.FileCreateError as exc:  # XlsxWriter wraps the OSError (a full disk, say):
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
-        raise cause from exc  # unwrapped, so sheetsync.files reports it like any other writer's
+    book.close()  # a full disk raises XlsxWriter's FileCreateError, which sheetsync.files unwraps and reports
 
 
 def _fit_row(ws: Any, row: int, cells: list[tuple[str, float]]) -> None:

@@ -93,7 +93,7 @@ def split_plan(plan: str | os.PathLike[str], *, output: str | os.PathLike[str], 
 
         raise OutputExistsError(f"already holds {clash[0]}" + (f" and {len(clash) - 1} more returns"
                                                                if len(clash) > 1 else ""), path=folder,
-                                hint="Choose another folder or pass --force")
+                                hint="Choose another folder or pass --overwrite")
     taken_snapshot = snapshot_plan(current, data, source=plan_path, message="owners' round: returns sent",
                                    store=store, validation_summary=summarise_validation(current, as_of=as_of))
     written_at = datetime.now(UTC).replace(microsecond=0)

@@ -22,3 +22,7 @@ End Sub
 Sub MergeReturns()
     RunPython "import sheetsync.excel.owners as m; m.merge_returns()"
 End Sub
+
+Sub ChaseOwners()
+    RunPython "import sheetsync.excel.chase as m; m.chase_owners()"
+End Sub

@@ -1,0 +1,50 @@
+"""The "Chase owners" button: a plain Save, then `sheetsync.chasing.chase` on the saved file, writing one email
+draft per owner and the lead's summary into a new folder beside the workbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sheetsync.excel.adapter import ExcelBook, _entry, read_book_plan, read_settings, workbook_path
+
+CHASE_FOLDER = "{stem} chase {day}"
+
+
+def press_chase_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
+    """Save the workbook, then write the chase drafts into a new folder beside it and say where."""
+    from sheetsync.chasing import chase
+
+    path = workbook_path(book)
+    settings = read_settings(book, path.parent)
+    read_book_plan(book, settings)  # a workbook with no plan fails here, before anything is saved
+    book.save()
+    day = as_of or date.today()
+    folder = _new_folder(path, day)
+    result = chase(path, output=folder, as_of=day, store=settings.store)
+    drafts = len(result.round.to_chase)
+    lines = [f"Wrote {drafts} email drafts and a summary to {folder}: open each draft in Outlook, check it and "
+             "press Send." if drafts else f"Nobody has anything to update; the summary is in {folder}."]
+    if result.round.without_address:
+        lines.append(f"No email address for: {', '.join(result.round.without_address)} (add them to the Owners "
+                     "table on the Lists sheet).")
+    if result.round.unassigned:
+        lines.append(f"{len(result.round.unassigned)} rows have no owner: see chase-summary.html.")
+    return " ".join(lines)
+
+
+def _new_folder(path: Path, day: date) -> Path:
+    base = path.parent / CHASE_FOLDER.format(stem=path.stem, day=day.isoformat())
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name} ({n})")
+    return folder
+
+
+def chase_owners() -> None:
+    """The 'Chase owners' button."""
+    _entry(press_chase_owners)
+
+
+__all__ = ["chase_owners", "press_chase_owners"]
