@@ -1,8 +1,9 @@
 """Set-up and the project's two commands, with nothing but Python 3.11+ on the machine (Linux, macOS, Windows).
 
     python tasks.py demo    # installs sheetsync in ./.venv and runs the main job on the bundled sample -> out/
-    python tasks.py test    # installs sheetsync and its dev tools in ./.venv (and LibreOffice, poppler and
-                            # Chromium on Debian/Ubuntu when missing), then ruff, mypy and the whole test suite
+    python tasks.py test    # installs sheetsync and its dev tools in ./.venv (and LibreOffice, poppler,
+                            # Chromium and PostgreSQL on Debian/Ubuntu when missing), then ruff, mypy and the
+                            # whole test suite
 
 Other targets: `bench` (benchmarks), `lint`. Extra arguments after the target go to the tool (pytest, sheetsync).
 """
@@ -25,6 +26,7 @@ SYSTEM_TOOLS = {  # command -> Debian package that provides it (the real-client 
     "soffice": ["libreoffice-calc-nogui", "libreoffice-writer-nogui"],
     "pdftoppm": ["poppler-utils"],
     "chromium": ["chromium"],
+    "initdb": ["postgresql"],  # the server-store tests start a throwaway cluster (tests/pg.py)
     "bindfs": ["bindfs"],  # a real FUSE mount for the store's network-location test
 }
 
@@ -71,9 +73,22 @@ def apt_install(packages: list[str]) -> bool:
                           check=False, env=env).returncode == 0
 
 
+def have_tool(tool: str) -> bool:
+    """On PATH; PostgreSQL's server programs also where Debian keeps them (pg_config --bindir, /usr/lib/postgresql)."""
+    if shutil.which(tool):
+        return True
+    if tool != "initdb":
+        return False
+    folders = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if shutil.which("pg_config"):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
+        folders.append(Path(out.stdout.strip() or "."))
+    return any((folder / tool).is_file() for folder in folders)
+
+
 def ensure_system_tools() -> None:
-    """Install LibreOffice, poppler and Chromium with apt where they are missing and apt is ours to use."""
-    missing = [pkg for tool, pkgs in SYSTEM_TOOLS.items() if not shutil.which(tool) for pkg in pkgs]
+    """Install LibreOffice, poppler, Chromium and PostgreSQL with apt where they are missing and apt is ours."""
+    missing = [pkg for tool, pkgs in SYSTEM_TOOLS.items() if not have_tool(tool) for pkg in pkgs]
     if not missing:
         return
     if not apt_install([*missing, "fonts-dejavu-core", "fonts-liberation"]):

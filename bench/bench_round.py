@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -74,10 +76,18 @@ def sheetsync_cmd() -> str:
     return str(Path(sys.executable).with_name("sheetsync"))
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each process `timed` ran, in order
+
+
 def timed(cmd: list[str]) -> float:
+    """Wall seconds of one process; its CPU seconds go to CPU (on a shared, loaded machine the wall time
+    includes waiting for a core, the CPU time does not)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[:2])} failed ({done.returncode}): {done.stderr or done.stdout}")
     return elapsed
@@ -136,6 +146,7 @@ def main() -> None:
         exe = sheetsync_cmd()
         split_times = [timed([exe, "split", str(plan_path), "-o", str(tmp / f"split{run}"),
                               "--store", str(tmp / f"split{run}.db")]) for run in range(args.runs)]
+        split_cpu = statistics.median(CPU[-args.runs:])
         store = tmp / "round.db"
         subprocess.run([exe, "split", str(plan_path), "-o", str(tmp / "returns"), "--store", str(store)],
                        check=True, capture_output=True)
@@ -152,6 +163,7 @@ def main() -> None:
             edited.append(edit_workbook(path, back / path.name, changes))
         merge_times = [timed([exe, "merge", str(plan_path), *map(str, edited), "-o", str(tmp / f"out{run}.xlsx"),
                               "--store", str(store)]) for run in range(args.runs)]
+        merge_cpu = statistics.median(CPU[-args.runs:])
 
         # The merge itself, in-process, on returns already read; daff on the same tables as CSV.
         ours = read_plan(plan_path)
@@ -185,11 +197,14 @@ def main() -> None:
         daff_cli = [timed([daff_exe, "merge", "--output", str(tmp / f"m{run}.csv"), str(tmp / "parent.csv"),
                            str(tmp / "a.csv"), str(tmp / "b.csv")]) for run in range(3)]
 
+        load = os.getloadavg()[0]
         print(f"owners' round: {args.rows}-row plan, {len(sent)} returns ({args.owners} owners + unassigned), "
-              f"{len(edited)} edited; medians of {args.runs} runs; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-        print(f"  sheetsync split, cold process             {statistics.median(split_times):7.3f} s  (target 1.5 s)")
-        print(f"  sheetsync merge {len(edited)} returns, cold process   {statistics.median(merge_times):7.3f} s  "
-              "(target 1.5 s)")
+              f"{len(edited)} edited; medians of {args.runs} runs; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+              f"load average {load:.1f} on {os.cpu_count()} CPUs")
+        print(f"  sheetsync split, cold process             {statistics.median(split_times):7.3f} s wall, "
+              f"{split_cpu:.3f} s CPU  (target 1.5 s)")
+        print(f"  sheetsync merge {len(edited)} returns, cold process   {statistics.median(merge_times):7.3f} s wall, "
+              f"{merge_cpu:.3f} s CPU  (target 1.5 s)")
         ratio = statistics.median(daff_times) / statistics.median(ours_times)
         print(f"  merge itself: sheetsync merge_plans       {statistics.median(ours_times) * 1000:7.1f} ms  "
               f"({len(merged.updated)} cells updated, {len(merged.conflicts)} conflicts)")

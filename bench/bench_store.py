@@ -96,7 +96,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--no-deep", action="store_true", help="Skip timing verify --deep (slow).")
+    parser.add_argument("--durability", type=int, default=0, metavar="PAIRS",
+                        help="Only compare durable snapshots with the settings before (synchronous=NORMAL, no "
+                             "checkpoint after the commit), interleaved, PAIRS of each.")
     args = parser.parse_args()
+    if args.durability:
+        durability(args.rows, args.durability)
+        return
     rng = random.Random(7)
     plan = build_plan(args.rows)
 
@@ -159,6 +165,41 @@ def main() -> None:
             store.snapshot(path, store=db)
             full.append((time.perf_counter() - start) * 1000)
         print(f"snapshot(path) incl. reading and validating the workbook: median {statistics.median(full):.1f} ms")
+
+
+def durability(rows: int, pairs: int) -> None:
+    """Same run, interleaved: what "saved means in the database file itself" costs a 200-row snapshot."""
+    from sheetsync.store import sqlite
+
+    class Before(sqlite.SQLiteRepository):  # the settings before: WAL + NORMAL, the checkpoint left to SQLite
+        def _make_durable(self) -> None:
+            if sqlite._identity(self.path) is None:
+                raise AssertionError("the store went away")
+
+    rng = random.Random(11)
+    plan = build_plan(rows)
+    durable_ms: list[float] = []
+    before_ms: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ActionPlan.xlsx"
+        for step in range(pairs):
+            small_change(plan, rng, step)
+            data = workbook(plan)
+            order = [("durable", durable_ms), ("before", before_ms)]
+            for name, times in order if step % 2 else order[::-1]:
+                db = Path(folder) / f"{name}.db"
+                start = time.perf_counter()
+                if name == "durable":
+                    store.snapshot_plan(plan, data, source=path, store=db)
+                else:
+                    repository = Before(db, mode="write")
+                    repository.conn.execute("PRAGMA synchronous = NORMAL")
+                    with repository:
+                        store.snapshot_plan(plan, data, source=path, store=repository)
+                times.append((time.perf_counter() - start) * 1000)
+    durable, before = statistics.median(durable_ms), statistics.median(before_ms)
+    print(f"snapshot, {rows} rows, {pairs} interleaved pairs: durable (FULL + checkpoint) median {durable:.1f} ms, "
+          f"before (NORMAL, no checkpoint) {before:.1f} ms, ratio {durable / before:.2f}")
 
 
 if __name__ == "__main__":

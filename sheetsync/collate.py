@@ -125,11 +125,14 @@ class FileLine:
     rows: int = 0
     reason: str = ""
 
-    def describe(self) -> str:
+    def describe(self, *, name_only: bool = False) -> str:
+        """One line; `name_only` gives the file's name without its folder (for a page sent on)."""
+        shown = Path(self.path).name if name_only else self.path
+        reason = self.reason.replace(str(Path(self.path).parent) + os.sep, "") if name_only else self.reason
         if self.outcome == "counted":
-            note = f" ({self.reason})" if self.reason else ""
-            return f"{self.path}: {self.read_as}, {self.force}, {self.rows} rows{note}"
-        return f"{self.path}: {self.outcome}: {self.reason}"
+            note = f" ({reason})" if reason else ""
+            return f"{shown}: {self.read_as}, {self.force}, {self.rows} rows{note}"
+        return f"{shown}: {self.outcome}: {reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,18 +147,13 @@ class ForceReturn:
     newest: date | None
     errors: dict[str, int]
     warnings: dict[str, int]
+    ratings: tuple[Rag, ...]  # each evidence requirement's RAG at the collation's as-of, in the plan's order
 
-    def rags(self, as_of: date) -> list[tuple[str, str, Rag]]:
-        """(recommendation, evidence id, RAG) for every evidence requirement, in the plan's order."""
-        from sheetsync.plan_rules import deadline_of, vocabulary_of
-
-        vocab = vocabulary_of(self.plan)
-        return [(rec.number, action.id, rag_of(action, deadline_of(rec), as_of, vocab))
-                for rec, action in self.plan.actions()]
-
-    def recommendation_rags(self, as_of: date) -> dict[str, Rag]:
+    def recommendation_rags(self) -> dict[str, Rag]:
+        """Each recommendation's RAG: the worst of its requirements'."""
         worst: dict[str, Rag] = {}
-        for number, _, rag in self.rags(as_of):
+        for (rec, _), rag in zip(self.plan.actions(), self.ratings, strict=True):
+            number = rec.number
             if number not in worst or RAG_ORDER[rag] > RAG_ORDER[worst[number]]:
                 worst[number] = rag
         return worst
@@ -177,6 +175,14 @@ class Collation:
                    f"{len(self.roster) - len(self.missing)} of {len(self.roster)} forces returned"
                    + (f"; missing: {', '.join(self.missing)}" if self.missing else ""))
         return out
+
+
+def ratings_of(plan: Plan, as_of: date) -> tuple[Rag, ...]:
+    """Every evidence requirement's RAG, in the plan's order."""
+    from sheetsync.plan_rules import deadline_of, vocabulary_of
+
+    vocab = vocabulary_of(plan)
+    return tuple(rag_of(action, deadline_of(rec), as_of, vocab) for rec, action in plan.actions())
 
 
 def rag_of(action: Action, deadline: date | None, as_of: date, vocab: Vocabulary) -> Rag:
@@ -258,7 +264,8 @@ def collate(inputs: Iterable[str | os.PathLike[str]], *, roster: str | os.PathLi
         warnings = Counter(f.code for f in report.findings if f.severity == "warning")
         newest = max((a.date for _, a in plan.actions() if a.date is not None), default=None)
         entry = ForceReturn(force=name, in_roster=matched is not None, plan=plan, source=shown, read_as=read_as,
-                            newest=newest, errors=dict(sorted(errors.items())), warnings=dict(sorted(warnings.items())))
+                            newest=newest, errors=dict(sorted(errors.items())), warnings=dict(sorted(warnings.items())),
+                            ratings=ratings_of(plan, day))
         line = FileLine(shown, "counted", read_as=read_as, force=name, rows=rows, reason=note)
         previous = kept.get(name)
         if previous is not None:

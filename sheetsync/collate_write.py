@@ -16,10 +16,10 @@ from sheetsync.collate import MARKER, RAG_RULE, Collation, ForceReturn
 from sheetsync.text import markup_safe, neutralise_formula
 
 # rag says done (Green) and overdue (Red) too.
-PLAN_COLUMNS = ("force", "force_as_written", "recommendation", "deadline", "action", "evidence", "owner", "update",
+PLAN_COLUMNS = ("force", "recommendation", "deadline", "action", "evidence", "owner", "update",
                 "date", "status", "status_raw", "progress", "rag", "hidden", "source")
-BY_FORCE_COLUMNS = ("Force", "In roster", "Read as", "Requirements", "Done", "% done", "Red", "Amber", "Green",
-                    "Overdue", "Without status", "Newest update", "Errors", "Warnings", "Source")
+BY_FORCE_COLUMNS = ("Force", "In roster", "Written as", "Read as", "Requirements", "Done", "% done", "Red", "Amber",
+                    "Green", "Overdue", "Without status", "Newest update", "Errors", "Warnings", "Source")
 # Fills light enough for black text at AA contrast; the word is always written too (never colour alone).
 FILLS = {"Red": "#F4C7C3", "Amber": "#FCE8B2", "Green": "#B7E1CD", "": "#F3F2F1"}
 NOT_IN_PLAN = "not in plan"
@@ -44,19 +44,19 @@ def plan_rows(collation: Collation) -> list[tuple[Cell, ...]]:
     """One row per force and evidence requirement, in PLAN_COLUMNS order."""
     rows: list[tuple[Cell, ...]] = []
     for ret in collation.returns:
-        rags = ret.rags(collation.as_of)
-        for (rec, action), (_, _, rag) in zip(ret.plan.actions(), rags, strict=True):
-            rows.append((ret.force, ret.plan.force, rec.number, rec.deadline, action.id, action.evidence,
+        for (rec, action), rag in zip(ret.plan.actions(), ret.ratings, strict=True):
+            rows.append((ret.force, rec.number, rec.deadline, action.id, action.evidence,
                          action.owner, action.update, action.date, action.status, action.status_raw,
                          action.progress, rag, action.hidden, ret.source))
     return rows
 
 
-def force_summary(ret: ForceReturn, as_of: date) -> dict[str, Cell]:
-    rags = [rag for _, _, rag in ret.rags(as_of)]
+def force_summary(ret: ForceReturn) -> dict[str, Cell]:
+    rags = list(ret.ratings)
     total = len(rags)
     done = rags.count("Green")
-    return {"Force": ret.force, "In roster": "yes" if ret.in_roster else "no", "Read as": ret.read_as,
+    return {"Force": ret.force, "In roster": "yes" if ret.in_roster else "no", "Written as": ret.plan.force,
+            "Read as": ret.read_as,
             "Requirements": total, "Done": done, "% done": round(100 * done / total) if total else 0,
             "Red": rags.count("Red"), "Amber": rags.count("Amber"), "Green": done, "Overdue": rags.count("Red"),
             "Without status": sum(a.status is None for _, a in ret.plan.actions()),
@@ -66,13 +66,13 @@ def force_summary(ret: ForceReturn, as_of: date) -> dict[str, Cell]:
 
 def headline(collation: Collation) -> dict[str, Any]:
     """The national figures every output states the same way."""
-    rows = [r for ret in collation.returns for r in ret.rags(collation.as_of)]
-    done = sum(rag == "Green" for *_, rag in rows)
-    rec_rags = [rag for ret in collation.returns for rag in ret.recommendation_rags(collation.as_of).values()]
+    rows = [rag for ret in collation.returns for rag in ret.ratings]
+    done = rows.count("Green")
+    rec_rags = [rag for ret in collation.returns for rag in ret.recommendation_rags().values()]
     in_roster = sum(ret.in_roster for ret in collation.returns)
     return {"returned": in_roster, "roster": len(collation.roster), "plans": len(collation.returns),
             "requirements": len(rows), "done": done, "percent_done": round(100 * done / len(rows)) if rows else 0,
-            "red": sum(rag == "Red" for *_, rag in rows), "red_recommendations": rec_rags.count("Red"),
+            "red": rows.count("Red"), "red_recommendations": rec_rags.count("Red"),
             "with_errors": sum(bool(ret.errors) for ret in collation.returns), "missing": len(collation.missing)}
 
 
@@ -130,13 +130,18 @@ def _write_xlsx(collation: Collation, path: Path) -> None:
         ws.freeze_panes(1, 1)
         if rows:
             ws.autofilter(0, 0, len(rows), len(headings) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.repeat_rows(0)
+        if name != "Plans":
+            ws.fit_to_pages(1, 0)  # every column on the page's width; as many pages down as it takes
         return ws
 
-    widths = (36, 36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
+    widths = (36, 8, 11, 8, 40, 22, 50, 11, 14, 14, 8, 7, 7, 36)
     table("Plans", PLAN_COLUMNS, plan_rows(collation), widths, rag_col=PLAN_COLUMNS.index("rag"))
-    summaries = [force_summary(ret, collation.as_of) for ret in collation.returns]
+    summaries = [force_summary(ret) for ret in collation.returns]
     table("By force", BY_FORCE_COLUMNS, [[s[c] for c in BY_FORCE_COLUMNS] for s in summaries],
-          (36, 9, 18, 12, 7, 7, 6, 7, 7, 8, 8, 12, 7, 9, 40))
+          (36, 9, 36, 18, 12, 7, 7, 6, 7, 7, 8, 8, 12, 7, 9, 40))
     _matrix_sheet(book, collation, bold, wrap, rag_formats)
     codes = sorted({c for ret in collation.returns for c in (*ret.errors, *ret.warnings)})
     quality = [[ret.force, sum(ret.errors.values()), sum(ret.warnings.values()),
@@ -169,28 +174,34 @@ def _write(ws: Any, row: int, col: int, value: Cell) -> None:
 
 
 def _matrix_sheet(book: Any, collation: Collation, bold: Any, wrap: Any, rag_formats: dict[str, Any]) -> None:
+    """Force × recommendation, each cell the word and its colour; the rule and a key above the table."""
     ws = book.add_worksheet("Matrix")
     numbers = recommendation_numbers(collation)
+    last = len(numbers)
     ws.write(0, 0, f"Recommendation RAG by force, as on {collation.as_of.isoformat()}",
              book.add_format({"bold": True, "font_size": 14}))
-    ws.write_row(2, 0, ["Force", *[f"Rec {n}" for n in numbers]], bold)
-    for r, ret in enumerate(collation.returns, start=3):
+    rule = (f"How the ratings are made: {RAG_RULE} Deadlines are judged as on {collation.as_of.isoformat()}; "
+            f"'{NOT_IN_PLAN}': the force's plan has no rows for that recommendation.")
+    ws.merge_range(1, 0, 1, last, rule, book.add_format({"text_wrap": True, "valign": "top"}))
+    ws.set_row(1, 48)
+    ws.write_string(2, 0, "Key:", bold)
+    for c, rag in enumerate(("Green", "Amber", "Red"), start=1):
+        ws.write_string(2, c, rag, rag_formats[rag])
+    head = 4
+    ws.write_row(head, 0, ["Force", *[f"Rec {n}" for n in numbers]], bold)
+    for r, ret in enumerate(collation.returns, start=head + 1):
         ws.write_string(r, 0, str(_safe(ret.force)))
-        rags = ret.recommendation_rags(collation.as_of)
+        rags = ret.recommendation_rags()
         for c, number in enumerate(numbers, start=1):
             rag = rags.get(number, "")
             ws.write_string(r, c, rag or NOT_IN_PLAN, rag_formats[rag])
-    side = len(numbers) + 2
     ws.set_column(0, 0, 38)
-    ws.set_column(1, len(numbers), 9)
-    ws.set_column(side, side, 60, wrap)
-    ws.write(2, side, "How the ratings are made", bold)
-    ws.write(3, side, RAG_RULE, wrap)
-    ws.write(4, side, f"Deadlines are judged as on {collation.as_of.isoformat()}. '{NOT_IN_PLAN}': the force's "
-                      "plan has no rows for that recommendation.", wrap)
-    for k, rag in enumerate(("Green", "Amber", "Red"), start=6):
-        ws.write_string(k, side, rag, rag_formats[rag])
-    ws.freeze_panes(3, 1)
+    ws.set_column(1, last, 10)
+    ws.freeze_panes(head + 1, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(head)
+    ws.fit_to_pages(1, 0)
 
 
 # ------------------------------------------------------------------------------------------------ HTML page
@@ -204,13 +215,13 @@ def render_html(collation: Collation) -> str:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              finalize=lambda v: markup_safe(v) if isinstance(v, str) else v)
     numbers = recommendation_numbers(collation)
-    matrix = [(ret.force, [ret.recommendation_rags(collation.as_of).get(n, "") for n in numbers])
+    matrix = [(ret.force, [ret.recommendation_rags().get(n, "") for n in numbers])
               for ret in collation.returns]
     cat = {rec.number: rec for rec in catalogue().recommendations}
     return env.get_template("national.html.j2").render(
         c=collation, marker=MARKER, rule=RAG_RULE, numbers=numbers, matrix=matrix, fills=FILLS,
         not_in_plan=NOT_IN_PLAN, head=headline(collation), as_of=collation.as_of.strftime("%-d %B %Y"),
-        summaries=[force_summary(ret, collation.as_of) for ret in collation.returns],
+        summaries=[force_summary(ret) for ret in collation.returns],
         deadlines={n: (cat[n].deadline.strftime("%-d %b %y") if n in cat and cat[n].deadline else "") for n in numbers})
 
 

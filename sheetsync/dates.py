@@ -7,13 +7,11 @@ cannot exist ("31/02/2025") is how="impossible".
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
-
-from sheetsync.model import trusted
 
 How = Literal["excel", "serial", "iso", "dmy", "month", "ordinal", "empty", "invalid", "impossible"]
 
@@ -40,8 +38,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_RANGE = (36526, 73051)  # 2000-01-01 .. 2099-12-31: numbers outside this are not taken as dates
 
 
-class DateParse(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)  # built by `trusted`: see sheetsync.model
+@dataclass(frozen=True, slots=True)
+class DateParse:
+    """What one Date cell says: the date (or None), the text as typed, and by which rule it was read."""
 
     date: date | None
     raw: str | None
@@ -60,9 +59,9 @@ def _year(text: str) -> int:
 
 def _make(year: int, month: int, day: int, raw: str, how: How) -> DateParse:
     try:
-        return trusted(DateParse, date=date(year, month, day), raw=raw, how=how)
+        return DateParse(date=date(year, month, day), raw=raw, how=how)
     except ValueError:
-        return trusted(DateParse, date=None, raw=raw, how="impossible",
+        return DateParse(date=None, raw=raw, how="impossible",
                          message=f"'{raw}' is not a real date (day {day}, month {month}, year {year})")
 
 
@@ -76,26 +75,26 @@ def from_serial(number: float) -> date | None:
 def parse_date(value: object) -> DateParse:
     """Read one Date cell. `value` may be a date, datetime, number (Excel serial) or text."""
     if value is None:
-        return trusted(DateParse, date=None, raw=None, how="empty")
+        return DateParse(date=None, raw=None, how="empty")
     if isinstance(value, datetime):
-        return trusted(DateParse, date=value.date(), raw=value.date().isoformat(), how="excel")
+        return DateParse(date=value.date(), raw=value.date().isoformat(), how="excel")
     if isinstance(value, date):
-        return trusted(DateParse, date=value, raw=value.isoformat(), how="excel")
+        return DateParse(date=value, raw=value.isoformat(), how="excel")
     if isinstance(value, bool):
-        return trusted(DateParse, date=None, raw=str(value), how="invalid", message=f"'{value}' is not a date")
+        return DateParse(date=None, raw=str(value), how="invalid", message=f"'{value}' is not a date")
     if isinstance(value, int | float):
         raw = f"{value:g}"
         serial = from_serial(float(value))
         if serial is None:
-            return trusted(DateParse, date=None, raw=raw, how="invalid",
+            return DateParse(date=None, raw=raw, how="invalid",
                              message=f"the number {raw} is not a date (as an Excel serial it is out of range)")
-        return trusted(DateParse, date=serial, raw=raw, how="serial")
+        return DateParse(date=serial, raw=raw, how="serial")
     raw = str(value)
     text = " ".join(raw.replace("\u00a0", " ").split()).strip(" ,.").casefold()
     if not text:
-        return trusted(DateParse, date=None, raw=raw if raw else None, how="empty")
+        return DateParse(date=None, raw=raw if raw else None, how="empty")
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
-        return parse_date(float(text)).model_copy(update={"raw": raw})
+        return dataclasses.replace(parse_date(float(text)), raw=raw)
     for pattern, rule in _RULES:
         match = pattern.match(text)
         if not match:
@@ -112,7 +111,7 @@ def parse_date(value: object) -> DateParse:
             return _make(int(groups[2]), MONTHS[groups[0][:3]], int(groups[1]), raw, "ordinal")
         if rule == "month":
             return _make(_year(groups[1]), MONTHS[groups[0][:3]], 1, raw, "month")
-    return trusted(DateParse, date=None, raw=raw, how="invalid",
+    return DateParse(date=None, raw=raw, how="invalid",
                      message=f"'{raw}' is not a date sheetsync can read; write it as 27/03/2025")
 
 

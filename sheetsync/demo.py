@@ -40,7 +40,7 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
     as_of = as_of or RETURN_DATE
     outdir.mkdir(parents=True, exist_ok=True)
     store = outdir / "snapshots.db"
-    for stale in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
+    for stale in (store, Path(f"{store}-wal"), Path(f"{store}-shm"), Path(f"{store}.heads")):  # a new history
         stale.unlink(missing_ok=True)
     workbook = outdir / "wessex-vale-plan.xlsx"
 
@@ -58,7 +58,7 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
         yield f"validate        {format_findings(report, 'text').strip().splitlines()[-1]}"
         taken = snapshot(workbook, message=message, who="demo", store=store, as_of=as_of)
         first_id = first_id if first_id is not None else taken.id
-        yield f"snapshot        {taken.describe()}"
+        yield "snapshot        " + taken.describe().replace("\n", "\n" + " " * 16)
 
     changes = diff_snapshots(workbook, None, None, store=store)
     changes_path = outdir / "changes-since-november.html"

@@ -13,13 +13,13 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from sheetsync.collector import collector_paused
 from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.text import markup_safe, terminal_safe
 
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
@@ -175,11 +175,6 @@ class PlanDiff(BaseModel):
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """The changes from `old` to `new`, keyed on the evidence id (row order ignored)."""
-    with collector_paused():
-        return _diff_plans(old, new)
-
-
-def _diff_plans(old: Plan, new: Plan) -> PlanDiff:
     result = PlanDiff()
     for field, _label in HEADER_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
@@ -204,82 +199,28 @@ def _diff_plans(old: Plan, new: Plan) -> PlanDiff:
         if number not in new_recs:
             result.recommendations.append(RecommendationChange(number=number, kind="removed"))
 
-    if not _diff_unique_ids(old, new, result):
-        _diff_repeated_ids(old, new, result)
-    return result
-
-
-def _diff_unique_ids(old: Plan, new: Plan, result: PlanDiff) -> bool:
-    """The usual case, every id once in each plan: actions matched on their id. False (nothing done) otherwise.
-
-    Every action is touched, so that part is done in C (map, zip, compress over the plans' lists): each action's
-    `_signature` (the fields that can make a change, read straight from its `__dict__`) is compared with that of
-    the action with its id in the other plan, and the recommendation numbers likewise. Rows that only moved (new
-    cell addresses) are equal here and cost no Python per row; only real changes reach `_action_changes`.
-    """
-    old_actions = list(chain.from_iterable(map(_ACTIONS, old.recommendations)))
-    new_actions = list(chain.from_iterable(map(_ACTIONS, new.recommendations)))
-    new_fields = list(map(_FIELDS, new_actions))
-    old_ids = list(map(_ID, old_actions))
-    new_ids = list(map(_ID_KEY, new_fields))
-    old_index = dict(zip(old_ids, range(len(old_ids)), strict=True))
-    new_id_set = set(new_ids)
-    if len(old_index) != len(old_ids) or len(new_id_set) != len(new_ids):
-        return False
-    # Where each new action's id sits in the old plan; one past the end (the entry appended below) when added.
-    where = list(map(old_index.get, new_ids, repeat(len(old_ids))))
-    matched = list(map([*old_actions, _ABSENT].__getitem__, where))
-    old_numbers = _numbers(old)
-    numbers_before = list(map([*old_numbers, None].__getitem__, where))
-    new_numbers = _numbers(new)
-
-    same = map(operator.eq, map(_signature, new_fields), map(_signature, map(_FIELDS, matched)))
-    if numbers_before != new_numbers:  # an action added, or moved to another recommendation
-        same = map(operator.and_, same, map(operator.eq, numbers_before, new_numbers))
-    for index in compress(range(len(new_actions)), map(operator.not_, same)):
-        action, before, number = new_actions[index], matched[index], new_numbers[index]
-        if isinstance(before, _Absent):
-            result.added.append(_ref(action.id, number, action))
-            continue
-        changes = _action_changes(old_numbers[where[index]], before, number, action)
-        if changes:  # none when only a raw spelling changed ("in progress " for "In Progress")
-            result.changed.append(ActionChange(key=action.id, id=action.id, recommendation=number, changes=changes))
-    if len(old_ids) > len(new_ids) - len(result.added):  # some old id is gone
-        for action in compress(old_actions, map(operator.not_, map(new_id_set.__contains__, old_ids))):
-            result.removed.append(_ref(action.id, old_numbers[old_index[action.id]], action))
-    return True
-
-
-def _numbers(plan: Plan) -> list[str]:
-    """The recommendation number of each action, in plan order (built in C: the numbers repeated)."""
-    recs = plan.recommendations
-    return list(chain.from_iterable(map(repeat, map(_NUMBER, recs), map(len, map(_ACTIONS, recs)))))
-
-
-def _diff_repeated_ids(old: Plan, new: Plan, result: PlanDiff) -> None:
-    """Some id appears more than once: actions matched on `keyed_actions`' keys ("7.1", "7.1#2", ...)."""
     old_actions = keyed_actions(old)
     new_actions = keyed_actions(new)
     for key, (rec, action) in new_actions.items():
-        prior = old_actions.get(key)
-        if prior is None:
+        found = old_actions.get(key)
+        if found is None:
             result.added.append(_ref(key, rec.number, action))
             continue
-        if prior[0].number == rec.number and _signature(prior[1].__dict__) == _signature(action.__dict__):
-            continue  # unchanged (what only moved does not count: cells, raw spellings)
-        changes = _action_changes(prior[0].number, prior[1], rec.number, action)
-        if changes:
+        old_rec, old_action = found
+        if old_rec.number == rec.number and _compared(old_action) == _compared(action):
+            continue  # unchanged: where it was read from (cells) does not count
+        changes = _action_changes(old_rec.number, old_action, rec.number, action)
+        if changes:  # none when only a raw spelling changed ("in progress " for "In Progress")
             result.changed.append(ActionChange(key=key, id=action.id, recommendation=rec.number, changes=changes))
     for key, (rec, action) in old_actions.items():
         if key not in new_actions:
             result.removed.append(_ref(key, rec.number, action))
+    return result
 
 
-_ID = operator.attrgetter("id")
-_ID_KEY = operator.itemgetter("id")
-_NUMBER = operator.attrgetter("number")
-_ACTIONS = operator.attrgetter("actions")
-_FIELDS = operator.attrgetter("__dict__")
+# Every field `_action_changes` looks at: equal values here mean no change.
+_compared = operator.attrgetter("status", "progress", "status_raw", "owner", "date", "date_raw", "evidence", "update",
+                                "supporting_documents", "hidden", "extra")
 
 
 def keyed_actions(plan: Plan) -> dict[str, tuple[Recommendation, Action]]:
@@ -321,24 +262,6 @@ def status_text(action: Action) -> str | None:
     if status and action.progress is not None and "%" not in status:
         return f"{status} {action.progress}%"
     return status
-
-
-# Everything `_action_changes` looks at (and the raw spellings, which it then ignores), from an action's __dict__:
-# a C-speed equality test.
-_SIGNATURE_FIELDS = ("status", "progress", "owner", "date", "evidence", "update", "supporting_documents", "hidden",
-                     "extra", "status_raw", "date_raw")
-_signature = operator.itemgetter(*_SIGNATURE_FIELDS)
-
-
-class _Absent:
-    """Stands in for the old version of an added action: each of its fields equals nothing (object() is only
-    equal to itself)."""
-
-    def __init__(self) -> None:
-        self.__dict__.update(dict.fromkeys(_SIGNATURE_FIELDS, object()))
-
-
-_ABSENT = _Absent()
 
 
 def _action_changes(old_number: str, old: Action, new_number: str, new: Action) -> list[FieldChange]:
@@ -521,7 +444,7 @@ def format_diff(diff: PlanDiff, format: str = "text") -> str:
     if format == "json":
         return diff.model_dump_json(indent=2) + "\n"
     if format == "html":
-        return _html(diff)
+        return markup_safe(_html(diff))
     if format != "text":
         raise ValueError(f"unknown diff format {format!r}; use text, json or html")
     title = _title(diff)
@@ -531,7 +454,7 @@ def format_diff(diff: PlanDiff, format: str = "text") -> str:
     if body:
         lines.append("")
         lines.extend(body)
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"  # for a terminal: no control characters from the cells
 
 
 def _title(diff: PlanDiff) -> str:

@@ -156,10 +156,12 @@ class Plan(BaseModel):
 
 Severity = Literal["error", "warning", "info"]
 
-# Every model here (and in dates, vocabulary, catalogue and validation) is `defer_build=True`: pydantic builds a
-# model's validator and serializer on its first validation or dump, not when the class is defined. `sheetsync
-# show` and `sheetsync validate` with text output build their models with `trusted` (below) and never validate or
-# dump one, so they never pay for pydantic's schema machinery (about 0.1 s of a cold start, the first time).
+# Every model here (and in vocabulary, catalogue and validation) is `defer_build=True`: pydantic builds a model's
+# validator and serializer on its first validation or dump, not when the class is defined (about 0.1 s of a cold
+# start the first time). Values sheetsync has already typed are built without validation by pydantic's own
+# `model_construct`, so `sheetsync show` and `sheetsync validate` with text output never build a schema.
+# `trusted` and `assemble` below are the older ways round validation: `assemble` stays for the reader's per-row
+# Action (a same-run figure is beside its call), `trusted` for the modules that still call it until they move.
 _M = TypeVar("_M", bound=BaseModel)
 _TRUSTED_SPECS: dict[type[BaseModel], tuple[tuple[str, Any, Any], ...]] = {}
 

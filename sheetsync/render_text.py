@@ -1,4 +1,4 @@
-"""Plain-text views of a plan for the terminal (`sheetsync show`)."""
+"""Plain-text views of a plan for the terminal (`sheetsync show`), with control characters removed."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import textwrap
 from collections import Counter
 
 from sheetsync.model import Plan
+from sheetsync.text import terminal_safe
 
 
 def _short(text: str | None, width: int) -> str:
@@ -46,7 +47,7 @@ def plan_summary(plan: Plan, *, width: int = 100) -> str:
             if action.update:
                 lines.append(f"         {_short(action.update, width - 9)}")
         lines.append("")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # a cell's escape sequence must not drive the terminal
 
 
 __all__ = ["plan_summary"]

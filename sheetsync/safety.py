@@ -73,6 +73,11 @@ def excel_owner_file(path: Path) -> Path | None:
 
 def check_workbook(data: bytes, *, path: Path | str) -> Kind:
     """Say what kind of container `data` is, refusing what no plan workbook can be."""
+    return "zip" if open_workbook(data, path=path) is not None else "ole"
+
+
+def open_workbook(data: bytes, *, path: Path | str) -> zipfile.ZipFile | None:
+    """`check_workbook`, handing back the checked zip (None for an .xls, which is not a zip)."""
     if not data:
         raise UnreadableFileError("is empty (0 bytes)", path=path, hint="Save the workbook again and retry")
     if data.startswith(OLE_MAGIC):
@@ -81,10 +86,9 @@ def check_workbook(data: bytes, *, path: Path | str) -> Kind:
             raise UnreadableFileError(
                 "is password-protected (encrypted), so it cannot be read", path=path,
                 hint="Open it in Excel, remove the password (File > Info > Protect Workbook) and save a copy")
-        return "ole"
+        return None
     if data.startswith(ZIP_MAGIC):
-        check_zip(data, path=path)
-        return "zip"
+        return check_zip(data, path=path)
     if data[:5].lower() in (b"<?xml", b"<html") or data[:9].lower() == b"<!doctype":
         raise UnreadableFileError("is a web page or XML file, not a workbook", path=path,
                                   hint="To bring a published plan in, use 'sheetsync import'")
@@ -129,4 +133,4 @@ def check_zip(data: bytes, *, path: Path | str) -> zipfile.ZipFile:
     return archive
 
 
-__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "excel_owner_file", "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "check_workbook", "check_zip", "excel_owner_file", "open_workbook", "read_limited"]

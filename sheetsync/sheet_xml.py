@@ -2,10 +2,12 @@
 not say (hidden rows, formulas never calculated, the page-header marking).
 
 The extent comes first. python-calamine builds a dense grid from a sheet's first to its last used cell, so one
-stray value in XFD1048576 makes it ask for 550 GB and abort the process. `sheet_extents` finds every valued
-cell's address in a streaming pass (a chunk at a time, never the whole part in memory), and `trimmed_workbook`
-gives calamine a copy without the values lying far outside the sheet's block of data; `SheetExtent.problem`
-says when even that block is more than any plan could be.
+stray value in XFD1048576 makes it ask for 550 GB and abort the process. `sheet_extent` bounds a sheet by its
+cells' addresses (one regex pass; cells without an address are placed in order, as calamine places them), and
+only when that bound is too large looks at which cells hold values. `trimmed_workbook` then gives calamine a copy
+without the values lying far outside the sheet's block of data, and `SheetExtent.problem` says when even that
+block is more than any plan could be. Each sheet's XML is read once, within the limits `safety.check_zip` has
+already enforced (the bound on memory).
 """
 
 from __future__ import annotations
@@ -17,12 +19,18 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sheetsync.text import a1
+
 MAX_GRID_CELLS = 2_000_000  # rows x columns calamine may lay out for one sheet (a 10,000-row plan uses 110,000)
 MAX_STRAYS = 10_000  # values outside the block of data that may be dropped; beyond that the sheet is refused
 ROW_GAP = 1_000  # empty rows that separate a sheet's block of data from a stray value
 COL_GAP = 50  # and empty columns
-_CHUNK = 1 << 20
 
+# Any cell's address (`r` on a <c> tag: a row's `r` has no letters).
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>]")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(\s[^>]*)?/?>")
+_R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]{0,3})(\d{0,7})"')
 # A cell with content: `<c r="B7" ...>` not closed by "/>" (a self-closed cell is only formatting, which calamine
 # skips). `\s` after the name keeps <col>, <cfRule> and the like out.
 _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')
@@ -32,7 +40,7 @@ _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*
 class SheetExtent:
     """Where a sheet's values are: the block calamine is given, and the stray cells left out of it."""
 
-    cells: int  # valued cells in the sheet
+    cells: int  # cells counted (all of them while the sheet is small; those holding a value otherwise)
     first_row: int
     last_row: int
     first_col: int
@@ -49,7 +57,7 @@ class SheetExtent:
             return (f"has {len(self.strays):,} values scattered far outside its block of data, more than a plan "
                     "sheet can hold")
         if self.area > MAX_GRID_CELLS:
-            return (f"spans {_a1(self.first_row, self.first_col)}:{_a1(self.last_row, self.last_col)} "
+            return (f"spans {a1(self.first_row, self.first_col)}:{a1(self.last_row, self.last_col)} "
                     f"({self.area:,} cells), far more than any plan")
         return None
 
@@ -59,32 +67,6 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         number = number * 26 + ch - 64
     return number
-
-
-def _a1(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
-
-
-def _valued_cells(archive: zipfile.ZipFile, part: str) -> list[tuple[bytes, bytes]]:
-    """(column letters, row digits) of every valued cell, reading the part a chunk at a time."""
-    found: list[tuple[bytes, bytes]] = []
-    carry = b""
-    with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
-            data = carry + chunk
-            if not chunk:
-                found.extend(_VALUED_CELL.findall(data))
-                return found
-            cut = data.rfind(b"<")  # a tag may straddle the chunk boundary: finish it with the next chunk
-            if cut <= 0 or len(data) - cut > 4096:  # an absurdly long tag is no cell either
-                cut = len(data)
-            found.extend(_VALUED_CELL.findall(data, 0, cut))
-            carry = data[cut:]
 
 
 def _block(values: Iterable[int], gap: int) -> tuple[int, int]:
@@ -107,14 +89,25 @@ def _block(values: Iterable[int], gap: int) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def sheet_extent(archive: zipfile.ZipFile, part: str) -> SheetExtent:
-    """The valued cells of one sheet part, and the block calamine should lay out."""
-    refs = _valued_cells(archive, part)
+def sheet_extent(xml: bytes) -> SheetExtent:
+    """The cells of one sheet's XML, and the block calamine should lay out."""
+    refs = _CELL_REF.findall(xml)  # every cell, formatting-only ones too: a quick bound, exact when small
+    tags = xml.count(b"<c ") + xml.count(b"<c>") + (len(_PREFIXED_CELL.findall(xml)) if b":c" in xml else 0)
+    if tags != len(refs):  # cells without an address sit where they fall: follow the rows and cells in order
+        return _positional_extent(xml)
     if not refs:
         return SheetExtent(0, 1, 0, 1, 0, frozenset())
     letters = {letter: _col_number(letter) for letter in {letter for letter, _ in refs}}
+    row_numbers = set(map(int, {digits for _, digits in refs}))
+    first_row, last_row = min(row_numbers), max(row_numbers)
+    first_col, last_col = min(letters.values()), max(letters.values())
+    if (last_row - first_row + 1) * (last_col - first_col + 1) <= MAX_GRID_CELLS:
+        return SheetExtent(len(refs), first_row, last_row, first_col, last_col, frozenset())
+    refs = _VALUED_CELL.findall(xml)  # only cells holding something count from here on
     rows = [int(digits) for _, digits in refs]
-    cols = [letters[letter] for letter, _ in refs]
+    cols = [_col_number(letter) for letter, _ in refs]
+    if not refs:
+        return SheetExtent(0, 1, 0, 1, 0, frozenset())
     first_row, last_row, first_col, last_col = min(rows), max(rows), min(cols), max(cols)
     strays: frozenset[tuple[int, int]] = frozenset()
     if (last_row - first_row + 1) * (last_col - first_col + 1) > MAX_GRID_CELLS:
@@ -124,8 +117,30 @@ def sheet_extent(archive: zipfile.ZipFile, part: str) -> SheetExtent:
     return SheetExtent(len(refs), first_row, last_row, first_col, last_col, strays)
 
 
+def _positional_extent(xml: bytes) -> SheetExtent:
+    """The extent when some cells have no `r`: each row and cell then follows the one before, as calamine places
+    them. Nothing is trimmed here (a cell without an address cannot be named), so a huge extent is refused."""
+    row = col = 0
+    rows: list[int] = []
+    cols: list[int] = []
+    for match in _ROW_OR_CELL.finditer(xml):
+        ref = _R_ATTRIBUTE.search(match.group(2) or b"")
+        if match.group(1) == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            continue
+        col = _col_number(ref.group(1)) if ref and ref.group(1) else col + 1
+        if ref and ref.group(2):
+            row = int(ref.group(2))
+        rows.append(row)
+        cols.append(col)
+    if not rows:
+        return SheetExtent(0, 1, 0, 1, 0, frozenset())
+    return SheetExtent(len(rows), min(rows), max(rows), min(cols), max(cols), frozenset())
+
+
 def _without_cells(xml: bytes, cells: frozenset[tuple[int, int]]) -> bytes:
-    refs = {_a1(row, col).encode() for row, col in cells}
+    refs = {a1(row, col).encode() for row, col in cells}
     pattern = re.compile(rb'<((?:\w+:)?c)\s[^>]*?\br="([A-Z]{1,3}\d{1,7})"[^>]*?(?:/>|(?<!/)>.*?</\1>)', re.DOTALL)
     return pattern.sub(lambda m: b"" if m.group(2) in refs else m.group(0), xml)
 
@@ -190,12 +205,8 @@ class SheetFacts:
     marking: str | None  # OFFICIAL / OFFICIAL-SENSITIVE in the page header or footer
 
 
-def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
-    """Hidden rows, uncalculated formulas and the header/footer marking of one sheet part."""
-    try:
-        xml = archive.read(part)
-    except KeyError:
-        return SheetFacts(frozenset(), frozenset(), None)
+def sheet_facts(xml: bytes) -> SheetFacts:
+    """Hidden rows, uncalculated formulas and the header/footer marking of one sheet's XML."""
     hidden: set[int] = set()
     if b'hidden="1"' in xml or b'hidden="true"' in xml:
         for match in _ROW_HIDDEN.finditer(xml):

@@ -268,13 +268,9 @@ def verify(plan_path: PathArg | None = None, *, store: StoreArg = None, deep: bo
     _existing(plan_path, store)
     with _opened(plan_path, store, "read") as repository:
         key = None
-        if plan_path is not None:
-            path = Path(plan_path)
-            key = ledger.find_key(repository, path, _force_of(path)) or ""
-        result = ledger.verify(repository, deep=deep, plan_key=key, heads=wanted)
-    if key == "":
-        result.plan_snapshots = 0
-    return result
+        if plan_path is not None:  # "" when the store has no snapshot of it: counted as 0
+            key = ledger.find_key(repository, Path(plan_path), _force_of(Path(plan_path))) or ""
+        return ledger.verify(repository, deep=deep, plan_key=key, heads=wanted)
 
 
 __all__ = [

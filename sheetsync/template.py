@@ -120,11 +120,12 @@ def template_plan(*, force: str | None = None, executive_lead: str | None = None
 def build_workbook(plan: Plan, target: str | os.PathLike[str] | IO[bytes], *,
                    vba_project: bytes | str | os.PathLike[str] | None = None,
                    buttons: Sequence[TemplateButton] = (), customise: Customise | None = None,
-                   created: datetime = CREATED) -> TemplateLayout:
+                   created: datetime = CREATED, instructions: bool = True) -> TemplateLayout:
     """Write `plan` into a new workbook at `target` (a path or binary file object); no overwrite checks here.
 
     `vba_project` (a vbaProject.bin as bytes or a path) and `buttons` serve the macro-enabled build; the target
     should then be an .xlsm. `customise(workbook, layout)` runs last, before the file is closed.
+    `instructions=False` leaves out the Instructions sheet (an owner's return carries its own few lines).
     """
     import xlsxwriter
 
@@ -133,7 +134,7 @@ def build_workbook(plan: Plan, target: str | os.PathLike[str] | IO[bytes], *,
         options["in_memory"] = True
     workbook = xlsxwriter.Workbook(target, options)
     try:
-        layout = _Builder(workbook, plan, buttons=buttons, created=created).build()
+        layout = _Builder(workbook, plan, buttons=buttons, created=created, instructions=instructions).build()
         if vba_project is not None:
             if isinstance(vba_project, bytes):
                 workbook.add_vba_project(io.BytesIO(vba_project), is_stream=True)
@@ -216,7 +217,9 @@ def _worksheet_class() -> type:
 class _Builder:
     """Builds the three sheets into one XlsxWriter workbook."""
 
-    def __init__(self, workbook: Any, plan: Plan, *, buttons: Sequence[TemplateButton], created: datetime) -> None:
+    def __init__(self, workbook: Any, plan: Plan, *, buttons: Sequence[TemplateButton], created: datetime,
+                 instructions: bool = True) -> None:
+        self.with_instructions = instructions
         self.wb = workbook
         self.plan = plan
         self.buttons = list(buttons)
@@ -304,11 +307,12 @@ class _Builder:
         })
         self.wb.set_calc_mode("auto")
         plan_sheet = self.wb.add_worksheet(PLAN_SHEET, worksheet_class=_worksheet_class())
-        instructions = self.wb.add_worksheet(INSTRUCTIONS_SHEET)
+        instructions = self.wb.add_worksheet(INSTRUCTIONS_SHEET) if self.with_instructions else None
         lists = self.wb.add_worksheet(LISTS_SHEET)
         layout = self._plan_sheet(plan_sheet)
         self._lists_sheet(lists)
-        write_instructions(self, instructions)
+        if instructions is not None:
+            write_instructions(self, instructions)
         plan_sheet.activate()
         return layout
 

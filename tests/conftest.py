@@ -12,6 +12,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from pg import pg_cluster, pg_database, stop_shared  # noqa: F401  (the throwaway PostgreSQL server's fixtures)
+
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    stop_shared()  # the throwaway PostgreSQL cluster, if a test started it
+
 
 @pytest.fixture
 def require_tool() -> Callable[[str], str]:

@@ -91,7 +91,8 @@ def workbook(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: Sequence
     return path
 
 
-def sheet_per_recommendation(path: Path, *, cover: bool = True, rec_column: bool = False) -> Path:
+def sheet_per_recommendation(path: Path, *, cover: bool = True, rec_column: bool = False,
+                             own_status: str | None = None) -> Path:
     """Cover, Dashboard, one sheet per recommendation (its text above its grid), Lists."""
     heads = ["Evidence ID", "Evidence requirement", "Owner", "Update", "Date", "Status"]
     if rec_column:
@@ -115,7 +116,9 @@ def sheet_per_recommendation(path: Path, *, cover: bool = True, rec_column: bool
     sheets["Rec 13"] = grid("13", REC13, [["13.1", "Training on SPOs.", "Legal Services", "Delivered.",
                                            "27/03/2025", "BAU"]])
     sheets["Lists"] = [["Status"], ["Not Started"], ["In Progress"], ["Action Complete"], ["BAU"],
-                       ["Not Applicable"]]
+                       ["Not Applicable"], *([[own_status]] if own_status else [])]
+    if own_status:
+        sheets["Rec 13"][3][-1] = own_status
     return workbook(path, sheets)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pg import postgres_backend
 
 from sheetsync import snapshots
 from sheetsync.model import Action, Plan, Recommendation
@@ -102,12 +103,20 @@ def memory_backend(tmp_path: Path) -> Iterator[Backend]:
 BACKENDS: dict[str, Callable[[Path], Iterator[Backend]]] = {
     "sqlite": sqlite_backend,
     "memory": memory_backend,
+    "postgres": postgres_backend,  # a team store on the throwaway cluster (tests/pg.py)
 }
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def store_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     """A fresh, empty store on each backend (import this fixture into a test module to use it)."""
+    yield from BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture(params=sorted(name for name in BACKENDS if name != "postgres"))
+def head_log_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """A fresh store on each backend that keeps a head log (a server store has none: its database refuses
+    rewrites, and `verify --head` proves its chain)."""
     yield from BACKENDS[request.param](tmp_path)
 
 

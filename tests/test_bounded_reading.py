@@ -100,3 +100,29 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     result = run_capped("validate", str(fifo))  # before: waited for ever
     assert result.returncode == 2, result.stderr
     assert "is not a regular file" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_cells_without_addresses_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
+    """A cell with no `r` sits after the one before it: 16,384 of them in row 1,048,576 span the whole sheet."""
+    far_row = b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    path = with_sheet_xml(write_grid(tmp_path / "p.xlsx", catalogue_rows()), rows_xml=far_row)
+    result = run_capped("show", str(path))
+    assert result.returncode == 2, result.stderr
+    assert "sheet 'Action Plan' spans A1:XFD1048576" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("xml", "bounds", "strays"), [
+    (b'<row r="2"><c r="B2"><v>1</v></c><c r="D5" s="1"/></row>', (2, 5, 2, 4), set()),
+    (b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>',
+     (1, 1, 1, 1), {(1048576, 16384)}),
+    (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576" s="1"/></row>', (1, 1, 1, 1), set()),  # format only
+    (b'<x:row r="3"><x:c r="C3"><x:v>1</x:v></x:c></x:row>', (3, 3, 3, 3), set()),
+    (b'<row r="4"><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>', (4, 5, 1, 2), set()),
+    (b'<row r="7"><c\nr="E7"><v>1</v></c></row>', (7, 7, 5, 5), set()),
+])
+def test_sheet_extent(xml: bytes, bounds: tuple[int, int, int, int], strays: set[tuple[int, int]]) -> None:
+    from sheetsync.sheet_xml import sheet_extent
+
+    extent = sheet_extent(b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>")
+    assert (extent.first_row, extent.last_row, extent.first_col, extent.last_col) == bounds
+    assert set(extent.strays) == strays and extent.problem() is None

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from builders import catalogue_rows, write_grid
 from click.testing import CliRunner
@@ -31,14 +33,44 @@ READERS = [
     ("show", "{input}"), ("validate", "{input}"), ("import", "{input}", "-o", "{out}.xlsx"),
     ("snapshot", "{input}"), ("history", "{input}"), ("diff", "{input}"),
     ("restore", "{input}", "1", "-o", "{out}.xlsx"), ("report", "{input}", "--format", "md", "-o", "{out}.md"),
+    ("split", "{input}", "-o", "{out}"), ("chase", "{input}", "-o", "{out}"), ("verify", "{input}"),
+    ("excel", "build", "--from-plan", "{input}", "-o", "{out}.xlsm"),
+    ("excel", "build", "--into", "{input}", "-o", "{out}.xlsm"),
+    ("chase", "{plan}", "-o", "{out}", "--owners", "{input}"),
+    ("collate", "{plan}", "-o", "{out}.csv", "--roster", "{input}"),
 ]
+
+
+# Every command that writes a file or a folder: the other kind already there is one line, exit 2.
+WRONG_OUTPUTS = [
+    (("template", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("report", "{plan}", "--format", "md", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("excel", "build", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("collate", "{plan}", "-o", "{folder}"), "is a folder; name the file to write"),
+    (("split", "{plan}", "-o", "{file}"), "is a file; this writes a folder of files"),
+    (("chase", "{plan}", "-o", "{file}"), "is a file; this writes a folder of files"),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), WRONG_OUTPUTS, ids=[" ".join(c[0][:2]) for c in WRONG_OUTPUTS])
+def test_the_wrong_kind_of_output_is_one_line_and_exit_2(tmp_path: Path, plan: Path, command: tuple[str, ...],
+                                                         expected: str) -> None:
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    existing = tmp_path / "notes.txt"
+    existing.write_text("mine")
+    code, out, err = run(*[part.format(plan=plan, folder=folder, file=existing) for part in command])
+    assert code == 2, out + err
+    assert err.count("\n") == 1 and expected in err, err
+    assert existing.read_text() == "mine"
 
 
 @pytest.mark.parametrize("command", READERS, ids=[c[0] for c in READERS])
 def test_a_folder_as_input_is_one_line_and_exit_2(tmp_path: Path, command: tuple[str, ...]) -> None:
     folder = tmp_path / "plans"
     folder.mkdir()
-    args = [part.format(input=folder, out=tmp_path / "out") for part in command]
+    plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    args = [part.format(input=folder, out=tmp_path / "out", plan=plan) for part in command]
     code, out, err = run(*args)
     assert code == 2, out + err
     assert err == f"error: {folder}: is a folder, not a file. Name the workbook itself.\n"  # before: Usage + Try
@@ -76,8 +108,11 @@ def test_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, plan: Path, monkeypa
     out = tmp_path / f"out{suffix}"
     code, stdout, err = run(*[part.format(plan=plan, out=out) for part in command])
     assert code == 2, stdout + err  # before: a traceback and exit 1 ("written, with problems")
-    assert err == (f"error: {out}: could not be written: the disk is full. Free some space or choose another "
-                   "folder, then run the command again.\n")
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert err.endswith(": could not be written: the disk is full. Free some space or choose another folder, then "
+                        "run the command again.\n"), err
+    if name != "excel-build":  # excel build writes a staged copy first, and names that
+        assert err.startswith(f"error: {out}: ")
     assert not out.exists() and not list(tmp_path.glob(".out*"))  # nothing half-written is left behind
 
 
@@ -115,3 +150,71 @@ def test_excel_owner_file_beside_the_workbook_is_warned_about(plan: Path) -> Non
     assert err.startswith("warning: ~$plan.xlsx beside plan.xlsx says Excel has it open")
     (plan.parent / f"~${plan.name}").unlink()
     assert run("validate", str(plan))[2] == ""
+
+
+def _with_text(path: Path, marker: str, replacement: str) -> Path:
+    """Rewrite the workbook with `marker` replaced in its shared strings (openpyxl refuses control characters)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members:
+            out.writestr(name, data.replace(marker.encode(), replacement.encode()))
+    return path
+
+
+TITLE_ATTACK = "_x001B_]0;PWNED_x0007_"  # OOXML's escapes for ESC and BEL: sets the terminal's title
+
+
+def test_control_characters_in_cells_never_reach_the_terminal(tmp_path: Path) -> None:
+    rows = catalogue_rows()
+    rows[0][4] = "OWNERMARK DI Sam Patel"
+    rows[1][5] = "UPDATEMARK work started"
+    path = _with_text(write_grid(tmp_path / "plan.xlsx", rows), "MARK", TITLE_ATTACK)
+    outputs = {}
+    for args in (["show"], ["show", "--json"], ["validate"], ["validate", "--format", "csv"],
+                 ["validate", "--format", "json"]):
+        code, out, err = run(*args, str(path))
+        assert code in (0, 1), out + err
+        outputs[" ".join(args)] = out + err
+    assert run("snapshot", str(path))[0] == 0
+    _with_text(path, "]0;PWNED", "]0;PWNED again")
+    code, out, err = run("diff", str(path), "1", "current")
+    assert code == 0, out + err
+    outputs["diff"] = out + err
+    for name, text in outputs.items():
+        assert "\x1b" not in text and "\x07" not in text, name  # before: raw through show, validate and diff
+    assert "OWNER]0;PWNED DI Sam Patel" in outputs["show"]  # the visible text is kept
+    assert "\\u001b]0;PWNED\\u0007" in outputs["show --json"]  # JSON keeps the value, escaped
+    assert "]0;PWNED again" in outputs["diff"]
+
+
+def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json() -> None:
+    import json
+
+    from sheetsync.cli.options import echo_safe_json
+
+    runner = CliRunner()
+    text = json.dumps({"owner": "a\x9b31mb\x7f"}, ensure_ascii=False)
+    result = runner.invoke(click_command(lambda: echo_safe_json(text)))
+    assert "\x9b" not in result.stdout and "\x7f" not in result.stdout
+    assert json.loads(result.stdout) == json.loads(text)
+
+
+def click_command(body: Callable[[], None]) -> click.Command:
+    @click.command()
+    def command() -> None:
+        body()
+
+    return command
+
+
+@pytest.mark.parametrize("command", [["show"], ["validate"], ["history"], ["import", "--output", "x.xlsx"]])
+def test_an_unreadable_input_is_one_line_and_exit_2(plan: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    command: list[str]) -> None:
+    # As root every file is readable, so the permission check is made to say no (as it would for another user).
+    monkeypatch.setattr("sheetsync.cli.options.os.access", lambda path, mode: False)
+    code, out, err = run(command[0], str(plan), *command[1:])
+    assert code == 2, out + err
+    assert err == f"error: {plan}: cannot be read (permission denied). Check the file's permissions.\n"

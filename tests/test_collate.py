@@ -184,8 +184,8 @@ def test_workbook_sheets(tmp_path: Path) -> None:
     essex = plans[plans["force"] == "Essex Police"].set_index("action")
     assert essex.loc["7.1", "rag"] == "Red" and essex.loc["22.1", "rag"] == "Amber"  # 22's deadline is Sept 2025
     matrix = sheets["Matrix"]
-    assert RAG_RULE in set(matrix.values.ravel())
-    heads = list(matrix.iloc[2].dropna())
+    assert RAG_RULE in str(matrix.iloc[1, 0]) and list(matrix.iloc[2].dropna()) == ["Key:", "Green", "Amber", "Red"]
+    heads = list(matrix.iloc[4].dropna())
     assert heads[:3] == ["Force", "Rec 7", "Rec 10"]
     essex_row = matrix[matrix[0] == "Essex Police"].iloc[0].tolist()
     assert essex_row[1] == "Red" and essex_row[heads.index("Rec 22")] == "Amber"
@@ -212,7 +212,7 @@ def test_csv_and_bad_suffix(tmp_path: Path) -> None:
     out = tmp_path / "national.csv"
     write_collation([_national(tmp_path)], out, as_of=AS_OF)
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0][:5] == ["force", "force_as_written", "recommendation", "deadline", "action"]
+    assert rows[0][:5] == ["force", "recommendation", "deadline", "action", "evidence"]
     assert len(rows) == 1 + 3 * 39 and not any(r[0].startswith("@") for r in rows)
     with pytest.raises(ConfigError, match=r"cannot write '\.pdf'"):
         write_collation([tmp_path], tmp_path / "n.pdf")
@@ -227,3 +227,35 @@ def test_control_characters_reach_neither_terminal_nor_page(tmp_path: Path) -> N
     assert "\x1b" not in result.output and "\x07" not in result.output and "PWNED" in result.output
     page = (tmp_path / "n.html").read_text(encoding="utf-8")
     assert "\x1b" not in page and "\x07" not in page and "Wessex]0;PWNED" in page
+
+
+def test_an_old_national_workbook_and_a_regional_workbook_are_not_plans(tmp_path: Path) -> None:
+    from shape_builders import workbook
+
+    heads = ["force", "recommendation", "action", "evidence", "owner", "update", "status", "source"]
+    rows = [["Kent Police", "7", "7.1", "Processes.", "DI A", "Done.", "Action Complete", "kent.xlsx"],
+            ["Essex Police", "7", "7.1", "Processes.", "DI B", "Started.", "In Progress", "essex.xlsx"]]
+    workbook(tmp_path / "national-2024.xlsx", {"Plans": [heads, *rows], "By force": [["force"], ["Kent Police"]]})
+    workbook(tmp_path / "region.xlsx", {"Region": [["Force", "Rec No", "Evidence ID", "Evidence", "Owner",
+                                                    "Update", "Status"],
+                                                   ["Kent Police", "7", "7.1", "Processes.", "DI A", "Done.",
+                                                    "Action Complete"],
+                                                   ["Essex Police", "", "7.2", "Alternatives.", "DI B", "Started.",
+                                                    "In Progress"]]})
+    result = collate([tmp_path], as_of=AS_OF)
+    reasons = {Path(f.path).name: f.reason for f in result.files}
+    assert result.returns == (), reasons
+    assert reasons["national-2024.xlsx"] == "a national table written by sheetsync collate, not a force's plan"
+    assert reasons["region.xlsx"].startswith("a table of several forces (Essex Police, Kent Police)")
+
+
+def test_page_names_files_without_their_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "private" / "returns"
+    folder.mkdir(parents=True)
+    kent = _plan(folder, "kent.xlsx", "Kent Police")
+    shutil.copy(kent, folder / "kent-copy.xlsx")
+    out = tmp_path / "national.html"
+    write_collation([folder], out, as_of=AS_OF)
+    page = out.read_text(encoding="utf-8")
+    assert "<li>kent.xlsx: skipped: the same content as kent-copy.xlsx</li>" in page
+    assert "private" not in page

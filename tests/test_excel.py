@@ -253,7 +253,8 @@ def test_xlwings_adapter_saves_in_place_and_reads_once() -> None:
 
 
 def test_entry_point_outside_excel_prints_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path)}
+    env = {**os.environ, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path),
+           "MPLCONFIGDIR": _matplotlib_config()}  # a fresh HOME must not rebuild the font cache (and say so)
     done = subprocess.run([sys.executable, "-c", "import sheetsync.excel.adapter as m; m.validate_and_snapshot()"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1, done.stderr
@@ -324,3 +325,24 @@ def test_export_asks_for_the_redaction_review_when_it_kept_something_suspicious(
     assert "read its redaction review: 1 word kept that may name someone" in message, message
     clean = MemoryBook.from_file(write_grid(tmp_path / "clean.xlsx", catalogue_rows()))
     assert "redaction review:" not in run_press(clean, lambda b: press_export_npcc_update(b, as_of=AS_OF))
+
+
+def _matplotlib_config() -> str:
+    """This user's matplotlib folder: a subprocess with a fresh HOME still finds its font cache there, instead of
+    building one and printing "Matplotlib is building the font cache" on stderr when that takes over 5 s."""
+    import matplotlib
+    import matplotlib.font_manager
+
+    return matplotlib.get_configdir()
+
+
+def test_settings_take_a_team_database_url_but_never_its_password(plan_book: MemoryBook) -> None:
+    plan_book.add_sheet(SETTINGS_SHEET)
+    plan_book.write_values(SETTINGS_SHEET, "A1", [["Setting", "Value"],
+                                                 ["Snapshot store", "postgresql://lead@plans.force.local/plans"]])
+    settings = excel.read_settings(plan_book, Path(plan_book.path).parent)
+    assert settings.store == "postgresql://lead@plans.force.local/plans"  # kept as a URL, not made a path
+    plan_book.write_values(SETTINGS_SHEET, "B2", [["postgresql://lead:hunter2@plans.force.local/plans"]])
+    message = run_press(plan_book, press_validate_and_snapshot)
+    assert "Settings!B2" in message and "password" in message and "Traceback" not in message, message
+    assert "hunter2" not in message

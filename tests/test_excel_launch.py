@@ -169,7 +169,8 @@ def test_our_runpython_strings_run_through_it(tmp_path: Path) -> None:
     calls = re.findall(r'RunPython "([^"]+)"', our_modules()["SheetSync"])
     assert len(calls) == len(buttons())  # one Sub per button
     assert all(c.startswith("import sheetsync.excel.") for c in calls)  # the launcher's lean path
-    env = {**ENV, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path)}
+    env = {**ENV, "HOME": str(tmp_path), "USERPROFILE": str(tmp_path),
+           "MPLCONFIGDIR": _matplotlib_config()}  # a fresh HOME must not rebuild the font cache (and say so)
     for code in calls:
         argv = windows_argv(windows_command("python.exe", code, str(tmp_path / "A.xlsm")))
         done = subprocess.run([*launcher_argv(), *argv[1:]], capture_output=True, text=True, timeout=120, env=env,
@@ -257,3 +258,12 @@ def test_only_applicable_options_take_the_lean_path() -> None:
     assert optimised is not None and not optimised.applicable
     other = parse_command_line(["-B", "-c", "import mymodule; mymodule.main()"])
     assert other is not None and not other.runs_sheetsync
+
+
+def _matplotlib_config() -> str:
+    """This user's matplotlib folder: a subprocess with a fresh HOME still finds its font cache there, instead of
+    building one and printing "Matplotlib is building the font cache" on stderr when that takes over 5 s."""
+    import matplotlib
+    import matplotlib.font_manager
+
+    return matplotlib.get_configdir()

@@ -10,7 +10,7 @@ import pytest
 from builders import save_values
 from round_builders import edit_workbook, sample_workbook
 
-from sheetsync.excel.adapter import run_press
+from sheetsync.excel.adapter import press_clear_marks, run_press
 from sheetsync.excel.memory import MemoryBook, parse_a1
 from sheetsync.excel.owners import (
     CONFLICT_FILL,
@@ -60,7 +60,7 @@ def test_send_then_merge_through_the_buttons(book: MemoryBook, tmp_path: Path) -
     book.sheets["Action Plan"].cells[parse_a1(update_145)] = "Lead: ISAC contract signed."
 
     message = run_press(book, press_merge_returns)
-    assert message.startswith("Merged 2 of 2 returns: 1 rows updated (2 cells), 1 conflicts"), message
+    assert message.startswith("Merged 2 of 2 returns: 1 row updated (2 cells), 1 conflict"), message
     assert "No return yet from: " in message and "DS Mark Ellery" in message
     # The merged values are in the open workbook, text never taken for a formula.
     update_71 = cell_of(book, "7.1", "update")
@@ -84,6 +84,11 @@ def test_send_then_merge_through_the_buttons(book: MemoryBook, tmp_path: Path) -
     assert book.saves == 2 and len(history(book.path)) == 2
     saved = {a.id: a for _, a in read_plan(book.path).actions()}
     assert str(saved["7.1"].update).endswith("=Audit repeated in April.")
+    # 'Clear marks' takes the conflict's colour and note away again (they are in sheetsync's marks ledger).
+    book.mark_cell("Action Plan", "A1", fill="#00FF00", note="the user's own")
+    assert "Cleared 1 sheetsync mark" in run_press(book, press_clear_marks)
+    assert book.cell_marking("Action Plan", update_145) == (None, None)
+    assert book.cell_marking("Action Plan", "A1") == ("#00FF00", "the user's own")
 
 
 def test_merge_with_nothing_replied_says_so(book: MemoryBook) -> None:

@@ -47,7 +47,9 @@ def test_copied_key_value_rows_with_separators(tmp_path: Path, suffix: str) -> N
     assert a72.update == "Manual weekly check of crime titles by the Crime Bureau." and a72.status == "In Progress"
     assert not report.unused and not report.warnings  # every separator row cleaned, nothing lost
     assert any(c.kind == "table-separators-dropped" and c.count == 5 for c in report.cleaned)
-    assert report.read_from[0].startswith("3 evidence blocks starting at lines 11, 20, 31")
+    assert any(w.startswith("3 evidence blocks starting at lines 11, 20, 31") for w in report.read_from)
+    assert "3 evidence rows from lines 11 to 31 (key-value)" in report.read_from
+    assert "executive lead: 'ACC Priya Natarajan' from line 4" in report.read_from
 
 
 @pytest.mark.parametrize("suffix", [".md", ".txt"])
@@ -61,7 +63,7 @@ def test_leading_pipes_markdown_headings_and_unknown_labels(tmp_path: Path, suff
     a122 = _actions(plan)["12.2"][1]
     assert (a122.status, a122.progress, a122.status_raw) == ("In Progress", 75, "In Progress 75%")
     assert a122.extra == {"Notes": "Figures for Q4 awaited."}  # kept under its label, not glued to the status
-    assert "'Notes' as kept beside the plan's fields" in report.read_from[0]
+    assert any("'Notes' as kept beside the plan's fields" in w for w in report.read_from)
     assert not report.unused
 
 
@@ -194,7 +196,7 @@ def test_tracker_export_with_decoy_columns(tmp_path: Path, variant: int) -> None
     assert a71.extra == {"RAG status": "Green", "Executive Sponsor": "ACC Dan Hughes", "Due Date": "27/03/2025",
                          "Last Modified": "02/04/2025 09:14"}
     assert not report.warnings
-    mapping = report.read_from[0]
+    mapping = next(w for w in report.read_from if w.startswith("csv, headings at line 2"))
     assert "status from 'Status'" in mapping and "owner from 'Action Owner'" in mapping
     assert "date from 'Update date'" in mapping and "'RAG status'" in mapping
 
@@ -241,3 +243,71 @@ def test_control_characters_in_a_page_are_a_clear_refusal_not_a_crash() -> None:
 
     with pytest.raises(NoPlanFoundError):
         import_plan(b"0</0>\x08", format="html")
+
+
+def test_word_recommendation_in_a_merged_row_above_its_table() -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Stalking Action Plan – Cleveland Police")
+    for number, text, row in [("7", sb.REC7, ["7.1 Processes in place.", "DI A Rowe", "Done.", "Complete"]),
+                              ("13", sb.REC13, ["13.1 Training.", "Legal Services", "Delivered.", "BAU"])]:
+        table = document.add_table(rows=3, cols=4)
+        table.cell(0, 0).merge(table.cell(0, 3)).text = f"Recommendation {number}: {text}"
+        for c, value in enumerate(["Evidence requirement", "Owner", "Progress update", "Status"]):
+            table.cell(1, c).text = value
+        for c, value in enumerate(row):
+            table.cell(2, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan, report = import_plan(buffer.getvalue())
+    assert plan.force == "Cleveland Police" and _layout(plan) == [("7", ["7.1"]), ("13", ["13.1"])]
+    assert [rec.text for rec in plan.recommendations] == [sb.REC7, sb.REC13]
+    assert not report.unused and not report.warnings
+
+
+def test_copied_text_with_bold_markdown_labels() -> None:
+    plan, report = import_plan(SHAPES / "fenbridge_bold_labels.txt")
+    assert (report.format, report.shape) == ("text", "key-value") and plan.force == "Fenbridge Police"
+    assert _layout(plan) == [("7", ["7.1", "7.2"])]
+    a71 = _actions(plan)["7.1"][1]
+    assert (a71.owner, a71.status, a71.date) == ("DI Jo Hart", "Action Complete", date(2025, 1, 14))
+    assert not report.warnings and not report.unused
+
+
+@pytest.mark.parametrize("variant", [0, 1], ids=["rag-status-first", "status-first"])
+def test_tracker_export_as_a_workbook(tmp_path: Path, variant: int) -> None:
+    import csv
+    import io
+
+    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(sb.tracker_export_csv(variant=variant)))]
+    plan, report = import_plan(sb.workbook(tmp_path / "tracker.xlsx", {"Export": rows}))
+    assert report.shape == "workbook"
+    statuses = [(a.status, a.status_raw, a.extra["RAG status"]) for _, a in plan.actions()]
+    assert statuses == [("Action Complete", "Complete", "Green"), ("In Progress", "In progress", "Amber"),
+                        ("BAU", "BAU", "Green")]
+    a71 = _actions(plan)["7.1"][1]
+    assert a71.cells["status"].startswith("Export!") and a71.cells["status"] != a71.cells["RAG status"]
+    assert (a71.owner, a71.date) == ("DI Ray Lamb", date(2025, 1, 14))
+    if variant == 0:
+        assert any(w.startswith("status from 'Status' rather than 'RAG status'") for w in report.read_from)
+
+
+def test_page_of_definition_lists_with_a_dashed_lead() -> None:
+    plan, report = import_plan(SHAPES / "marlow_vale_definition_lists.html")
+    assert report.shape == "key-value" and plan.force == "Marlow Vale Police"
+    assert plan.executive_lead == "ACC Tom Price"  # "Executive Lead – ACC Tom Price"
+    assert _layout(plan) == [("7", ["7.1", "7.2"])]
+    a71 = _actions(plan)["7.1"][1]
+    assert (a71.date, a71.status) == (date(2025, 1, 14), "Action Complete")  # the date under "Date:" is its value
+    assert not report.unused and not report.warnings
+
+
+def test_sheet_per_recommendation_uses_the_lists_sheets_statuses(tmp_path: Path) -> None:
+    path = sb.sheet_per_recommendation(tmp_path / "westmoor.xlsx", own_status="At Risk")
+    plan, report = import_plan(path)
+    assert plan.status_list is not None and "At Risk" in plan.status_list
+    assert _actions(plan)["13.1"][1].status == "At Risk"
+    assert any(w.startswith("statuses: the Lists sheet's Status column") for w in report.read_from)

@@ -87,6 +87,7 @@ def test_return_workbook_is_the_national_grid(tmp_path: Path) -> None:
     assert [sent.owner for sent in result.returns] == ["DCI Rachel Okafor"]
     book = openpyxl.load_workbook(result.returns[0].file)
     assert book["SheetsyncStamp"].sheet_state == "veryHidden"
+    assert book.sheetnames == ["Action Plan", "Lists", "SheetsyncStamp"]  # its own instructions, no long sheet
     ws = book["Action Plan"]
     assert ws.protection.sheet
     assert ws["C8"].protection.locked and ws["D8"].protection.locked  # catalogue columns

@@ -175,3 +175,41 @@ def test_a_real_fuse_mount_is_detected_and_the_store_works_there(fuse_mount: Pat
     assert save(fuse_mount / "ActionPlan.xlsx", make_plan(update="Two."), store=str(db)).id == 2
     assert _journal(db) == "delete"
     assert snapshots.verify(store=db).ok
+
+
+SHARED_CHILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from store_backends import make_plan, save
+from sheetsync.store import sqlite
+from sheetsync.store.location import Platform
+tag, count, db = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+shared = Platform(system="linux", mountinfo=lambda: f"1 1 0:1 / {{db.parent}} rw - cifs //srv/p rw\\n")
+for i in range(count):
+    with sqlite.open_repository(db, platform=shared) as repository:
+        result = save(Path("/plans/ActionPlan.xlsx"), make_plan(update=f"{{tag}} {{i}}"), store=repository,
+                      validation=None)
+    print(result.id, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_several_writers_on_a_share_wait_their_turn(tmp_path: Path) -> None:
+    """Exclusive locking keeps locks until close: writers must not deadlock (each takes the lock before reading)."""
+    import sys
+
+    script = tmp_path / "child.py"
+    script.write_text(SHARED_CHILD.format(tests=str(Path(__file__).parent)))
+    db = tmp_path / "share" / "snapshots.db"
+    children = [subprocess.Popen([sys.executable, str(script), tag, "8", str(db)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for tag in ("a", "b", "c", "d")]
+    ids: list[int] = []
+    for child in children:
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0, err
+        ids.extend(int(line) for line in out.split())
+    assert sorted(ids) == list(range(1, 33))
+    assert _journal(db) == "delete"
+    result = snapshots.verify(store=db)
+    assert result.ok and result.snapshots == 32, result.describe()

@@ -436,3 +436,42 @@ def as_schema_1(db: Path) -> None:
         conn.execute("ALTER TABLE snapshots DROP COLUMN workbook_parts")
         conn.execute("PRAGMA user_version = 1")
     Path(f"{db}.heads").unlink()
+
+
+def test_read_only_opening_copes_with_any_folder_name(tmp_path: Path) -> None:
+    folder = tmp_path / "plans #1 ?draft %20 é"
+    path = folder / "ActionPlan.xlsx"
+    save(path, make_plan())
+    assert [entry.id for entry in snapshots.history(path)] == [1]
+    assert sqlite.uri(Path("/a b/#c.db")) == "file:///a%20b/%23c.db"
+
+
+def test_verify_counts_the_snapshots_of_the_plan_asked_about(tmp_path: Path) -> None:
+    path, db = three_snapshots(tmp_path)
+    assert snapshots.verify(path).plan_snapshots == 3
+    other = snapshots.verify(tmp_path / "Other.xlsx", store=db)
+    assert other.ok and other.plan_snapshots == 0 and other.snapshots == 3
+
+
+def test_read_only_commands_leave_nothing_beside_a_store_they_could_write(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+    from sheetsync.template import write_plan_workbook
+
+    path = write_plan_workbook(make_plan(), tmp_path / "ActionPlan.xlsx")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["snapshot", str(path)]).exit_code == 0
+    write_plan_workbook(make_plan(update="Later."), path, overwrite=True)
+    assert runner.invoke(cli, ["snapshot", str(path)]).exit_code == 0
+    db = db_of(path)
+    for args in (["history", str(path)], ["verify", str(path)], ["diff", str(path)],
+                 ["restore", str(path), "1", "-o", str(tmp_path / "r.xlsx")]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert sorted(p.name for p in db.parent.iterdir()) == ["snapshots.db", "snapshots.db.heads"], args
+    from sheetsync.store.repository import open_repository
+
+    with open_repository(db, mode="read") as repository, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        assert isinstance(repository, sqlite.SQLiteRepository)
+        repository.conn.execute("INSERT INTO plans VALUES ('k', 's', 'n', NULL, 't')")

@@ -10,12 +10,20 @@ from pathlib import Path
 import click
 
 from sheetsync.cli.app import cli
-from sheetsync.cli.options import as_of_option, handle_errors, parse_date, plan_argument, store_option
+from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FOLDER,
+    as_of_option,
+    handle_errors,
+    parse_date,
+    plan_argument,
+    store_option,
+)
 
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FOLDER, required=True,
               help="Folder for the drafts (.eml, one per owner) and the lead's summary.")
 @as_of_option
 @click.option("--due-within", type=click.IntRange(min=0), default=28, show_default=True, metavar="DAYS",
@@ -24,10 +32,10 @@ from sheetsync.cli.options import as_of_option, handle_errors, parse_date, plan_
               help="An update older than this is stale.")
 @click.option("--reply-by", callback=parse_date, metavar="YYYY-MM-DD",
               help="The date owners are asked to update by (default: a week after the as-of date).")
-@click.option("--owners", "owners_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--owners", "owners_file", type=INPUT_FILE, default=None,
               help="CSV of owners' addresses (columns Owner, Email); default: the Owners table on the "
                    "workbook's Lists or Settings sheet.")
-@click.option("--attach-returns", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+@click.option("--attach-returns", type=OUTPUT_FOLDER, default=None, metavar="DIR",
               help="Attach each owner's return workbook from 'sheetsync split'.")
 @click.option("--since", metavar="SNAPSHOT", default=None,
               help="The last return to compare with (default: the newest snapshot whose message names a return).")

@@ -9,22 +9,24 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FILE,
     as_of_option,
-    force_option,
     handle_errors,
+    overwrite_option,
 )
 
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The national table: .xlsx (Plans, By force, Matrix, Data quality, Missing returns), .csv (the "
                    "Plans table) or .html (the national page).")
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--roster", type=INPUT_FILE, default=None,
               help="A CSV of the forces expected (name, then name variants); default: the 43 territorial forces "
                    "of England and Wales and British Transport Police.")
 @as_of_option
-@force_option
+@overwrite_option
 @handle_errors
 def collate(inputs: tuple[Path, ...], output: Path, roster: Path | None, as_of: date | None,
             overwrite: bool) -> None:

@@ -9,15 +9,17 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FOLDER,
     as_of_option,
     handle_errors,
 )
 
 
 @cli.command()
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "outdir", type=OUTPUT_FOLDER,
               default=Path("out"), show_default=True, help="Folder for everything the demo writes.")
-@click.option("--sample", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--sample", type=INPUT_FILE, default=None,
               help="The plan to run on (default: the bundled sample).")
 @as_of_option
 @handle_errors

@@ -8,6 +8,8 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FILE,
     handle_errors,
 )
 
@@ -18,14 +20,14 @@ def excel() -> None:
 
 
 @excel.command(name="build")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The new macro-enabled workbook (.xlsm).")
 @click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
 @click.option("--executive-lead", metavar="NAME")
 @click.option("--operational-lead", metavar="NAME")
-@click.option("--from-plan", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--from-plan", "from_plan", type=INPUT_FILE, default=None,
               help="Fill it from this plan workbook instead of the blank template.")
-@click.option("--into", "into", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--into", "into", type=INPUT_FILE, default=None,
               help="Put the buttons into this workbook of yours (a copy: OUTPUT); every other part stays as it is.")
 @click.option("--overwrite", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @handle_errors

@@ -10,6 +10,8 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FILE,
     as_of_option,
     echo_json,
     force_option,
@@ -81,7 +83,7 @@ def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, 
 @cli.command()
 @plan_argument
 @click.argument("snapshot_id", metavar="SNAPSHOT")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True)
 @store_option
 @force_option
 @handle_errors
@@ -99,7 +101,7 @@ def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overw
 
 
 @cli.command()
-@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.argument("plan", type=INPUT_FILE, required=False)
 @store_option
 @click.option("--deep", is_flag=True, help="Also rebuild every workbook's exact bytes and check the file's hash "
                                            "(slow: deflates every workbook again).")

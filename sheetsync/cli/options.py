@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -25,7 +26,7 @@ class ImportFormatChoice(click.Choice[str]):
     def __init__(self) -> None:
         self.case_sensitive = True
 
-    @functools.cached_property
+    @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
         from sheetsync.importers.registry import format_names
 
@@ -48,7 +49,7 @@ class InputError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        echo_safe(f"error: {self.format_message()}", err=True)
 
 
 if TYPE_CHECKING:  # click's ParamType is generic only from 8.2 on, and only for the type checker's sake here
@@ -76,12 +77,38 @@ class InputFile(_PathType):
                                                      hint="Check the file's permissions")))
         owner = excel_owner_file(path)
         if owner is not None:
-            click.echo(f"warning: {owner.name} beside {path.name} says Excel has it open and may be saving it; "
+            echo_safe(f"warning: {owner.name} beside {path.name} says Excel has it open and may be saving it; "
                        "save and close it in Excel for a complete read", err=True)
         return path
 
 
 INPUT_FILE = InputFile()
+
+
+class OutputPath(_PathType):
+    """A file (or, with `folder=True`, a folder) to write. The wrong kind of thing already there is refused in one
+    line; everything else (existing files, --overwrite) is the writer's to judge."""
+
+    name = "path"
+
+    def __init__(self, *, folder: bool = False) -> None:
+        self.folder = folder
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from sheetsync.errors import ConfigError
+
+        path = Path(value)
+        if self.folder and path.exists() and not path.is_dir():
+            raise InputError(str(ConfigError("is a file; this writes a folder of files", path=path,
+                                              hint="Name a folder (it is made if missing)")))
+        if not self.folder and path.is_dir():
+            raise InputError(str(ConfigError("is a folder; name the file to write", path=path,
+                                              hint=f"For example {path / 'out'}")))
+        return path
+
+
+OUTPUT_FILE = OutputPath()
+OUTPUT_FOLDER = OutputPath(folder=True)
 
 
 # Shared options: the same words in every command.
@@ -132,7 +159,7 @@ def handle_errors(f: F) -> F:
         try:
             return f(*args, **kwargs)
         except SheetsyncError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo_safe(f"error: {exc}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -142,6 +169,21 @@ def handle_errors(f: F) -> F:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    echo_safe_json(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Echo text whose control characters (a cell's ESC ] 0 ; … BEL sets the terminal's title) are removed."""
+    from sheetsync.text import terminal_safe
+
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
+_JSON_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself; DEL and C1 it leaves raw
+
+
+def echo_safe_json(text: str) -> None:
+    """Echo JSON with DEL and C1 control characters written as \\u escapes: the same JSON, safe on a terminal."""
+    click.echo(_JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 

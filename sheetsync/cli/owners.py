@@ -10,11 +10,14 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    INPUT_FILE,
+    OUTPUT_FILE,
+    OUTPUT_FOLDER,
     as_of_option,
     echo_json,
-    force_option,
     handle_errors,
     json_option,
+    overwrite_option,
     plan_argument,
     store_option,
 )
@@ -22,13 +25,13 @@ from sheetsync.cli.options import (
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+@click.option("-o", "--output", type=OUTPUT_FOLDER, required=True, metavar="DIR",
               help="Folder to write the returns into (made if missing).")
 @click.option("--owner", "owners", multiple=True, metavar="NAME",
               help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
 @as_of_option
 @store_option
-@click.option("--force", "overwrite", is_flag=True, help="Overwrite returns of the same names already in DIR.")
+@click.option("--overwrite", "overwrite", is_flag=True, help="Replace returns of the same names already in DIR.")
 @json_option
 @handle_errors
 def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None, store: Path | None,
@@ -45,13 +48,13 @@ def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None,
 
 @cli.command()
 @plan_argument
-@click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("returns", nargs=-1, required=True, type=INPUT_FILE)
+@click.option("-o", "--output", type=OUTPUT_FILE, default=None,
               help="The merged workbook to write (PLAN itself is never written).")
 @click.option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
 @click.option("--snapshot", "take_snapshot", is_flag=True, help="Snapshot OUT after merging.")
 @store_option
-@force_option
+@overwrite_option
 @json_option
 @handle_errors
 def merge(plan: Path, returns: tuple[Path, ...], output: Path | None, dry_run: bool, take_snapshot: bool,

@@ -10,8 +10,11 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    OUTPUT_FILE,
     ImportFormatChoice,
     as_of_option,
+    echo_safe,
+    echo_safe_json,
     handle_errors,
     json_option,
     overwrite_option,
@@ -21,7 +24,7 @@ from sheetsync.cli.options import (
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The new workbook (.xlsx).")
 @click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
 @click.option("--executive-lead", metavar="NAME")
@@ -48,7 +51,10 @@ def show(plan: Path, as_json: bool) -> None:
     from sheetsync.render_text import plan_summary
 
     result = read_plan(plan)
-    click.echo(result.canonical_json() if as_json else plan_summary(result))
+    if as_json:
+        echo_safe_json(result.canonical_json())
+    else:
+        echo_safe(plan_summary(result))
 
 
 @cli.command()
@@ -64,13 +70,16 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
     from sheetsync.validation import validate as run_validation
 
     report = run_validation(read_plan(plan), as_of=as_of, ignore=ignore)
-    click.echo(format_findings(report, fmt), nl=False)
+    if fmt == "json":
+        echo_safe_json(format_findings(report, fmt).rstrip("\n"))
+    else:
+        echo_safe(format_findings(report, fmt), nl=False)
     sys.exit(0 if report.ok else 1)
 
 
 @cli.command(name="import")
 @source_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
               help="The new workbook (.xlsx) in the template.")
 @click.option("--from", "source_format", type=ImportFormatChoice(), default=None,
               help="The source's shape (detected when absent).")
@@ -82,5 +91,8 @@ def import_(source: Path, output: Path, source_format: str | None, as_json: bool
     from sheetsync.importers import import_to_workbook
 
     result = import_to_workbook(source, output, format=source_format, overwrite=overwrite)
-    click.echo(result.report.model_dump_json(indent=2) if as_json else result.report.summary())
+    if as_json:
+        echo_safe_json(result.report.model_dump_json(indent=2))
+    else:
+        echo_safe(result.report.summary())
     sys.exit(1 if result.report.warnings else 0)

@@ -10,6 +10,7 @@ import click
 
 from sheetsync.cli.app import cli
 from sheetsync.cli.options import (
+    OUTPUT_FILE,
     as_of_option,
     handle_errors,
     overwrite_option,
@@ -23,7 +24,7 @@ from sheetsync.report.formats import FORMATS
 @plan_argument
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
               help="The output format; OUT's suffix must match it.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True)
 @as_of_option
 @click.option("--since", "since", metavar="SNAPSHOT", default=None,
               help="Report what changed since this snapshot (the last return).")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sheetsync.errors import ConfigError, NoPlanFoundError, SheetsyncError
 from sheetsync.excel.book import CellMarking, ExcelBook, UsedRange
+from sheetsync.store.urls import check_store_setting, is_database_url
 from sheetsync.text import col_letter, neutralise_formula
 
 if TYPE_CHECKING:
@@ -57,8 +58,10 @@ SETTING_KEYS = {
     "ignore findings": "ignore",
 }
 SETTINGS_HELP: list[tuple[str, str]] = [
-    ("Snapshot store", "Snapshot store file (SQLite). Blank: SHEETSYNC_STORE, else .sheetsync/snapshots.db beside "
-                       "this workbook. A relative path is taken from this workbook's folder."),
+    ("Snapshot store", "Snapshot store: a file (SQLite), or the team database's URL without a password "
+                       "(postgresql://you@server/plans; the password comes from PGPASSWORD or .pgpass). Blank: "
+                       "SHEETSYNC_STORE, else .sheetsync/snapshots.db beside this workbook. A relative path is taken "
+                       "from this workbook's folder."),
     ("Report folder", "Where 'Export NPCC update' writes. Blank: '<workbook name> reports' beside this workbook."),
     ("Plan sheet", "The sheet holding the plan grid. Blank: 'Action Plan', else the first sheet with a plan."),
     ("Ignore findings", "Finding codes to leave out, separated by commas (e.g. missing-date)."),
@@ -71,7 +74,7 @@ class ButtonSettings:
     `read_settings` checks each cell itself (naming the cell when it is wrong), and the adapter is imported at
     every button press, where importing pydantic costs about 0.1 s here."""
 
-    store: Path | None = None
+    store: Path | str | None = None  # a file, or a team database's URL (never with a password)
     report_folder: Path | None = None
     plan_sheet: str | None = None
     ignore: tuple[str, ...] = ()
@@ -95,7 +98,10 @@ def read_settings(book: ExcelBook, folder: Path) -> ButtonSettings:
             known = ", ".join(k for k, _ in SETTINGS_HELP)
             raise ConfigError(f"sheet {SETTINGS_SHEET!r}, cell A{used.first_row + offset}: unknown setting {key!r}",
                               path=book.full_name, hint=f"Known settings: {known}")
-        if name in ("store", "report_folder"):
+        if name == "store" and is_database_url(value):
+            where = f"{book.full_name}, {SETTINGS_SHEET}!B{used.first_row + offset}"
+            found[name] = check_store_setting(value, where=where)
+        elif name in ("store", "report_folder"):
             found[name] = folder / Path(value).expanduser()
         elif name == "ignore":
             found[name] = tuple(code.strip() for code in value.replace(";", ",").split(",") if code.strip())

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheetsync.excel.adapter import (
-    ExcelBook,
+    MARKS_HEADER,
+    MARKS_SHEET,
     _as_text_cell,
     _entry,
     hyperlink_formula,
@@ -22,6 +23,7 @@ from sheetsync.excel.adapter import (
     read_settings,
     workbook_path,
 )
+from sheetsync.excel.book import ExcelBook
 from sheetsync.text import col_letter
 
 if TYPE_CHECKING:
@@ -55,10 +57,9 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
 
 def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> str:
     """Merge the returns into the open workbook (`files`, else the newest returns folder's replied files)."""
-    from sheetsync.errors import SheetsyncError
-    from sheetsync.round.merge import RefusedReturn, ReturnFile, merge_plans, read_return
-    from sheetsync.round.report import ReturnRead
-    from sheetsync.snapshots import load_plan, snapshot
+    from sheetsync.round.merge import merge_files
+    from sheetsync.snapshots import snapshot
+    from sheetsync.store.results import plural
 
     path = workbook_path(book)
     settings = read_settings(book, path.parent)
@@ -67,23 +68,8 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     if not chosen:
         return (f"No returns to merge: no file in '{_newest_folder(path) or 'a returns folder'}' has been saved "
                 "by its owner yet. Put the files owners send back in the returns folder beside this workbook.")
-    accepted: list[ReturnFile] = []
-    refused: list[ReturnRead] = []
-    bases = {}
-    for file in chosen:
-        try:
-            item = read_return(file, plan_path=path, ours=ours)
-            if item.stamp.base_snapshot not in bases:
-                try:
-                    bases[item.stamp.base_snapshot] = load_plan(path, item.stamp.base_snapshot, store=settings.store)
-                except SheetsyncError as exc:
-                    raise RefusedReturn(f"its base, snapshot {item.stamp.base_snapshot}, cannot be loaded "
-                                        f"({exc.detail})", path=file) from None
-            accepted.append(item)
-        except SheetsyncError as exc:
-            refused.append(ReturnRead(file=file.name, state="refused", reason=str(exc).split(": ", 1)[-1]))
-    merge = merge_plans(ours, accepted, bases, refused=refused)
-    if not accepted:
+    merge = merge_files(ours, chosen, plan_path=path, store=settings.store)
+    if not any(read.state == "merged" for read in merge.reads):
         _write_conflicts(book, merge, ours)
         return f"Nothing merged: none of the {len(chosen)} files could be merged (see the Conflicts sheet)."
     for sheet, cells in merge.writes.items():
@@ -91,21 +77,25 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
             # Text goes in with Excel's text apostrophe, so "50%", "27/03/25" or "1.10" stays as the owner wrote
             # it (the plan's own cell formats are left alone).
             book.write_values(sheet, cell, [["'" + value if isinstance(value, str) and value else value]])
+    ledger: list[list[Value]] = []
     for conflict in merge.conflicts:
         if conflict.cell:
             sheet, _, cell = conflict.cell.rpartition("!")
             before = book.cell_marking(sheet, cell)
             note = CONFLICT_NOTE.format(ours=conflict.ours or "(blank)", owner=conflict.owner,
                                         theirs=conflict.theirs or "(blank)", base=conflict.base or "(blank)")
-            book.mark_cell(sheet, cell, fill=CONFLICT_FILL,
-                           note=note if not before.note else f"{before.note}\n\n{note}")
+            note = note if not before.note else f"{before.note}\n\n{note}"
+            book.mark_cell(sheet, cell, fill=CONFLICT_FILL, note=note)
+            ledger.append([sheet, cell, CONFLICT_FILL, note, before.fill, before.note])
+    _record_marks(book, ledger)
     _write_conflicts(book, merge, ours)
     book.save()
     taken = snapshot(path, message="Merge returns (Excel button)", store=settings.store)
     merged = sum(1 for read in merge.reads if read.state == "merged")
-    lines = [f"Merged {merged} of {len(chosen)} returns: {merge.rows_updated} rows updated "
-             f"({len(merge.updated)} cells), {len(merge.conflicts)} conflicts (the plan's value kept; orange "
-             f"cells carry both values), {len(merge.ignored)} ignored edits or files; snapshot {taken.id}."]
+    lines = [f"Merged {merged} of {plural(len(chosen), 'return')}: {plural(merge.rows_updated, 'row')} updated "
+             f"({plural(len(merge.updated), 'cell')}), {plural(len(merge.conflicts), 'conflict')} (the plan's value "
+             f"kept; orange cells carry both values), {len(merge.ignored)} ignored edits or files; "
+             f"snapshot {taken.id}."]
     if merge.not_returned:
         lines.append("No return yet from: " + ", ".join(n.owner for n in merge.not_returned) + ".")
     lines.append("The Conflicts sheet lists every conflict and ignored edit.")
@@ -138,6 +128,22 @@ def _write_conflicts(book: ExcelBook, merge: Merge, ours: Plan) -> None:
     book.write_values(CONFLICTS_SHEET, "A1", [
         [value if index == 1 and number >= 3 else _as_text_cell(value)
          for index, value in enumerate(row + [None] * (width - len(row)))] for number, row in enumerate(rows)])
+
+
+def _record_marks(book: ExcelBook, rows: list[list[Value]]) -> None:
+    """Add the conflict marks to the adapter's marks ledger, so 'Clear marks' (and the next 'Validate and
+    snapshot', which starts by clearing sheetsync's marks) takes them away and leaves the user's own."""
+    if not rows:
+        return
+    if MARKS_SHEET not in book.sheet_names:
+        book.add_sheet(MARKS_SHEET, hidden=True)
+    used = book.read_used_range(MARKS_SHEET)
+    empty = used.values in ([], [[None]]) or used.first_row != 1
+    if empty:
+        rows = [list(MARKS_HEADER), *rows]
+    first = 1 if empty else used.first_row + len(used.values)
+    book.set_text_format(MARKS_SHEET, f"A{first}:{col_letter(len(MARKS_HEADER))}{first + len(rows) - 1}")
+    book.write_values(MARKS_SHEET, f"A{first}", [[_as_text_cell(v) for v in row] for row in rows])
 
 
 def _link(ref: str | None) -> Value:

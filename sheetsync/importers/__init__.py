@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.errors import NoPlanFoundError, OutputExistsError, UnreadableFileError, UnsupportedFormatError
+from sheetsync.importers import registry
 from sheetsync.importers.common import (
     ACCEPTED_HINT,
     MAX_TEXT_BYTES,
@@ -175,7 +176,7 @@ def _detect(source: Source) -> Format:
     if looks_binary(decoded):
         raise UnsupportedFormatError("is binary data, not a plan", path=name, hint=ACCEPTED_HINT)
     text = replace(source, head=decoded.replace("\r\n", "\n").replace("\r", "\n"))
-    by_suffix = next((f for f in FORMATS if not f.binary and suffix in f.suffixes), None)
+    by_suffix = next((f for f in registry.FORMATS if not f.binary and suffix in f.suffixes), None)
     found = by_suffix or _first(text, binary=False)
     assert found is not None, "the registry's last text format takes any text"
     return found
@@ -187,12 +188,12 @@ _ZIP_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".ods")
 
 
 def _first(source: Source, *, binary: bool) -> Format | None:
-    return next((f for f in FORMATS if f.binary == binary and f.sniff(source)), None)
+    return next((f for f in registry.FORMATS if f.binary == binary and f.sniff(source)), None)
 
 
 def _best(doc: Document, base: ImportReport, name: str | None) -> tuple[Plan, ImportReport]:
     best: tuple[tuple[int, int, int], Plan, ImportReport] | None = None
-    for rank, shape in enumerate(SHAPES):
+    for rank, shape in enumerate(registry.SHAPES):
         if not shape.sniff(doc):
             continue
         report = base.model_copy(deep=True)

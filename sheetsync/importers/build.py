@@ -37,11 +37,14 @@ class PlanBuilder:
         self.report = report
         self.plan = Plan()
         self._current: Recommendation | None = None
+        self._lines: list[int] = []  # source lines of the evidence rows, for the report
 
     def header(self, key: str, value: str, line: int | None) -> None:
         if getattr(self.plan, key) is None:
             setattr(self.plan, key, value)
             self.report.header_fields[key] = value
+            self.report.where(f"{key.replace('_', ' ')}: '{_clip(value, 60)}'"
+                              + (f" from line {line}" if line is not None else ""))
         elif getattr(self.plan, key) != value:
             self.report.skip(line, value, f"a second '{key.replace('_', ' ')}' value; the first was kept")
 
@@ -87,6 +90,8 @@ class PlanBuilder:
             self.start_recommendation(number, row.rec_text, row.line)
         assert self._current is not None
         self._current.actions.append(make_action(row, self.report))
+        if row.line is not None:
+            self._lines.append(row.line)
 
     def prefix_recommendation(self, action_id: str, line: int | None) -> None:
         """Start the recommendation an id belongs to when the source gives ids only (no recommendation rows)."""
@@ -112,6 +117,9 @@ class PlanBuilder:
                 self.report.header_fields["force"] = name
                 self.report.clean("force-from-title", None, f"force name '{name}' taken from the title")
         self.report.shape = shape
+        if self._lines:
+            self.report.where(f"{len(self._lines)} evidence rows from lines {min(self._lines)} to "
+                              f"{max(self._lines)} ({shape})")
         self.report.recommendations = len(plan.recommendations)
         self.report.evidence_rows = sum(len(r.actions) for r in plan.recommendations)
         _misplaced(plan, self.report)

@@ -246,15 +246,24 @@ def header_field(cells: list[str]) -> tuple[str, str] | None:
         return None
     first = filled[0]
     key = _header_label(first) if len(first) <= 80 else None
-    if key is not None:
-        value = " ".join(filled[1:]).strip()
-        return (key, value) if value else None
+    if key is not None and (value := " ".join(filled[1:]).strip()):
+        return key, value
+    if key is not None and not _LABEL_DASH.search(first):
+        return None
     label, colon, value = first.partition(":")
     if colon and value.strip() and len(label) <= 80:
         key = _header_label(label)
         if key is not None:
             return key, " ".join([value.strip(), *filled[1:]]).strip()
+    dashed = _LABEL_DASH.split(first, maxsplit=1)  # "Executive Lead – ACC Tom Price"
+    if len(dashed) == 2 and dashed[1].strip() and len(dashed[0]) <= 60:
+        key = match_header_label(dashed[0])
+        if key is not None:
+            return key, " ".join([dashed[1].strip(), *filled[1:]]).strip()
     return None
+
+
+_LABEL_DASH = re.compile(r"\s+[–—-]\s+")
 
 
 def _header_label(label: str) -> str | None:

@@ -116,6 +116,12 @@ class _Block:
             self.fields[key] = value
             self.last = ("field", key)
 
+    def awaits_value(self) -> bool:
+        """The last label read has no value yet."""
+        assert self.last is not None
+        where, key = self.last
+        return not (self.fields if where == "field" else self.extra).get(key)
+
     def cont(self, text: str) -> None:
         assert self.last is not None
         where, key = self.last
@@ -135,6 +141,8 @@ class _Reader:
         self.last_was_rec = False
         self.current_from_text = False
         self.await_id: int | None = None  # line of a "Recommendation:" label whose id is on the next line
+        self.after_blank = False  # the last line seen was blank
+        self.follows_blank = False  # the line being read comes after a blank one
         self.labels: dict[str, str] = {}  # label as written -> the field it was read into (for the report)
         self.starts: list[int] = []  # the line each evidence block starts on
 
@@ -143,7 +151,9 @@ class _Reader:
         filled = [c for c in cells if c]
         if not filled:
             self.report.clean("blank-lines-dropped", no)
+            self.after_blank = True
             return
+        self.follows_blank, self.after_blank = self.after_blank, False
         text = " ".join(filled)
         if self.await_id is not None:
             label_line, self.await_id = self.await_id, None
@@ -227,6 +237,10 @@ class _Reader:
         return True
 
     def _plain(self, no: int, text: str) -> None:
+        if (self.block is not None and self.block.last == ("field", "date") and self.block.awaits_value()
+                and not self.follows_blank and _is_date(text)):
+            self.block.cont(text)  # "Date:" on one line, "14/01/2025" right under it (not a deadline line)
+            return
         candidate = rec_candidate(text)
         if candidate is not None:
             number, body = candidate
@@ -301,6 +315,12 @@ class _Reader:
             else:
                 self.report.skip(pno, "\n".join(texts), "recommendation text with no evidence blocks after it")
         return self.builder.finish(shape=shape)
+
+
+def _is_date(text: str) -> bool:
+    from sheetsync.dates import parse_date
+
+    return len(text) <= 40 and parse_date(text).date is not None
 
 
 def _split_key(filled: list[str]) -> tuple[str | None, str | None]:

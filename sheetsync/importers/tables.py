@@ -79,7 +79,7 @@ def heading_of(cell: str) -> str | None:
                 None)
 
 
-def _alias_rank(name: str, cell: str) -> int:
+def alias_rank(name: str, cell: str) -> int:
     """How near a heading is to the field's national wording: 0 for the heading itself, then the aliases in the
     order columns.py lists them (plain words before qualified ones); fuzzy matches last."""
     names = [heading_key(n) for n in (column(name).heading, *column(name).aliases)]  # type: ignore[arg-type]
@@ -111,7 +111,7 @@ def column_map(cells: list[str]) -> ColumnMap | None:
     # wording wins, the other is kept as an extra; equally near, the first.
     winner: dict[str, int] = {}
     for i, name in found.items():
-        if name not in winner or _alias_rank(name, cells[i]) < _alias_rank(name, cells[winner[name]]):
+        if name not in winner or alias_rank(name, cells[i]) < alias_rank(name, cells[winner[name]]):
             winner[name] = i
     for i, name in found.items():
         if name == "update":
@@ -143,7 +143,7 @@ def _parse(doc: Document, report: ImportReport) -> Plan:
         if not line.in_table:
             _loose(line, [clean(c, line.no) for c in line.cells], builder, report, paragraph=True)
     cmap: ColumnMap | None = None
-    gaps = _gaps(doc, clean)
+    gaps = _gaps(doc, CellCleaner(ImportReport()))  # a second look at lines already cleaned: not counted again
     waiting: list[Recommendation] = []  # from the previous table, still without text
     for k, table in enumerate(doc.tables):
         _give_text(waiting, _leading_unnumbered(gaps[k]), report)
@@ -164,8 +164,10 @@ def _gaps(doc: Document, clean: CellCleaner) -> list[list[_Candidate]]:
     """For each table, the recommendation-like lines between the table before it and it; then those after the
     last table. A page that keeps one table per recommendation (accordions, Word sections) puts the
     recommendation's own paragraph, with its deadline, beside its table rather than in it."""
-    rows = {id(line) for table in doc.tables for line in table.rows}
-    starts = {id(table.rows[0]): k for k, table in enumerate(doc.tables) if table.rows}
+    heads = [_heading_index(table, clean) for table in doc.tables]
+    rows = {id(line) for table, h in zip(doc.tables, heads, strict=True) for line in table.rows[h:]}
+    starts = {id(table.rows[h]): k for k, (table, h) in enumerate(zip(doc.tables, heads, strict=True))
+              if len(table.rows) > h}
     gaps: list[list[_Candidate]] = [[] for _ in range(len(doc.tables) + 1)]
     current = 0
     for line in doc.lines:
@@ -178,6 +180,15 @@ def _gaps(doc: Document, clean: CellCleaner) -> list[list[_Candidate]]:
         if found is not None:
             gaps[current].append((line.no, found[0], found[1]))
     return gaps  # gaps[k]: after table k-1, before table k
+
+
+def _heading_index(table: Table, clean: CellCleaner) -> int:
+    """The index of a table's heading row (0 when it has none): the rows above it (a title row "Recommendation 7:
+    By 27 March 2025, …" merged across a Word table) read like the lines before the table."""
+    for k, line in enumerate(table.rows[:25]):
+        if column_map([clean(c) for c in line.cells]) is not None:
+            return k
+    return 0
 
 
 def _recommendation_line(text: str) -> tuple[str | None, str] | None:
@@ -270,8 +281,13 @@ def _table(table: Table, cmap: ColumnMap | None, builder: PlanBuilder, clean: Ce
         report.clean("tables-continued", rows[0][0].no, "tables without headings read with the previous headings")
     else:
         for line, cells in rows[: start - 1]:
-            if any(cells) and not _loose(line, cells, builder, report, paragraph=False):
-                report.skip(line.no, line.text, "a row above the grid's headings")
+            if not any(cells) or _loose(line, cells, builder, report, paragraph=False):
+                continue
+            if _recommendation_line(" ".join(c for c in cells if c)) is not None:
+                report.clean("recommendation-rows-above-headings", line.no,
+                             "a recommendation's number or text in a row above its table's headings")
+                continue
+            report.skip(line.no, line.text, "a row above the grid's headings")
         cmap = own
         report.where(_describe_columns(own, rows[start - 1][1], f"{table.name or 'table'}, headings at line "
                                                                 f"{rows[start - 1][0].no}"))

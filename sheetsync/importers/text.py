@@ -15,6 +15,7 @@ from sheetsync.importers.markdown import is_separator, markdown_plain, pipe_cell
 from sheetsync.importers.report import ImportReport
 
 _LABEL_PIPE = re.compile(r"^\s*\|?\s*[^|\t]{1,60}:\s*\|[^|\t]*\|?\s*$")  # "Status: | Complete |"
+_BOLD_LABEL = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,60}?:?\s*(?:\*\*|__)")  # "**Status:** …"
 _MAX_JOINED_LINES = 40  # a quoted cell longer than this is not a quoted cell: leave the lines as they are
 
 
@@ -35,8 +36,9 @@ class Text:
 def _load(text: str, report: ImportReport) -> Document:
     raw = text.split("\n")
     doc = Document()
-    piped = any(is_separator(line) for line in raw[:2000]) or sum(
-        bool(_LABEL_PIPE.match(line)) for line in raw[:2000]) >= 3
+    head = raw[:2000]
+    piped = any(is_separator(line) for line in head) or sum(bool(_LABEL_PIPE.match(line)) for line in head) >= 3
+    bold = not piped and sum(bool(_BOLD_LABEL.match(line)) for line in head) >= 3
     i = 0
     while i < len(raw):
         if piped and "|" in raw[i]:
@@ -48,7 +50,7 @@ def _load(text: str, report: ImportReport) -> Document:
                 report.clean("pipe-cells-split", i + 1, "rows written as 'Label: | value |' split at the pipes")
             i += 1
             continue
-        if piped:  # the same tool writes headings and emphasis in Markdown
+        if piped or bold:  # the same tools write headings and emphasis in Markdown ("**Status:** Complete")
             raw[i] = markdown_plain(raw[i], i + 1, report)
         if '"' in raw[i]:
             joined = _quoted_row(raw, i)

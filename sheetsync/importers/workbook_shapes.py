@@ -38,18 +38,21 @@ def read_workbook(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     from sheetsync.reader import SKIP_SHEETS, read_plan_bytes
     from sheetsync.safety import check_workbook
 
-    check_workbook(data, path=path)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise UnreadableFileError(f"cannot be read as a workbook ({exc})", path=path,
-                                  hint="Open it in Excel and save it again as .xlsx") from None
-    visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
-    candidates = [n for n in visible if n.casefold() not in SKIP_SHEETS and not _NOT_PLAN.match(n.strip())]
-    if len(candidates) >= 2:
-        plan = _sheet_per_recommendation(book, visible, candidates, path, report)
-        if plan is not None:
-            return plan
+    listed = _xlsx_sheets(data)
+    book: Any = None
+    if listed is None or len(_candidates(listed, SKIP_SHEETS)) >= 2:
+        check_workbook(data, path=path)
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:  # calamine raises its own error types for damaged workbooks
+            raise UnreadableFileError(f"cannot be read as a workbook ({exc})", path=path,
+                                      hint="Open it in Excel and save it again as .xlsx") from None
+        visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
+        candidates = _candidates(visible, SKIP_SHEETS)
+        if len(candidates) >= 2:
+            plan = _sheet_per_recommendation(book, visible, candidates, path, report)
+            if plan is not None:
+                return plan
     try:
         plan = read_plan_bytes(data, source=path)
     except NoPlanFoundError:
@@ -57,8 +60,39 @@ def read_workbook(data: bytes, path: Path, report: ImportReport) -> Plan | None:
     if not any(rec.actions for rec in plan.recommendations):
         return None
     report.where(f"the plan grid on sheet '{plan.sheet}'")
-    _newest_dated_updates(book, plan, report)
+    _prefer_national_headings(book, data, plan, report)
+    _newest_dated_updates(book, data, plan, report)
     return plan
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb'\b(name|state)="([^"]*)"')
+
+
+def _xlsx_sheets(data: bytes) -> list[str] | None:
+    """The visible sheets' names from an .xlsx package's workbook part (already checked for zip bombs by
+    detection), without opening the workbook; None for other kinds (.xls, .ods) or anything unexpected."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > 2_000_000:
+                return None
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return None
+    names = []
+    for match in _SHEET_TAG.finditer(xml):
+        attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(match.group(1))}
+        if "name" in attrs and attrs.get("state", "visible") == "visible":
+            names.append(html.unescape(attrs["name"]))
+    return names
+
+
+def _candidates(visible: list[str], skip: set[str]) -> list[str]:
+    return [n for n in visible if n.casefold() not in skip and not _NOT_PLAN.match(n.strip())]
 
 
 # ------------------------------------------------------------------------------------ one sheet per rec
@@ -87,11 +121,14 @@ def _sheet_per_recommendation(book: Any, visible: list[str], candidates: list[st
     headed = [name for name, grid in grids.items() if find_header_row(grid) is not None]
     if len(headed) < 2:
         return None
-    parts = {name: plan_from_grid(grids[name], source=str(path)) for name in headed}
+    statuses = _lists_statuses(book, path)
+    parts = {name: plan_from_grid(grids[name], source=str(path), status_list=statuses) for name in headed}
     numbers = [rec.number for part in parts.values() for rec in part.recommendations]
     if len(numbers) != len(set(numbers)):
         return None  # the same recommendations on several sheets (a copy, last year's plan): not this shape
-    plan = Plan(source=str(path), sheet=headed[0])
+    plan = Plan(source=str(path), sheet=headed[0], status_list=statuses)
+    if statuses:
+        report.where(f"statuses: the Lists sheet's Status column ({', '.join(statuses)})")
     for name, part in parts.items():
         for rec in part.recommendations:
             if not rec.text and part.title:
@@ -124,6 +161,22 @@ def _sheet_per_recommendation(book: Any, visible: list[str], candidates: list[st
     return plan
 
 
+def _lists_statuses(book: Any, path: Path) -> list[str] | None:
+    """The status words on a Lists sheet (the column headed Status), which a force may have extended ("At
+    Risk"); None when there is none."""
+    from sheetsync.importers.tables import heading_of
+
+    name = next((n for n in book.sheet_names if re.fullmatch(r"\s*lists?\s*", n, re.IGNORECASE)), None)
+    if name is None:
+        return None
+    rows = _grid(book, name, path).rows
+    for k, value in enumerate(rows[0] if rows else []):
+        if isinstance(value, str) and heading_of(value) == "status":
+            words = [str(r[k]).strip() for r in rows[1:200] if k < len(r) and r[k] not in (None, "")]
+            return words or None
+    return None
+
+
 def _header_from_cover(grid: Any, plan: Plan, report: ImportReport) -> None:
     """Force, leads, title and marking from a cover sheet: labelled cells, or lines that say them."""
     from sheetsync.reader import a1
@@ -154,7 +207,7 @@ def _header_from_cover(grid: Any, plan: Plan, report: ImportReport) -> None:
 # ------------------------------------------------------------------------------- dated update columns
 
 
-def _newest_dated_updates(book: Any, plan: Plan, report: ImportReport) -> None:
+def _newest_dated_updates(book: Any, data: bytes, plan: Plan, report: ImportReport) -> None:
     """Each row's newest non-empty update when the grid keeps one dated update column per return and no Date
     column; the update is dated by its column's heading."""
     from sheetsync.importers.tables import heading_date, heading_of
@@ -166,6 +219,10 @@ def _newest_dated_updates(book: Any, plan: Plan, report: ImportReport) -> None:
     dated_extra = {key for a in actions for key in a.extra if heading_of(key) == "update" and heading_date(key)}
     if not dated_extra:
         return
+    if book is None:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the reader has read (and checked) it already
     grid = _grid(book, plan.sheet, Path(plan.source or "workbook"))
     found = find_header_row(grid)
     if found is None:
@@ -207,3 +264,81 @@ def _newest_dated_updates(book: Any, plan: Plan, report: ImportReport) -> None:
             action.cells["date"] = f"{sheet}!{col_letter(chosen)}{head_row}"
     report.clean("updates-dated-by-column", None, "each row's newest non-empty update column, dated by its "
                  f"heading ({', '.join(t for t, _ in columns.values())})", count=max(1, moved))
+
+
+# --------------------------------------------------------------------------------------- decoy columns
+
+_RIVALS = ("status", "owner", "date", "supporting_documents")  # fields a tracker export doubles with a decoy
+
+
+def _prefer_national_headings(book: Any, data: bytes, plan: Plan, report: ImportReport) -> None:
+    """A tracker export with a decoy beside a real column ("RAG status" before "Status"): the reader takes the
+    first; the heading nearer the national wording is the field, the other kept as an extra column."""
+    from sheetsync.importers.tables import alias_rank, heading_of
+
+    actions = [a for _, a in plan.actions()]
+    rivals = {key: field for a in actions for key in a.extra if (field := heading_of(key)) in _RIVALS}
+    if not rivals or plan.sheet is None:
+        return
+    heading_at = _headings(book, data, plan)
+    for field in {f for f in rivals.values() if any(f in a.cells for a in actions)}:
+        ref = next(a.cells[field] for a in actions if field in a.cells)
+        current = heading_at.get(ref.rpartition("!")[2].rstrip("0123456789"), "")
+        best = min((k for k, f in rivals.items() if f == field), key=lambda k: alias_rank(field, k))
+        if not current or alias_rank(field, best) >= alias_rank(field, current):
+            continue
+        for action in actions:
+            _swap(action, field, best, current, plan)
+        report.where(f"{field.replace('_', ' ')} from '{best}' rather than '{current}' (nearer the national "
+                     f"heading; '{current}' kept beside it)")
+
+
+def _headings(book: Any, data: bytes, plan: Plan) -> dict[str, str]:
+    """Column letter -> heading text of the plan sheet's heading row."""
+    from python_calamine import CalamineWorkbook
+
+    from sheetsync.reader import col_letter, find_header_row
+
+    if book is None:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the reader has read (and checked) it already
+    assert plan.sheet is not None
+    grid = _grid(book, plan.sheet, Path(plan.source or "workbook"))
+    found = find_header_row(grid)
+    if found is None:
+        return {}
+    return {col_letter(grid.first_col + k): str(v).strip() for k, v in enumerate(grid.rows[found[0]])
+            if v is not None and str(v).strip()}
+
+
+def _swap(action: Any, field: str, best: str, current: str, plan: Plan) -> None:
+    """Make column `best` the action's `field`, keeping what `current` held under its heading."""
+    from sheetsync.dates import parse_date
+    from sheetsync.model import split_owners
+    from sheetsync.plan_rules import vocabulary_of
+
+    old: str | None
+    if field == "status":
+        old = action.status_raw or action.status
+    elif field == "date":
+        old = action.date_raw or (action.date.isoformat() if action.date else None)
+    else:
+        old = getattr(action, field)
+    new = action.extra.pop(best, None)
+    if old:
+        action.extra[current] = old
+    cell = action.cells.pop(best, None)
+    if field in action.cells:
+        action.cells[current] = action.cells[field]
+    if cell is not None:
+        action.cells[field] = cell
+    if field == "status":
+        match = vocabulary_of(plan).normalise(new) if new else None
+        action.status, action.progress = (match.status, match.progress) if match else (None, None)
+        action.status_raw = new
+    elif field == "date":
+        parsed = parse_date(new) if new else None
+        action.date, action.date_raw = (parsed.date if parsed else None), new
+    elif field == "owner":
+        action.owner, action.owners = new, split_owners(new)
+    else:
+        setattr(action, field, new)

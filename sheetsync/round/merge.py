@@ -110,6 +110,13 @@ def read_return(path: str | os.PathLike[str], *, plan_path: Path, ours: Plan) ->
     return ReturnFile(file, stamp, read_plan_bytes(data, source=file), saved_at(data, stamp, file))
 
 
+def refusal(exc: SheetsyncError) -> str:
+    """An error's line without the file name in front (the report names the file already)."""
+    text = str(exc)
+    prefix = f"{exc.path}: " if exc.path else ""
+    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+
+
 def _fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
@@ -134,8 +141,9 @@ def merge_plans(ours: Plan, returns: Sequence[ReturnFile], bases: Mapping[int, P
             merge.ignored.append(IgnoredEdit(kind="superseded-return", file=older.path.name,
                                              owner=older.stamp.owner, message=f"{older.path.name}: {reason}"))
     state = _State(ours)
+    base_rows = {base_id: _rows(plan) for base_id, plan in bases.items()}  # once a base, not once a return
     for item in sorted(newest.values(), key=lambda r: (r.stamp.owner_key, r.saved_at, r.path.name)):
-        changed = state.merge_return(item, bases[item.stamp.base_snapshot], merge)
+        changed = state.merge_return(item, base_rows[item.stamp.base_snapshot], merge)
         merge.reads.append(_read(item, "merged", cells=changed))
     state.finish(merge)
     returned = {item.stamp.owner_key for item in returns}
@@ -177,10 +185,9 @@ class _State:
             return row[name]
         return value_of(self.ours[action_id][1], name)
 
-    def merge_return(self, item: ReturnFile, base_plan: Plan, merge: Merge) -> int:
+    def merge_return(self, item: ReturnFile, base: dict[str, tuple[Recommendation, Action]], merge: Merge) -> int:
         stamp, file = item.stamp, item.path.name
         sent = stamp.sent()
-        base = _rows(base_plan)
         theirs = _rows(item.plan)
         changed = 0
 
@@ -308,23 +315,18 @@ class _State:
 # ---------------------------------------------------------------------------------------------- the command
 
 
-def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathLike[str]], *,
-                  output: str | os.PathLike[str] | None = None, dry_run: bool = False, snapshot: bool = False,
-                  store: str | os.PathLike[str] | None = None, overwrite: bool = False) -> MergeResult:
-    """Merge owners' returns into a copy of `plan` written to `output` (only the changed input cells rewritten;
-    `plan` itself is never written). `dry_run` reports without writing; `snapshot` snapshots `output`."""
+def merge_files(ours: Plan, files: Sequence[str | os.PathLike[str]], *, plan_path: Path,
+                store: str | os.PathLike[str] | None = None) -> Merge:
+    """Read each return (refusing, with its reason, what cannot be merged), load the bases their stamps name,
+    and merge them into `ours`, the plan at `plan_path` as it is now (from the file, or from Excel)."""
     from sheetsync.errors import SnapshotNotFoundError, StoreError
-    from sheetsync.snapshots import load_plan, read_workbook
+    from sheetsync.snapshots import load_plan
 
-    if not dry_run and output is None:
-        raise ConfigError("name the merged workbook to write (-o OUT), or pass --dry-run")
-    plan_path = Path(plan)
-    data, ours = read_workbook(plan_path)
     accepted: list[ReturnFile] = []
     refused: list[ReturnRead] = []
     bases: dict[int, Plan] = {}
     seen: set[Path] = set()
-    for path in returns:
+    for path in files:
         if Path(path).resolve() in seen:
             continue  # the same file named twice (a shell glob and a name) is one return
         seen.add(Path(path).resolve())
@@ -336,12 +338,27 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
                     bases[base_id] = load_plan(plan_path, base_id, store=store)
                 except (SnapshotNotFoundError, StoreError) as exc:
                     raise RefusedReturn(f"its base, snapshot {base_id}, cannot be loaded ({exc.detail})",
-                                        path=path, hint="Merge with the store the round was split with "
-                                                        "(--store)") from None
+                                        path=path, hint="Use the store the round was split with (--store, "
+                                                        "or the Settings sheet's snapshot store)") from None
             accepted.append(item)
         except SheetsyncError as exc:
-            refused.append(ReturnRead(file=Path(path).name, state="refused", reason=str(exc).split(": ", 1)[-1]))
-    merge = merge_plans(ours, accepted, bases, refused=refused)
+            refused.append(ReturnRead(file=Path(path).name, state="refused", reason=refusal(exc)))
+    return merge_plans(ours, accepted, bases, refused=refused)
+
+
+def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathLike[str]], *,
+                  output: str | os.PathLike[str] | None = None, dry_run: bool = False, snapshot: bool = False,
+                  store: str | os.PathLike[str] | None = None, overwrite: bool = False) -> MergeResult:
+    """Merge owners' returns into a copy of `plan` written to `output` (only the changed input cells rewritten;
+    `plan` itself is never written). `dry_run` reports without writing; `snapshot` snapshots `output`."""
+    from sheetsync.snapshots import read_workbook
+
+    if not dry_run and output is None:
+        raise ConfigError("name the merged workbook to write (-o OUT), or pass --dry-run")
+    plan_path = Path(plan)
+    data, ours = read_workbook(plan_path)
+    merge = merge_files(ours, returns, plan_path=plan_path, store=store)
+    accepted = any(read.state == "merged" for read in merge.reads)
     result = MergeResult(plan=str(plan_path), output=str(output) if output is not None else None, dry_run=dry_run,
                          returns=merge.reads, rows_updated=merge.rows_updated, updated=merge.updated,
                          conflicts=merge.conflicts, ignored=merge.ignored, not_returned=merge.not_returned)
@@ -361,5 +378,5 @@ def merge_returns(plan: str | os.PathLike[str], returns: Sequence[str | os.PathL
     return result
 
 
-__all__ = ["FIELDS", "Merge", "RefusedReturn", "ReturnFile", "merge_plans", "merge_returns", "read_return",
-           "value_of"]
+__all__ = ["FIELDS", "Merge", "RefusedReturn", "ReturnFile", "merge_files", "merge_plans", "merge_returns",
+           "read_return", "refusal", "value_of"]

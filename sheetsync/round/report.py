@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sheetsync.store.results import plural
 from sheetsync.text import terminal_safe
 
 ReturnState = Literal["merged", "superseded", "refused"]
@@ -128,8 +129,8 @@ class MergeResult(BaseModel):
     def describe(self) -> str:
         where = "dry run: nothing written" if self.dry_run else (
             f"written to {self.output}" if self.output and self.merged else "nothing written")
-        lines = [f"{self.merged} of {len(self.returns)} returns merged; {self.rows_updated} rows updated "
-                 f"({len(self.updated)} cells); {where}"]
+        lines = [f"{self.merged} of {plural(len(self.returns), 'return')} merged; "
+                 f"{plural(self.rows_updated, 'row')} updated ({plural(len(self.updated), 'cell')}); {where}"]
         for item in self.returns:
             if item.state != "merged":
                 lines.append(f"  {item.state}: {_s(item.file)}: {_s(item.reason)}")

@@ -41,6 +41,7 @@ SCHEMES: dict[str, str] = {
     "postgresql": "sheetsync.store.postgres",
     "postgresql+psycopg": "sheetsync.store.postgres",
     "postgres": "sheetsync.store.postgres",
+    "mssql+pyodbc": "sheetsync.store.postgres",  # the same SQLAlchemy Core tables; untested
 }
 
 

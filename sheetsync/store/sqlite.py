@@ -10,8 +10,10 @@ journal mode, locking, read-only opening, durability and the mapping of SQLite's
 - Durable: `synchronous = FULL`, and after each commit in WAL mode a TRUNCATE checkpoint copies the snapshot into
   the database file itself; then the file is checked to be the one opened (same device and inode), so a store
   deleted or replaced during a snapshot is reported, never "saved".
-- Read-only: mode "read" opens the file with a `mode=ro` URI: it writes nothing (no `-wal`/`-shm` left behind
-  when only the file is read-only) and works in a folder the user cannot write.
+- Read-only: mode "read" changes nothing (`PRAGMA query_only`) and leaves nothing beside the store. A store the user
+  may not write (the file, or its folder) is opened with a `mode=ro` URI, as an immutable file when no writer has
+  it open (see `_frozen`), so it works in a folder the user cannot write; a store the user could write is opened
+  as usual, so that closing it removes the `-wal`/`-shm` files SQLite keeps while it is open.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import shutil
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -173,10 +176,9 @@ class SQLiteRepository:
         self._wal = False
         self._fresh = not path.exists() or path.stat().st_size == 0
         try:
-            if mode == "read":
+            if mode == "read" and not _writable(path):
                 query = "?mode=ro&immutable=1" if _frozen(path) else "?mode=ro"
-                self.conn = sqlite3.connect(path.absolute().as_uri() + query, uri=True, timeout=timeout(),
-                                            isolation_level=None)
+                self.conn = sqlite3.connect(uri(path) + query, uri=True, timeout=timeout(), isolation_level=None)
             else:
                 self.conn = sqlite3.connect(str(path), timeout=timeout(), isolation_level=None)
         except sqlite3.Error as exc:
@@ -297,6 +299,13 @@ class SQLiteRepository:
 
     def _prepare(self) -> int:
         conn = self.conn
+        if self.mode == "write" and self.shared is not None:
+            # Exclusive locking keeps every lock until the connection closes: one that read first (keeping a shared
+            # lock) and then wanted to write could deadlock with another doing the same. So the exclusive lock is
+            # taken before anything is read, waiting for any other writer, and held for this whole session.
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
@@ -308,6 +317,9 @@ class SQLiteRepository:
             raise StoreError(f"was written by a newer sheetsync (store schema {version}; this one knows up to "
                              f"{len(MIGRATIONS)})", path=self.path, hint="Upgrade sheetsync")
         if self.mode == "read":
+            # A store we could write is opened as usual but refuses every change: a read-only (mode=ro) connection
+            # can create -wal/-shm but never remove them, so as the last one to close it would leave them behind.
+            conn.execute("PRAGMA query_only = ON")
             if version == 0:
                 raise StoreError("holds no snapshots yet", path=self.path,
                                  hint="Take one with 'sheetsync snapshot PLAN'")
@@ -329,7 +341,6 @@ class SQLiteRepository:
                 conn.execute("PRAGMA journal_mode = WAL")
             self._wal = True
             return
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         if current != "delete":
             conn.execute("PRAGMA journal_mode = DELETE")
         if current == "wal" or self._fresh:
@@ -509,6 +520,15 @@ def _needs_migration(path: Path) -> bool:
     except OSError:
         return False
     return len(header) == 100 and int.from_bytes(header[60:64], "big") < len(MIGRATIONS)
+
+
+def uri(path: Path) -> str:
+    """The file: URI SQLite opens `path` by: an empty authority (SQLite accepts no host), so a Windows UNC path
+    keeps its two leading slashes ("file:////server/share/…") and a drive path gets one ("file:///C:/…")."""
+    text = os.path.abspath(path).replace(os.sep, "/")
+    if not text.startswith("/"):
+        text = "/" + text
+    return "file://" + urllib.parse.quote(text, safe="/:")
 
 
 def _frozen(path: Path) -> bool:
