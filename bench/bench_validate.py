@@ -1,11 +1,16 @@
-"""Benchmark: sheetsync validation against frictionless, on plans of 200 and 10,000 rows built here.
+"""Benchmark: sheetsync validation against frictionless, and against another checkout's code, in one run.
 
-    .venv/bin/python bench/bench_validate.py [--runs 7]
+    .venv/bin/python bench/bench_validate.py [--runs 7] [--sizes 39,200,2000,10000] [--ab /tmp/sheetsync-base]
 
-Prints medians (and ratios) for (a) validate() of an already-read Plan, (b) read_plan + validate in-process,
-(c) a cold `python -m sheetsync validate` process against the `frictionless validate` CLI on the same rows as
-CSV with a Table Schema, (d) frictionless in-process on the same rows, (e) the fastest cold import of the validation
-module. Benchmarks, not tests: nothing asserts.
+For each plan size (the national 39 rows, then local recommendations of 100 rows): (a) validate() of a plan in
+memory, (b) read_plan + validate in-process, (d) frictionless validating the same rows as CSV with a Table
+Schema, in-process, (c) a cold `python -m sheetsync validate PLAN.xlsx` process against the `frictionless
+validate` CLI on the CSV and against `python -c pass` (the start-up floor). With `--ab DIR` (a checkout of the
+code to compare with, e.g. `git worktree add --detach /tmp/sheetsync-base 9e6d568`, a path of your own: /tmp is
+shared), (a) and the cold CLI are also timed under DIR's code, alternating the two in separate processes round by
+round, so both see the same machine.
+Medians throughout, plus the minimum for the A/B (the machine is shared; the minimum is the least disturbed).
+Benchmarks, not tests: nothing asserts.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import shutil
 import statistics
@@ -26,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# `--worker DIR` times DIR's code: its sheetsync must come first on the path.
+_WORKER = Path(sys.argv[sys.argv.index("--worker") + 1]) if "--worker" in sys.argv[:-1] else None
+sys.path.insert(0, str(_WORKER or ROOT))
 
 import common  # noqa: E402  (bench/common.py: shared timing helpers)
 
@@ -142,97 +150,154 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
     return common.median_time(fn, runs=runs, warmup=1)
 
 
-def cold(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
-    times = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
-
-
-def min_time(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
-    """The fastest of `runs` cold processes: start-up cost without the machine's noise on top."""
+def fastest(fn: Callable[[], object], runs: int) -> float:
+    """The fastest of `runs` calls: on a shared machine, the least disturbed one."""
+    fn()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
+        fn()
         times.append(time.perf_counter() - start)
     return min(times)
 
 
+def process_time(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd, env=env)
+    return time.perf_counter() - start
+
+
+def cold(cmd: list[str], runs: int, cwd: Path = ROOT, env: dict[str, str] | None = None) -> float:
+    process_time(cmd, cwd, env)
+    return statistics.median(process_time(cmd, cwd, env) for _ in range(runs))
+
+
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.1f} ms"
+    return f"{seconds * 1000:9.2f} ms"
+
+
+def runs_for(n: int, runs: int) -> int:
+    return max(3, runs // 2) if n >= 2000 else runs
+
+
+def worker(sizes: list[int], runs: int) -> None:
+    """Time validate() at each size under this process's code; print {size: [median, min]} as JSON."""
+    out: dict[int, list[float]] = {}
+    for n in sizes:
+        plan = plan_from_rows(make_rows(n))
+        validate(plan, as_of=AS_OF)
+        times = []
+        for _ in range(runs_for(n, runs) * 3):
+            start = time.perf_counter()
+            validate(plan, as_of=AS_OF)
+            times.append(time.perf_counter() - start)
+        out[n] = [statistics.median(times), min(times)]
+    print(json.dumps(out))
+
+
+def ab(other: Path, sizes: list[int], runs: int, rounds: int, xlsx39: Path | None) -> None:
+    """Same-run A/B: validate() in memory and the cold CLI under `other`'s code and this tree's, alternating."""
+    results: dict[str, dict[int, list[list[float]]]] = {"A": {}, "B": {}}
+    cli: dict[str, list[float]] = {"A": [], "B": []}
+    script = str(Path(__file__).resolve())
+    for round_ in range(rounds):
+        order = (("A", other), ("B", ROOT)) if round_ % 2 == 0 else (("B", ROOT), ("A", other))
+        for side, root in order:
+            done = subprocess.run([sys.executable, script, "--worker", str(root), "--sizes", ",".join(map(str, sizes)),
+                                   "--runs", str(runs)], capture_output=True, text=True, check=True)
+            for size, timing in json.loads(done.stdout).items():
+                results[side].setdefault(int(size), []).append(timing)
+            if xlsx39 is not None:
+                env = {**os.environ, "PYTHONPATH": str(root)}
+                cmd = [sys.executable, "-m", "sheetsync", "validate", str(xlsx39), "--as-of", AS_OF.isoformat()]
+                cli[side].extend(process_time(cmd, xlsx39.parent, env) for _ in range(3))
+    print(f"\nSame-run A/B, {rounds} alternating rounds: A = {other}, B = this tree ({ROOT})")
+    print(f"  {'rows':>6}  {'A median':>12} {'B median':>12} {'B/A':>6}   {'A min':>12} {'B min':>12} {'B/A':>6}")
+    for n in sizes:
+        a_med = statistics.median(t[0] for t in results["A"][n])
+        b_med = statistics.median(t[0] for t in results["B"][n])
+        a_min = min(t[1] for t in results["A"][n])
+        b_min = min(t[1] for t in results["B"][n])
+        print(f"  {n:>6}  {ms(a_med)} {ms(b_med)} {b_med / a_med:6.2f}   {ms(a_min)} {ms(b_min)} {b_min / a_min:6.2f}")
+    if xlsx39 is not None:
+        a, b = statistics.median(cli["A"]), statistics.median(cli["B"])
+        print(f"  cold `sheetsync validate` 39 rows: A {ms(a)}  B {ms(b)}  B/A {b / a:.2f}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--sizes", default="39,200,2000,10000")
+    parser.add_argument("--ab", type=Path, help="another checkout to compare with, same run")
+    parser.add_argument("--rounds", type=int, default=6, help="A/B rounds (alternating)")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    runs, sizes = args.runs, [int(n) for n in args.sizes.split(",")]
+    if args.worker is not None:
+        worker(sizes, runs)
+        return
     frictionless: Any
     try:
         import frictionless
     except ImportError:
         frictionless = None
         print("note: frictionless is not installed (.venv/bin/pip install frictionless); its lines are skipped")
-    read_plan: Any
-    try:
-        from sheetsync.reader import read_plan
-    except ImportError:
-        read_plan = None
-        print("note: sheetsync.reader is not there yet; read+validate and the cold CLI lines are skipped")
+    from sheetsync.reader import read_plan
 
     tmp = Path(tempfile.mkdtemp(prefix="sheetsync-bench-"))
+    fl_cli = shutil.which("frictionless", path=str(Path(sys.executable).parent))
+    xlsx39: Path | None = None
     try:
         schema_path = tmp / "schema.json"
         schema_path.write_text(json.dumps(SCHEMA), encoding="utf-8")
-        print(f"Python {sys.version.split()[0]}, {runs} runs each, medians; as-of {AS_OF}")
-        for n in (200, 10_000):
-            rows = rows_n = make_rows(n)
+        print(f"Python {sys.version.split()[0]}, {runs} runs each (fewer at 2,000+ rows), medians; as-of {AS_OF}")
+        floor = cold([sys.executable, "-c", "pass"], runs)
+        print(f"cold `python -c pass` (the start-up floor)      {ms(floor)}")
+        for n in sizes:
+            rows = make_rows(n)
             xlsx, csv_path = tmp / f"plan{n}.xlsx", tmp / f"plan{n}.csv"
             write_xlsx(rows, xlsx)
             write_csv(rows, csv_path)
+            if n == 39:
+                xlsx39 = xlsx
             plan = plan_from_rows(rows)
             report = validate(plan, as_of=AS_OF)
+            k = runs_for(n, runs)
             print(f"\n{n} rows ({report.summary['error']} errors, {report.summary['warning']} warnings, "
                   f"{report.summary['info']} notes)")
+
             def run_validate(plan: Plan = plan) -> object:
                 return validate(plan, as_of=AS_OF)
 
-            t_validate = median_time(run_validate, runs)
-            print(f"  (a) sheetsync validate(), plan in memory      {ms(t_validate)}")
-            if read_plan is not None:
-                def run_read(xlsx: Path = xlsx) -> object:
-                    return validate(read_plan(xlsx), as_of=AS_OF)
+            t_validate = median_time(run_validate, k)
+            print(f"  (a) sheetsync validate(), plan in memory      {ms(t_validate)}   "
+                  f"(fastest {ms(fastest(run_validate, k))})")
 
-                t_read = median_time(run_read, runs)
-                print(f"  (b) sheetsync read_plan + validate            {ms(t_read)}")
+            def run_read(xlsx: Path = xlsx) -> object:
+                return validate(read_plan(xlsx), as_of=AS_OF)
+
+            t_read = median_time(run_read, k)
+            print(f"  (b) sheetsync read_plan + validate            {ms(t_read)}")
             if frictionless is not None:
-                def fl(csv_path: Path = csv_path, rows_n: list[dict[str, Any]] = rows_n) -> Any:
+                def fl(csv_path: Path = csv_path, n: int = n) -> Any:
                     schema = frictionless.Schema.from_descriptor(SCHEMA)
                     resource = frictionless.Resource(csv_path.name, basepath=str(tmp), schema=schema)
-                    report = resource.validate()
-                    assert report.stats["tasks"] == 1 and report.tasks[0].stats.get("rows") == len(rows_n), report
-                    return report
+                    result = resource.validate()
+                    assert result.stats["tasks"] == 1 and result.tasks[0].stats.get("rows") == n, result
+                    return result
 
-                t_fl = median_time(fl, max(3, runs // 2) if n > 1000 else runs)
+                t_fl = median_time(fl, k)
                 print(f"  (d) frictionless validate, in-process (CSV)   {ms(t_fl)}   "
-                      f"sheetsync (a) is {t_fl / t_validate:5.1f}x faster")
-            if n == 200:
-                t_import = min_time([sys.executable, "-c", "import sheetsync.validation"], runs)
-                print(f"  (e) cold `import sheetsync.validation`, min  {ms(t_import)}")
-                fl_cli = shutil.which("frictionless", path=str(Path(sys.executable).parent))
-                if read_plan is not None:
-                    t_cli = cold([sys.executable, "-m", "sheetsync", "validate", str(xlsx), "--as-of",
-                                  AS_OF.isoformat()], runs)
-                    print(f"  (c) cold `python -m sheetsync validate` (xlsx) {ms(t_cli)}")
-                else:
-                    t_cli = cold([sys.executable, "-c", "import sheetsync.validation"], runs)
-                    print(f"  (c) cold import of sheetsync.validation (proxy){ms(t_cli)}")
-                if fl_cli:
-                    t_fl_cli = cold([fl_cli, "validate", csv_path.name, "--schema", schema_path.name], runs, cwd=tmp)
-                    print(f"  (c) cold `frictionless validate` (CSV+schema)  {ms(t_fl_cli)}   "
-                          f"sheetsync is {t_fl_cli / t_cli:5.1f}x faster")
+                      f"(a) is {t_fl / t_validate:5.1f}x faster, (b) {t_fl / t_read:5.1f}x; fastest runs "
+                      f"{fastest(fl, k) / fastest(run_validate, k):5.1f}x")
+            t_cli = cold([sys.executable, "-m", "sheetsync", "validate", str(xlsx), "--as-of", AS_OF.isoformat()], k)
+            print(f"  (c) cold `python -m sheetsync validate` (xlsx) {ms(t_cli)}   {t_cli / floor:4.1f}x the floor")
+            if fl_cli:
+                t_fl_cli = cold([fl_cli, "validate", csv_path.name, "--schema", schema_path.name], k, cwd=tmp)
+                print(f"  (c) cold `frictionless validate` (CSV+schema)  {ms(t_fl_cli)}   "
+                      f"sheetsync is {t_fl_cli / t_cli:5.1f}x faster")
+        if args.ab is not None:
+            ab(args.ab, sizes, runs, args.rounds, xlsx39)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,16 +1,15 @@
 """Findings stay byte-identical: dump every validation output for a corpus of plans, under any tree's code.
 
-    .venv/bin/python bench/findings_corpus.py compare /tmp/ab-main      # this tree against another checkout
+    .venv/bin/python bench/findings_corpus.py compare /tmp/sheetsync-base   # this tree against another checkout
     .venv/bin/python bench/findings_corpus.py dump [--root DIR] -o out.json
 
 The corpus: both bundled samples and the published seed imported, every file in tests/fixtures/import imported,
 the benchmark plans (bench_validate's at 39/200/2,000 rows built in memory, bench/common's read from workbooks),
 awkward workbooks read by the reader (the test suite's defects), and 300 plans made by mutating those of up to
-250 rows with values
-drawn from all of them (fixed seeds). Each is validated at five as-of dates and written as JSON, CSV and text
-(`format_findings`), plus three runs with codes ignored. `compare` runs `dump` under each tree's own code (its
-own importers and reader build its plans) and lists every output that differs. Not a test: it needs the other
-checkout; the redesign of sheetsync.validation was proved with it (see the README's Speed section).
+250 rows with values drawn from all of them (fixed seeds). Each is validated at five as-of dates and written as
+JSON, CSV and text (`format_findings`), plus three runs with codes ignored. `compare` builds the plans once with
+this tree's importers and reader (pickled), validates them under each tree's code and lists every output that
+differs. Not a test: it needs the other checkout (`git worktree add --detach /tmp/sheetsync-base 9e6d568`).
 """
 
 from __future__ import annotations
@@ -18,10 +17,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import pickle
 import random
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -111,24 +112,31 @@ def mutants(bases: list[Any], count: int) -> Iterator[tuple[str, Any]]:
         yield f"mutant:{seed}", plan
 
 
-def dump(root: Path) -> dict[str, str]:
-    sys.path[:0] = [str(root), str(HERE)]
+def _use(root: Path) -> None:
+    if str(root) not in sys.path:
+        sys.path[:0] = [str(root), str(HERE)]
     import sheetsync
 
     assert Path(sheetsync.__file__).resolve().is_relative_to(root.resolve()), sheetsync.__file__
+
+
+def build(root: Path) -> list[tuple[str, Any]]:
+    """Every plan of the corpus (or the error importing it gave), built with the code under `root`."""
+    _use(root)
+    named = list(corpus(root))
+    plans = [plan for _, plan in named if not isinstance(plan, str)]
+    return named + list(mutants([p for p in plans if len(p.actions()) <= 250], 300))
+
+
+def dump(root: Path, named: list[tuple[str, Any]]) -> dict[str, str]:
+    """Every output of `format_findings` for every plan, validated with the code under `root`."""
+    _use(root)
     from sheetsync.validation import format_findings, validate
 
     out: dict[str, str] = {}
-    plans: list[Any] = []
-    named = list(corpus(root))
     for name, plan in named:
         if isinstance(plan, str):
             out[name] = plan
-        else:
-            plans.append(plan)
-    named += list(mutants([p for p in plans if len(p.actions()) <= 250], 300))
-    for name, plan in named:
-        if isinstance(plan, str):
             continue
         for as_of in AS_OF_DATES:
             report = validate(copy.deepcopy(plan), as_of=as_of)
@@ -144,27 +152,49 @@ def dump(root: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("-o", "--output", type=Path, required=True)
     d = sub.add_parser("dump")
     d.add_argument("--root", type=Path, default=ROOT)
+    d.add_argument("--plans", type=Path, help="plans pickled by `build` (default: build them here)")
     d.add_argument("-o", "--output", type=Path, required=True)
     c = sub.add_parser("compare")
     c.add_argument("other", type=Path)
     args = parser.parse_args()
+    if args.command == "build":
+        args.output.write_bytes(pickle.dumps(build(ROOT)))
+        return
     if args.command == "dump":
-        args.output.write_text(json.dumps(dump(args.root), ensure_ascii=False), encoding="utf-8")
+        _use(args.root)  # before unpickling, which imports sheetsync.model
+        named = pickle.loads(args.plans.read_bytes()) if args.plans else build(args.root)
+        args.output.write_text(json.dumps(dump(args.root, named), ensure_ascii=False), encoding="utf-8")
         return
     with tempfile.TemporaryDirectory() as tmp:
+        # The plans are built once, with this tree's code, so both sides validate the very same plans.
+        plans = Path(tmp) / "plans.pickle"
+        subprocess.run([sys.executable, __file__, "build", "-o", str(plans)], check=True)
         results: list[dict[str, str]] = []
         for root in (args.other, ROOT):
             target = Path(tmp) / f"{len(results)}.json"
-            subprocess.run([sys.executable, __file__, "dump", "--root", str(root), "-o", str(target)], check=True)
+            subprocess.run([sys.executable, __file__, "dump", "--root", str(root), "--plans", str(plans), "-o",
+                            str(target)], check=True)
             results.append(json.loads(target.read_text(encoding="utf-8")))
     theirs, ours = results
-    plans = {key.split("@")[0] for key in ours}
+    names = {key.split("@")[0] for key in ours}
     differ = sorted(key for key in set(theirs) | set(ours) if theirs.get(key) != ours.get(key))
     findings = sum(len(json.loads(v)["findings"]) for k, v in ours.items() if k.endswith(":json") and "@" in k)
-    print(f"{len(plans)} plans, {len(ours)} outputs ({findings} findings in the JSON ones): "
+    print(f"{len(names)} plans, {len(ours)} outputs ({findings} findings in the JSON ones): "
           f"{len(differ)} differ from {args.other}")
+    # What differs, as findings added and removed by code (JSON outputs only).
+    changes: Counter[str] = Counter()
+    for key in differ:
+        if key.endswith(":json") and key in theirs and key in ours:
+            before = Counter(json.dumps(f, sort_keys=True) for f in json.loads(theirs[key])["findings"])
+            after = Counter(json.dumps(f, sort_keys=True) for f in json.loads(ours[key])["findings"])
+            changes.update(f"+ {json.loads(f)['code']}" for f in (after - before).elements())
+            changes.update(f"- {json.loads(f)['code']}" for f in (before - after).elements())
+    for change, count in sorted(changes.items()):
+        print(f"  {change}: {count}")
     for key in differ[:40]:
         print("  differs:", key)
     sys.exit(1 if differ else 0)

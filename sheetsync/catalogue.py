@@ -100,13 +100,18 @@ class Catalogue(BaseModel):
         return add_months_days(self.report.published, months=spec.months, days=spec.days)
 
     def is_owner_default(self, owner: str | None) -> bool:
-        """True when an owner cell still holds an addressee ("Chief Constables"): nobody owns the action."""
+        """True when an owner cell still holds an addressee ("Chief Constables", "All CCs", "Prif Gwnstabliaid";
+        `owner_defaults` in catalogue.json is the one list): nobody owns the action. A bilingual cell
+        ("Chief Constables / Prif Gwnstabliaid") counts when every part is one."""
         if not owner:
             return False
-        norm = " ".join(owner.split()).casefold().rstrip(".")
         if self._defaults is None:
             self._defaults = frozenset(d.casefold() for d in self.owner_defaults)
-        return norm in self._defaults
+        norm = " ".join(owner.split()).casefold().rstrip(".")
+        if norm in self._defaults:
+            return True
+        parts = [part.strip(" .") for part in norm.replace("|", "/").split("/")]
+        return len(parts) > 1 and all(part in self._defaults for part in parts)
 
     def _by_number(self) -> dict[str, CatalogueRecommendation]:
         if self._numbers is None:

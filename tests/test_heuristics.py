@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheetsync.heuristics import history_markers, latest_section, near_duplicates, pending_phrase, truncation_reason
+from sheetsync.validation.heuristics import (
+    history_markers,
+    latest_section,
+    near_duplicates,
+    pending_phrase,
+    truncation_reason,
+)
 
 # --- pending language: updates under an "Action Complete"/"BAU" status -----------------------------------
 # True: the text says the work is not done yet. False: done, or a description of routine practice.
@@ -64,6 +70,26 @@ PENDING: list[tuple[str, bool]] = [
     ("Intelligence logs are submitted for every stalking incident.", False),
     ("All stalking offenders are referred into MAPPA where they meet the criteria.", False),
     ("Support is available to victims at all times through the force contact centre.", False),
+    # Intentions written as infinitives ("are to be referred", "is due to"): written for issue 16.
+    ("All stalking victims are to be referred to the advocacy service from April.", True),
+    ("Supervisors are to be briefed on the new SPO guidance at the team meetings.", True),
+    ("The SPOC role is due to transfer to the Public Protection Unit in the spring.", True),
+    ("The audit is due to report to the VAWG board in July.", True),
+    ("The new stalking flag is set to replace the manual search of crime reports.", True),
+    ("Call handlers are to receive refresher training on recognising stalking behaviours.", True),
+    ("All new investigators are to attend the two-day stalking course.", True),
+    ("The pathway is to be extended to the two neighbouring local authorities.", True),
+    ("A dedicated stalking caseworker is to be funded from the OPCC grant.", True),
+    ("The problem profile is due to finish over the summer and go to the VAWG board.", True),
+    ("The aim is to make sure every victim is referred to a specialist service at the first contact.", False),
+    ("The role of the SPOC is to review every stalking crime within 48 hours of it being recorded.", False),
+    ("Delays to charging decisions were due to the volume of digital evidence; all files are now complete.",
+     False),
+    ("The drop in referrals was due to a change in recording practice, which has since been corrected.", False),
+    ("The force policy states that officers are to record every stalking report as a crime.", False),
+    ("The SST is set to high risk automatically when the victim answers yes to three questions.", False),
+    ("Our purpose is to keep victims safe, and every case now has a safety plan agreed with the victim.", False),
+    ("Stalking awareness is due to the training delivered last year, which every officer completed.", False),
 ]
 
 # --- truncated text: cut off by copying or exporting ------------------------------------------------------
@@ -129,6 +155,27 @@ TRUNCATED: list[tuple[str, bool]] = [
     ("Monthly priority audits include unidentified stalking offences such as ASB, public order and domestic "
      "abuse", False),
     ("Supervisors review files to make sure victim impact is evidenced in witness statements", False),
+    # Cut off mid-phrase on an ordinary word (written for issue 16).
+    ("Victims are signposted to support services and a leaflet is handed to them by the local", True),
+    ("Training was delivered to all response officers in March, and the next cohort will include every", True),
+    ("Referral numbers are reported to the board, which then agrees the actions needed to ensure", True),
+    ("All stalking crimes are reviewed by a detective sergeant, who checks that officers have considered a "
+     "stalking protection order and other specialist", True),
+    ("The problem profile was shared with partners through the community safety partnership and the national",
+     True),
+    ("The DMM allocates high-risk cases to the investigation team with the most", True),
+    ("Officers complete the risk assessment with the victim at the first point of contact, providing", True),
+    ("The SPOC network meets monthly and shares learning from case reviews with the new", True),
+    ("Our policy was revised after the super-complaint and now requires supervisors to carry out several", True),
+    ("Victims are referred to the ISAC service where appropriate", False),
+    ("Guidance has been issued to all staff", False),
+    ("Training is delivered to new starters as part of the induction", False),
+    ("Victims can self-refer to the service if they wish", False),
+    ("SPO applications are made by the ViSOR team on behalf of officers", False),
+    ("The force has no plans to change this", False),
+    ("Both investigation teams use the same process for all cases", False),
+    ("Action complete – see evidence folder", False),
+    ("Safeguarding referrals are made where the risk is assessed as high or very high by the local", True),
 ]
 
 # --- duplicate updates: pairs of updates on different actions ---------------------------------------------

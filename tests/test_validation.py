@@ -18,7 +18,7 @@ from sheetsync.catalogue import catalogue
 from sheetsync.errors import ConfigError
 from sheetsync.model import Action, Plan, ReadNote, Recommendation
 from sheetsync.validation import CODES, SEVERITY, Finding, ValidationReport, format_findings, validate
-from sheetsync.validation.facts import Context, Row
+from sheetsync.validation.facts import Context
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import SCOPES, code_table, rules
 from sheetsync.vocabulary import Vocabulary
@@ -118,10 +118,11 @@ def test_a_rule_sees_every_row_however_often_a_value_repeats() -> None:
     seen: list[str] = []
 
     @rule("missing-owner", "warning", scope="action", meaning="(test)")
-    def every_owner(ctx: Context, row: Row) -> Iterator[Hit]:
-        seen.append(row.trimmed)
-        if row.action.owner == "DI Sam Patel":
-            yield Hit("test")
+    def every_owner(ctx: Context) -> Iterator[Hit]:
+        for row in ctx.rows:
+            seen.append(row.trimmed)
+            if row.action.owner == "DI Sam Patel":
+                yield Hit("test", row=row)
 
     try:
         plan = full_plan()
@@ -209,6 +210,18 @@ def test_owner_rules() -> None:
     report = validate(plan, as_of=AS_OF)
     assert codes(report, "7.1") == ["missing-owner"]
     assert codes(report, "7.2") == ["owner-unassigned"]
+
+
+@pytest.mark.parametrize(("owner", "unassigned"), [
+    ("All CCs", True), ("Chief Cons", True), ("Prif Gwnstabliaid", True), ("Prif Gwnstabl.", True),
+    ("Chief Constables / Prif Gwnstabliaid", True), ("All Chief Constables", True), ("ccs", True),
+    ("DI Sam Patel / Chief Constables", False), ("Chief Constable Jane Doe", False), ("CC Jones", False),
+])
+def test_owner_unassigned_in_welsh_or_abbreviated(owner: str, unassigned: bool) -> None:
+    """Addressee defaults written bilingually or abbreviated (issue 16); the list is catalogue.owner_defaults."""
+    plan = full_plan()
+    action_of(plan, "7.2").owner = owner
+    assert codes(validate(plan, as_of=AS_OF), "7.2") == (["owner-unassigned"] if unassigned else [])
 
 
 def test_missing_update_for_started_or_done() -> None:
@@ -357,6 +370,20 @@ def test_pending_language_only_on_done_status() -> None:
     assert "needs to take place" in finding.message and finding.suggestion == "In Progress"
 
 
+@pytest.mark.parametrize(("update", "phrase"), [
+    ("All stalking victims are to be referred to the advocacy service from April.", "are to be referred"),
+    ("The audit is due to report to the VAWG board in July.", "is due to report"),
+    ("Call handlers are to receive refresher training on stalking behaviours.", "are to receive"),
+    ("The role of the SPOC is to review every stalking crime within 48 hours.", None),
+])
+def test_pending_language_in_infinitives(update: str, phrase: str | None) -> None:
+    plan = full_plan()
+    action = action_of(plan, "14.3")
+    action.update, action.status_raw = update, "Action Complete"
+    found = [f for f in validate(plan, as_of=AS_OF).findings if f.code == "pending-language"]
+    assert [f"'{phrase}'" in f.message for f in found] == ([True] if phrase else [])
+
+
 def test_update_history_reporting_completion_is_only_a_note() -> None:
     plan = full_plan()
     action = action_of(plan, "11.1")
@@ -381,6 +408,8 @@ def test_truncated_update() -> None:
     plan = full_plan()
     action_of(plan, "18.1").update = "BTP allocated a stalking SPOC. The IRT team will also assist with reviews and"
     assert codes(validate(plan, as_of=AS_OF), "18.1") == ["truncated-text"]
+    action_of(plan, "18.1").update = "A leaflet on stalking support is handed to every victim by the local"
+    assert "'local'" in only(validate(plan, as_of=AS_OF), "truncated-text").message
 
 
 # --- the awkward Excel cases (docs/benchmarks.md): each gives a finding, never a silent pass ----------------

@@ -5,8 +5,9 @@ model, the vocabulary, the catalogue and the text heuristics (no pandas, no rich
 
 Layout: `registry.py` (the `@rule` decorator and the code table), `rules/` (the rules, one small function
 each, a module per scope), `facts.py` (what rules read), `engine.py` (`validate`), `records.py` (`Finding`,
-`ValidationReport`), `output.py` (`format_findings`). To add a rule, see docs/CONTRACTS.md. The codes (this
-table is `registry.code_table()`; a test holds it and the README's to the registry):
+`ValidationReport`), `output.py` (`format_findings`), `heuristics/` and `deadlines.py` (pure text checks the
+rules call). To add a rule, see docs/CONTRACTS.md. The codes (this table is `registry.code_table()`; a test
+holds it and the README's to the registry):
 
 | code | severity | what it means |
 | --- | --- | --- |

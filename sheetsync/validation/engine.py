@@ -10,10 +10,11 @@ from typing import Any
 
 from sheetsync.errors import ConfigError
 from sheetsync.model import Plan, Recommendation, Severity, split_ref
+from sheetsync.plan_rules import vocabulary_of
 from sheetsync.validation.facts import Context, Row, row_of, short
 from sheetsync.validation.records import Finding, Hit, ValidationReport
-from sheetsync.validation.registry import Rule, Scope, by_scope, severity_table
-from sheetsync.vocabulary import Vocabulary, default_vocabulary
+from sheetsync.validation.registry import Rule, rules, severity_table
+from sheetsync.vocabulary import Vocabulary
 
 # Where a finding sorts: (recommendation index, row index); the plan's own before everything, the catalogue's
 # after. Findings at one place follow the registry's order; the reader's notes keep their own order.
@@ -30,10 +31,8 @@ def validate(plan: Plan, *, as_of: date | None = None, vocabulary: Vocabulary | 
     if unknown:
         raise ConfigError(f"unknown finding code(s) to ignore: {', '.join(unknown)}",
                           hint=f"Codes are: {', '.join(severities)}.")
-    if vocabulary is None:
-        vocabulary = Vocabulary.from_list(plan.status_list) if plan.status_list else default_vocabulary()
-    ctx = Context(plan, as_of or date.today(), vocabulary)
-    findings = _findings(ctx, by_scope(ignored), severities, ignored)
+    ctx = Context(plan, as_of or date.today(), vocabulary or vocabulary_of(plan))
+    findings = _findings(ctx, [entry for entry in rules() if entry.code not in ignored], severities, ignored)
     counts = Counter(f.severity for f in findings)
     summary: dict[str, Any] = {
         "error": counts["error"], "warning": counts["warning"], "info": counts["info"],
@@ -43,62 +42,59 @@ def validate(plan: Plan, *, as_of: date | None = None, vocabulary: Vocabulary | 
                             evidence_requirements=len(ctx.rows))
 
 
-def _findings(ctx: Context, active: dict[Scope, list[Rule]], severities: dict[str, Severity], ignored: set[str]
+def _findings(ctx: Context, active: list[Rule], severities: dict[str, Severity], ignored: set[str]
               ) -> list[Finding]:
-    found: list[tuple[Place, int, Finding]] = []
+    """Every rule's hits as findings, ordered by place, then by the rule's place in the registry."""
+    found: list[tuple[Place, int, int, Finding]] = []
     add = found.append
-    for entry in active["plan"]:
+    notes = {id(note): index for index, note in enumerate(ctx.plan.read_notes)}
+    note_rank = min((entry.rank for entry in active if entry.scope == "read note"), default=0)
+    end = len(ctx.recs)
+    catalogue_order = {rec.number: index for index, rec in enumerate(ctx.cat.recommendations)}
+    for entry in active:
+        if entry.scope == "catalogue" and not ctx.rows:
+            continue  # an empty plan lacks everything: empty-plan says so once
+        rank = entry.rank
         for hit in entry.check(ctx):
-            add((_PLAN if hit.row is None else hit.row.place, entry.rank, _locate(entry, hit, hit.row)))
-    note_rules = {entry.code: entry for entry in active["read note"]}
-    note_rank = min((entry.rank for entry in active["read note"]), default=0)
-    for note in ctx.plan.read_notes:
-        note_rule = note_rules.get(note.kind)
-        if note_rule is not None:
-            for hit in note_rule.check(ctx, note):
-                add((_PLAN, note_rank, _locate(note_rule, hit, None)))
-        elif note.kind not in ignored:  # a kind of note no rule words: reported in the reader's words
-            from sheetsync.validation.rules.plan import note_hit
+            row, rec, note = hit.row, hit.rec, hit.note
+            if row is not None:
+                add((row.place, rank, 0, _on_row(entry, hit, row)))
+            elif rec is not None:
+                add(((rec.place, -1), rank, 0, _on_recommendation(entry, hit, rec.rec)))
+            elif note is not None:
+                add((_PLAN, note_rank, notes.get(id(note), 0), _on_nothing(entry.code, entry.severities[0], hit)))
+            elif entry.scope == "catalogue":
+                place = (end, catalogue_order.get(hit.recommendation or "", 0))
+                add((place, rank, 0, _on_nothing(entry.code, entry.severities[0], hit)))
+            else:
+                add((_PLAN, rank, 0, _on_nothing(entry.code, entry.severities[0], hit)))
+    # A kind of note no rule words: reported in the reader's words, among the notes.
+    from sheetsync.validation.rules.plan import note_hit
 
-            hit = note_hit(note, None)
-            add((_PLAN, note_rank, _finding(note.kind, severities.get(note.kind, "warning"), hit, hit.ref,
-                                            hit.action, hit.recommendation)))
-    rec_rules, row_rules = active["recommendation"], active["action"]
-    for rec in ctx.recs:
-        for entry in rec_rules:
-            for hit in entry.check(ctx, rec):
-                add(((rec.index, -1), entry.rank, _locate_rec(entry, hit, rec.rec)))
-    for row in ctx.rows:
-        for entry in row_rules:
-            for hit in entry.check(ctx, row):
-                add((row.place, entry.rank, _locate(entry, hit, row)))
-    if ctx.rows:
-        end = len(ctx.recs)
-        for c_index, cat_rec in enumerate(ctx.cat.recommendations):
-            for entry in active["catalogue"]:
-                for hit in entry.check(ctx, cat_rec):
-                    add(((end, c_index), entry.rank, _locate(entry, hit, None)))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [finding for _, _, finding in found]
+    for index, note in enumerate(ctx.plan.read_notes):
+        if note.kind not in severities and note.kind not in ignored:
+            add((_PLAN, note_rank, index, _on_nothing(note.kind, "warning", note_hit(note, None))))
+    found.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [finding for _, _, _, finding in found]
 
 
-def _locate(entry: Rule, hit: Hit, row: Row | None) -> Finding:
-    """The finding for a hit on an evidence row (its cell of the hit's field), or on nothing (the hit's ref)."""
-    if row is not None:
-        action = row.action
-        cells = action.cells
-        ref = cells.get(hit.field or "id") or cells.get("id")
-        action_id: str | None = action.id.strip() or action.id
-        rec_number: str | None = row.rec.rec.number
-    else:
-        ref, action_id, rec_number = hit.ref, hit.action, hit.recommendation
-    return _finding(entry.code, entry.severities[0], hit, ref, action_id, rec_number)
+def _on_row(entry: Rule, hit: Hit, row: Row) -> Finding:
+    """A hit on an evidence row: the cell of its field in that row (else the row's id cell)."""
+    action = row.action
+    cells = action.cells
+    ref = cells.get(hit.field or "id") or cells.get("id")
+    return _finding(entry.code, entry.severities[0], hit, ref, action.id.strip() or action.id, row.rec.rec.number)
 
 
-def _locate_rec(entry: Rule, hit: Hit, rec: Recommendation) -> Finding:
-    """The finding for a hit on a recommendation: its cell of the hit's field (else its number cell)."""
+def _on_recommendation(entry: Rule, hit: Hit, rec: Recommendation) -> Finding:
+    """A hit on a recommendation: the cell of its field (else its number cell)."""
     ref = rec.cells.get(hit.field or "number") or rec.cells.get("number")
     return _finding(entry.code, entry.severities[0], hit, ref, None, rec.number)
+
+
+def _on_nothing(code: str, severity: Severity, hit: Hit) -> Finding:
+    """A hit on the plan, a note or the catalogue: where its `ref` says."""
+    return _finding(code, severity, hit, hit.ref, hit.action, hit.recommendation)
 
 
 def _finding(code: str, severity: Severity, hit: Hit, ref: str | None, action_id: str | None,

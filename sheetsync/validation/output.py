@@ -6,11 +6,11 @@ from collections import Counter, defaultdict
 from typing import Literal
 
 from sheetsync.errors import ConfigError
+from sheetsync.text import neutralise_formula, terminal_safe
 from sheetsync.validation.records import FINDING_FIELDS, Finding, ValidationReport
 
 Format = Literal["text", "json", "csv"]
 _RANK = {"error": 0, "warning": 1, "info": 2}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_findings(report: ValidationReport, fmt: str = "text") -> str:
@@ -36,10 +36,7 @@ def format_findings(report: ValidationReport, fmt: str = "text") -> str:
 
 
 def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "" if value is None else neutralise_formula(str(value))
 
 
 def _format_text(report: ValidationReport) -> str:
@@ -49,11 +46,11 @@ def _format_text(report: ValidationReport) -> str:
         groups[key].append(finding)
     lines: list[str] = []
     for key, findings in groups.items():
-        lines.append("The plan" if key is None else f"Recommendation {key}")
+        lines.append("The plan" if key is None else terminal_safe(f"Recommendation {key}"))
         for finding in sorted(findings, key=lambda f: _RANK[f.severity]):
             where = f"{finding.where}: " if finding.where else ""
             label = {"error": "error  ", "warning": "warning", "info": "note   "}[finding.severity]
-            lines.append(f"  {label} {where}{finding.message} [{finding.code}]")
+            lines.append(terminal_safe(f"  {label} {where}{finding.message} [{finding.code}]"))
     total = report.evidence_requirements
     s = Counter(f.severity for f in report.findings)
     noun = "evidence requirement" if total == 1 else "evidence requirements"

@@ -4,12 +4,13 @@ yields, which the engine turns into a finding (it adds the code, the severity an
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sheetsync.model import Severity
 
 if TYPE_CHECKING:
-    from sheetsync.validation.facts import Row
+    from sheetsync.model import ReadNote
+    from sheetsync.validation.facts import RecRow, Row
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,12 +54,12 @@ class ValidationReport:
     evidence_requirements: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """What a rule found. The engine adds the rule's code and (unless `severity` says otherwise) its first
-    severity, and locates the cell: for an action or recommendation rule, the cell of `field` in that row (else
-    its id or number cell); for a plan, note or catalogue rule, `ref` ("Sheet!A1"), or the cell of `field` in
-    `row` when the rule names one (a rule that looks across rows)."""
+class Hit(NamedTuple):
+    """What a rule found, and where. The engine adds the rule's code and (unless `severity` says otherwise) its
+    first severity, and locates the cell: on an evidence `row`, the cell of `field` in it (else its id cell); on a
+    `rec`, the cell of `field` (else its number cell); otherwise `ref` ("Sheet!A1"), with `action` and
+    `recommendation` naming what it is about. A reader's `note` keeps its place among the notes. (A NamedTuple,
+    immutable and cheap to build: a rule may yield thousands.)"""
 
     message: str
     field: str | None = None
@@ -67,6 +68,8 @@ class Hit:
     severity: Severity | None = None
     ref: str | None = None
     row: Row | None = None
+    rec: RecRow | None = None
+    note: ReadNote | None = None
     action: str | None = None
     recommendation: str | None = None
 

@@ -1,14 +1,18 @@
 """The rule registry: every check is a small function registered with `@rule(code, severity, scope, meaning)`.
 
-A rule yields `Hit`s; the engine (engine.py) gives it what its scope names and makes each hit a `Finding`:
+A rule is a generator `check(ctx)` that yields a `Hit` for each problem it finds, saying where: the engine
+(engine.py) adds the code and severity, locates the cell and orders the findings. Its scope says what it walks:
 
-| scope | called with | once per |
+| scope | walks | its hits name |
 | --- | --- | --- |
-| plan | `(ctx)` | plan (rules that look across rows locate their hits with `Hit(row=...)`) |
-| read note | `(ctx, note)` | reader note whose kind is the rule's code |
-| recommendation | `(ctx, rec)` (a `RecRow`) | recommendation, in sheet order |
-| action | `(ctx, row)` (a `Row`) | evidence row, in sheet order |
-| catalogue | `(ctx, cat_rec)` | national recommendation, when the plan has any rows |
+| plan | the plan as a whole (`ctx.plan`, or across rows) | nothing (`ref=`), or the `row=` they are about |
+| read note | the reader's notes of its kind (`ctx.plan.read_notes`) | `note=` |
+| recommendation | each recommendation (`ctx.recs`, in sheet order) | `rec=` |
+| action | each evidence row (`ctx.rows`, in sheet order) | `row=` |
+| catalogue | each national recommendation (`ctx.cat`); only run when the plan has rows | `recommendation=` |
+
+Rules walk the plan's facts themselves (`for row in ctx.rows`) rather than being called once per row: a call per
+rule per row cost 0.35 ms more on a 200-row plan than main's whole check of 3.2 ms (same-run A/B).
 
 Findings come out ordered by place (the plan, then each recommendation followed by its rows, then the catalogue)
 and, at one place, by the rule's place in the registry: the order of the modules in `rules/__init__.py` and of
@@ -20,14 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sheetsync.model import Severity
 from sheetsync.validation.records import Hit
 
+if TYPE_CHECKING:
+    from sheetsync.validation.facts import Context
+
 Scope = Literal["plan", "read note", "recommendation", "action", "catalogue"]
 SCOPES: tuple[Scope, ...] = ("plan", "read note", "recommendation", "action", "catalogue")
-Check = Callable[..., Iterable[Hit]]
+Check = Callable[["Context"], Iterable[Hit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +94,7 @@ def code_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def by_scope(ignored: set[str]) -> dict[Scope, list[Rule]]:
-    """The rules that run, by scope: ignored codes are left out here, once."""
-    grouped: dict[Scope, list[Rule]] = {scope: [] for scope in SCOPES}
-    for entry in rules():
-        if entry.code not in ignored:
-            grouped[entry.scope].append(entry)
-    return grouped
-
-
-
-
-__all__ = ["RULES", "SCOPES", "Check", "Rule", "Scope", "by_scope", "code_table", "rule", "rules", "severity_table"]
+__all__ = ["RULES", "SCOPES", "Check", "Rule", "Scope", "code_table", "rule", "rules", "severity_table"]
 
 
 if __name__ == "__main__":  # python -m sheetsync.validation.registry: the table to paste into the README

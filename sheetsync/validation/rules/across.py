@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sheetsync.heuristics import duplicate_matches
 from sheetsync.validation.facts import Context, text_key
+from sheetsync.validation.heuristics import duplicate_matches
 from sheetsync.validation.records import Hit
 from sheetsync.validation.registry import rule
 

@@ -11,22 +11,23 @@ from sheetsync.validation.registry import rule
 
 
 def _absent(ctx: Context, cat_rec: CatalogueRecommendation) -> bool:
-    present = {rec.number for rec in ctx.recs}
-    return cat_rec.number not in present and cat_rec.number not in ctx.present_prefixes
+    return cat_rec.number not in ctx.present_numbers and cat_rec.number not in ctx.present_prefixes
 
 
 @rule("missing-recommendation", "error", scope="catalogue", meaning="a national recommendation is absent")
-def missing_recommendation(ctx: Context, cat_rec: CatalogueRecommendation) -> Iterator[Hit]:
-    if _absent(ctx, cat_rec):
-        yield Hit(f"Recommendation {cat_rec.number} ({cat_rec.about}) is missing; every recommendation to chief "
-                  "constables needs a response.", recommendation=cat_rec.number)
+def missing_recommendation(ctx: Context) -> Iterator[Hit]:
+    for cat_rec in ctx.cat.recommendations:
+        if _absent(ctx, cat_rec):
+            yield Hit(f"Recommendation {cat_rec.number} ({cat_rec.about}) is missing; every recommendation to chief "
+                      "constables needs a response.", recommendation=cat_rec.number)
 
 
 @rule("missing-action", "error", scope="catalogue", meaning="a national evidence requirement is absent")
-def missing_action(ctx: Context, cat_rec: CatalogueRecommendation) -> Iterator[Hit]:
-    if _absent(ctx, cat_rec):
-        return
-    for ev in cat_rec.evidence:
-        if ev.id not in ctx.present_ids:
-            yield Hit(f"Evidence requirement {ev.id} is missing from recommendation {cat_rec.number}; add a row for "
-                      "it.", suggestion=ev.text, action=ev.id, recommendation=cat_rec.number)
+def missing_action(ctx: Context) -> Iterator[Hit]:
+    for cat_rec in ctx.cat.recommendations:
+        if _absent(ctx, cat_rec):
+            continue
+        for ev in cat_rec.evidence:
+            if ev.id not in ctx.present_ids:
+                yield Hit(f"Evidence requirement {ev.id} is missing from recommendation {cat_rec.number}; add a row "
+                          "for it.", suggestion=ev.text, action=ev.id, recommendation=cat_rec.number)

@@ -38,14 +38,16 @@ def note_hit(note: ReadNote, template: str | None) -> Hit:
     else:
         message = template.format(where=where, what=what, field=note.field or "value",
                                   value=repr(note.value) if note.value is not None else "a value")
-    return Hit(message, note.field, note.value, ref=f"{note.sheet}!{note.cell}" if note.cell else None,
+    return Hit(message, note.field, note.value, ref=f"{note.sheet}!{note.cell}" if note.cell else None, note=note,
                action=note.action,
                recommendation=note.recommendation or (note.action.partition(".")[0] if note.action else None))
 
 
 def _note_rule(code: str, severity: Severity, meaning: str, template: str) -> Check:
-    def check(ctx: Context, note: ReadNote) -> Iterator[Hit]:
-        yield note_hit(note, template)
+    def check(ctx: Context) -> Iterator[Hit]:
+        for note in ctx.plan.read_notes:
+            if note.kind == code:
+                yield note_hit(note, template)
 
     check.__name__ = code.replace("-", "_")
     return rule(code, severity, scope="read note", meaning=meaning)(check)
