@@ -3,7 +3,8 @@
 An invented force (Wessex Vale Police) publishes its plan in November 2024 and a progress update in March 2025,
 both as pasted text (the shape most forces' published plans take). The demo imports each into a workbook in the
 template, validates it, snapshots it, and writes the NPCC progress update (Word, Excel, HTML, Markdown), the
-public web version, what changed between the two returns, and the macro-enabled workbook with its buttons.
+public web version, what changed between the two returns, the owners' round (one return workbook per owner) with
+an email draft chasing each owner who has something to update, and the macro-enabled workbook with its buttons.
 Everything lands in one folder, which the demo owns: it rewrites its own earlier outputs there.
 """
 
@@ -26,13 +27,15 @@ def sample_path(name: str) -> Path:
 
 def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = None) -> Iterator[str]:
     """Run the whole job and yield one line per step, naming each output."""
+    from sheetsync.chasing import chase
     from sheetsync.diff import format_diff
-    from sheetsync.excel.build import build_xlsm
+    from sheetsync.excel.build import build_xlsm, buttons
     from sheetsync.files import write_text_atomic
     from sheetsync.importers import import_to_workbook
     from sheetsync.reader import read_plan
     from sheetsync.render_text import plan_summary
     from sheetsync.report import WRITERS, render_report, render_reports
+    from sheetsync.round import split_plan
     from sheetsync.snapshots import diff_snapshots, snapshot
     from sheetsync.template import write_template
     from sheetsync.validation import format_findings, validate
@@ -73,8 +76,19 @@ def run_demo(outdir: Path, *, sample: Path | None = None, as_of: date | None = N
                            since=str(first_id), store=store, public=True, overwrite=True)
     yield f"public report   {public.describe()}"
 
+    returns, drafts = outdir / "returns", outdir / "chase"
+    for folder in (returns, drafts):  # the demo's own earlier round
+        for old in folder.glob("*") if folder.is_dir() else ():
+            old.unlink()
+    round_ = split_plan(workbook, output=returns, as_of=as_of, store=store)
+    yield (f"owners' round   {len(round_.returns)} returns, one per owner, in {returns} "
+           f"(snapshot {round_.snapshot} is the round's base)")
+    chased = chase(workbook, output=drafts, as_of=as_of, store=store, attach_returns=returns)
+    yield (f"chase           {len(chased.round.to_chase)} email drafts with each owner's return attached, and the "
+           f"lead's summary, in {drafts}")
+
     xlsm = build_xlsm(outdir / "ActionPlan.xlsm", from_plan=workbook, overwrite=True)
-    yield f"excel workbook  {xlsm} (buttons: Validate & snapshot, Export NPCC update, Clear marks)"
+    yield f"excel workbook  {xlsm} (buttons: {', '.join(button.caption for button in buttons())})"
 
     # the last (March) plan and its findings, as read and validated above
     write_text_atomic(outdir / "plan-summary.txt", plan_summary(plan), overwrite=True)
