@@ -473,6 +473,17 @@ def _unused_names(folder: Path, stems: list[tuple[str, str]]) -> list[Path]:
     raise SheetsyncError("too many reports for one day", path=folder, hint="Move old reports elsewhere")
 
 
+def new_folder(beside: Path, name: str) -> Path:
+    """A folder called `name` beside the workbook `beside` that does not exist yet ("name", then "name (2)", …):
+    a press never writes into an earlier press's folder."""
+    base = beside.parent / name
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name} ({n})")
+    return folder
+
+
 def _findings_phrase(report: ValidationReport) -> str:
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning")}
     total = len(report.findings)

@@ -4,9 +4,8 @@ draft per owner and the lead's summary into a new folder beside the workbook."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from sheetsync.excel.adapter import ExcelBook, _entry, read_book_plan, read_settings, workbook_path
+from sheetsync.excel.adapter import ExcelBook, _entry, new_folder, read_book_plan, read_settings, workbook_path
 
 CHASE_FOLDER = "{stem} chase {day}"
 
@@ -20,7 +19,7 @@ def press_chase_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
     read_book_plan(book, settings)  # a workbook with no plan fails here, before anything is saved
     book.save()
     day = as_of or date.today()
-    folder = _new_folder(path, day)
+    folder = new_folder(path, CHASE_FOLDER.format(stem=path.stem, day=day.isoformat()))
     result = chase(path, output=folder, as_of=day, store=settings.store)
     drafts = len(result.round.to_chase)
     lines = [f"Wrote {drafts} email drafts and a summary to {folder}: open each draft in Outlook, check it and "
@@ -32,14 +31,6 @@ def press_chase_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
         lines.append(f"{len(result.round.unassigned)} rows have no owner: see chase-summary.html.")
     return " ".join(lines)
 
-
-def _new_folder(path: Path, day: date) -> Path:
-    base = path.parent / CHASE_FOLDER.format(stem=path.stem, day=day.isoformat())
-    folder, n = base, 1
-    while folder.exists():
-        n += 1
-        folder = base.with_name(f"{base.name} ({n})")
-    return folder
 
 
 def chase_owners() -> None:

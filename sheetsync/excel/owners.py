@@ -19,6 +19,7 @@ from sheetsync.excel.adapter import (
     _as_text_cell,
     _entry,
     hyperlink_formula,
+    new_folder,
     read_book_plan,
     read_settings,
     workbook_path,
@@ -46,7 +47,8 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
     settings = read_settings(book, path.parent)
     read_book_plan(book, settings)  # a workbook with no plan fails here, before anything is saved
     book.save()
-    folder = _new_folder(path, as_of or date.today())
+    day = as_of or date.today()
+    folder = new_folder(path, RETURNS_FOLDER.format(stem=path.stem, day=day.isoformat()))
     result = split_plan(path, output=folder, as_of=as_of, store=settings.store)
     nobody = (f" Rows nobody owns ({', '.join(result.unassigned)}) are in 'Unassigned' for you."
               if result.unassigned else "")
@@ -160,14 +162,6 @@ def _cell_of(ours: Plan, action_id: str | None, field: str | None) -> str | None
             return action.cells.get("status" if field == "progress" else field or "id") or action.cells.get("id")
     return None
 
-
-def _new_folder(path: Path, day: date) -> Path:
-    base = path.parent / RETURNS_FOLDER.format(stem=path.stem, day=day.isoformat())
-    folder, n = base, 1
-    while folder.exists():
-        n += 1
-        folder = base.with_name(f"{base.name} ({n})")
-    return folder
 
 
 def _newest_folder(path: Path) -> Path | None:
