@@ -95,7 +95,22 @@ def test_merge_with_nothing_replied_says_so(book: MemoryBook) -> None:
     run_press(book, lambda b: press_send_to_owners(b, as_of=AS_OF))
     message = run_press(book, press_merge_returns)
     assert message.startswith("No returns to merge"), message
+    assert "pick_files Choose the returns to merge" in book.calls  # the user was offered the Open dialog
     assert book.saves == 1  # nothing written, nothing saved
+
+
+def test_merge_takes_the_files_the_user_picks(book: MemoryBook, tmp_path: Path) -> None:
+    run_press(book, lambda b: press_send_to_owners(b, as_of=AS_OF))
+    folder = tmp_path / f"Wessex plan returns {AS_OF.isoformat()}"
+    sent = {p.stem: p for p in folder.glob("*.xlsx")}
+    picked = tmp_path / "from email" / "Okafor reply.xlsx"  # saved somewhere else, under another name
+    picked.parent.mkdir()
+    edit_workbook(sent["DCI Rachel Okafor"], picked, {"7.1": {"update": "Audit repeated in April."}},
+                  saved=datetime.now(UTC) + timedelta(hours=1))
+    book.picks.append([picked])
+    message = run_press(book, press_merge_returns)
+    assert message.startswith("Merged 1 of 1 return: 1 row updated"), message
+    assert book.value("Action Plan", cell_of(book, "7.1", "update")) == "Audit repeated in April."
 
 
 def test_merge_refuses_files_that_are_not_returns(book: MemoryBook, tmp_path: Path) -> None:

@@ -306,3 +306,32 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, home: Path) -
     issues = book.sheets[ISSUES_SHEET]
     found = [(r, c) for (r, c), v in issues.cells.items() if v == "- tbc"]
     assert found and not set(found) & issues.formulas
+
+
+class _ComApplication:
+    """Excel's Application object as COM shows it, with the Open dialog answering `answer`."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.asked: list[tuple[Any, ...]] = []
+
+    def GetOpenFilename(self, *args: Any) -> Any:
+        self.asked.append(args)
+        return self.answer
+
+
+class _AppBook(_Book):
+    def __init__(self, application: _ComApplication) -> None:
+        super().__init__(ComSheet())
+        self.app = type("App", (), {"api": application})()
+
+
+def test_picking_returns_uses_excels_open_dialog_on_windows_and_says_none_on_the_mac(tmp_path: Path) -> None:
+    chosen = _ComApplication((r"C:\returns\Okafor.xlsx", r"C:\returns\Grant.xlsx"))
+    picked = XlwingsBook(_AppBook(chosen), mac=False).pick_files("Choose the returns to merge", tmp_path)
+    assert picked == [Path(r"C:\returns\Okafor.xlsx"), Path(r"C:\returns\Grant.xlsx")]
+    file_filter, _, title, _, multi = chosen.asked[0]
+    assert "*.xlsx" in file_filter and title == "Choose the returns to merge" and multi is True
+    assert XlwingsBook(_AppBook(_ComApplication(False)), mac=False).pick_files("t", tmp_path) is None  # cancelled
+    mac = _ComApplication(("never asked",))
+    assert XlwingsBook(_AppBook(mac), mac=True).pick_files("t", tmp_path) is None and mac.asked == []

@@ -3,6 +3,7 @@ the tests' and benchmark's is `MemoryBook`. Rows and columns are 1-based, as in 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class ExcelBook(Protocol):
     def clear_sheet(self, sheet: str) -> None: ...
     def add_sheet(self, name: str, *, hidden: bool = False) -> None: ...
     def alert(self, message: str, *, title: str = "sheetsync") -> None: ...
+    def pick_files(self, title: str, folder: Path) -> list[Path] | None:
+        """Workbooks the user chooses in Excel's own Open dialog, starting in `folder`; None when they cancel or
+        when Excel cannot show that dialog here."""
     def save(self) -> None: ...
     def restore_protection(self) -> None:
         """Protect again any sheet the press unprotected to mark cells."""

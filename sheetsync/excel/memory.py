@@ -77,6 +77,7 @@ class MemoryBook:
     sheets: dict[str, MemorySheet] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # defined name -> (sheet, "A2:A9")
     alerts: list[str] = field(default_factory=list)
+    picks: list[list[Path] | None] = field(default_factory=list)  # what the user chooses in each Open dialog
     saves: int = 0
     calls: list[str] = field(default_factory=list)
     on_save: Callable[[MemoryBook], None] | None = None
@@ -204,6 +205,11 @@ class MemoryBook:
 
     def alert(self, message: str, *, title: str = "sheetsync") -> None:
         self.alerts.append(message)
+
+    def pick_files(self, title: str, folder: Path) -> list[Path] | None:
+        """The next of `picks` (what a test's user chooses), else None: the user cancels."""
+        self.calls.append(f"pick_files {title}")
+        return self.picks.pop(0) if self.picks else None
 
     def restore_protection(self) -> None:
         """Nothing to restore: the in-memory sheets are never protected."""

@@ -58,7 +58,8 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
 
 
 def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> str:
-    """Merge the returns into the open workbook (`files`, else the newest returns folder's replied files)."""
+    """Merge the returns into the open workbook: `files`, else the newest returns folder's replied files, else
+    the ones the user picks in Excel's Open dialog."""
     from sheetsync.round.merge import merge_files
     from sheetsync.snapshots import snapshot
     from sheetsync.store.results import plural
@@ -67,9 +68,12 @@ def press_merge_returns(book: ExcelBook, *, files: list[Path] | None = None) -> 
     settings = read_settings(book, path.parent)
     ours = read_book_plan(book, settings)
     chosen = files if files is not None else _replied(path)
+    if not chosen and files is None:  # nothing replied in the newest returns folder: the user may pick the files
+        chosen = book.pick_files("Choose the returns to merge", _newest_folder(path) or path.parent) or []
     if not chosen:
         return (f"No returns to merge: no file in '{_newest_folder(path) or 'a returns folder'}' has been saved "
-                "by its owner yet. Put the files owners send back in the returns folder beside this workbook.")
+                "by its owner yet, and none was chosen. Put the files owners send back in the returns folder "
+                "beside this workbook, or choose them when asked.")
     merge = merge_files(ours, chosen, plan_path=path, store=settings.store)
     if not any(read.state == "merged" for read in merge.reads):
         _write_conflicts(book, merge, ours)

@@ -11,6 +11,7 @@ and puts it back, with the same options, before saving.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sheetsync.errors import ConfigError
@@ -186,6 +187,17 @@ class XlwingsBook:
 
     def alert(self, message: str, *, title: str = "sheetsync") -> None:
         self.book.app.alert(message, title=title)
+
+    def pick_files(self, title: str, folder: Path) -> list[Path] | None:
+        if self.mac:  # Excel for Mac's AppleScript dictionary has no multi-select Open dialog: not offered there
+            return None
+        api = self.book.app.api
+        # Application.GetOpenFilename(FileFilter, FilterIndex, Title, ButtonText, MultiSelect): a tuple of paths,
+        # or False when the user cancels.
+        picked = api.GetOpenFilename("Excel workbooks (*.xlsx;*.xlsm),*.xlsx;*.xlsm", 1, title, None, True)
+        if not picked:
+            return None
+        return [Path(str(p)) for p in (picked if isinstance(picked, list | tuple) else [picked])]
 
     def save(self) -> None:
         self.restore_protection()
