@@ -34,3 +34,14 @@ def require_tool() -> Callable[[str], str]:
         pytest.skip(message)
 
     return find
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty home folder (HOME and USERPROFILE) and no SHEETSYNC_STORE, as on a new user's PC."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
+    return home

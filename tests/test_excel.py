@@ -40,16 +40,6 @@ HYPERLINK = re.compile(r"""^=HYPERLINK\("#'((?:[^']|'')+)'!([A-Z]+\d+)","[^"]*"\
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
-    return home
-
-
-@pytest.fixture
 def plan_book(tmp_path: Path, home: Path) -> MemoryBook:
     """A 39-row plan with an unknown status (H8) and a blank owner (E9), open in 'Excel'."""
     rows = catalogue_rows()

@@ -31,16 +31,6 @@ TRICKY = ["50%", "1.10", "27/03/25", "Nov-24"]  # what Excel's Range.Value would
 
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.delenv("SHEETSYNC_STORE", raising=False)
-    return home
-
-
 def _book(tmp_path: Path, rows: list[list[Any]] | None = None, *, saves: bool = True) -> MemoryBook:
     path = write_grid(tmp_path / "plan.xlsx", rows or catalogue_rows())
     book = MemoryBook.from_file(path)
