@@ -116,7 +116,7 @@ def test_overdue_due_and_stale_are_told_apart(tmp_path: Path) -> None:
 
 
 def test_rows_unchanged_since_the_last_return_are_stale(tmp_path: Path) -> None:
-    from sheetsync.store import snapshot
+    from sheetsync.snapshots import snapshot
 
     plan_path = _plan(tmp_path / "plan.xlsx", when=date(2025, 3, 14))
     snapshot(plan_path, message="March return", store=tmp_path / "store.db", as_of=AS_OF)
