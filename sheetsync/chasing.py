@@ -23,6 +23,7 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sheetsync.dates import long_date
 from sheetsync.errors import ConfigError, SheetsyncError, StoreError, UnreadableFileError
 from sheetsync.files import write_text_atomic
 from sheetsync.model import Action, Plan
@@ -147,10 +148,11 @@ def chase_plan(plan: Plan, report: ValidationReport, settings: ChaseSettings) ->
         if not done and deadline is not None:
             if deadline < as_of:
                 reasons.append("overdue")
-                todo.append(f"Its deadline ({_long(deadline)}) has passed: say what is left and when it will be done.")
+                todo.append(f"Its deadline ({long_date(deadline)}) has passed: say what is left and when it will be "
+                            "done.")
             elif deadline <= due_limit:
                 reasons.append("due soon")
-                todo.append(f"It is due by {_long(deadline)}: update its progress.")
+                todo.append(f"It is due by {long_date(deadline)}: update its progress.")
         previous = before.get(key_id) if before is not None else None
         unchanged = previous is not None and _same_update(previous, action)
         if not done:
@@ -159,7 +161,7 @@ def chase_plan(plan: Plan, report: ValidationReport, settings: ChaseSettings) ->
                 todo.append("The update has no date: date it when you update it.")
             elif action.date < stale_limit:
                 reasons.append("stale")
-                todo.append(f"The last update is dated {_long(action.date)}: please bring it up to date.")
+                todo.append(f"The last update is dated {long_date(action.date)}: please bring it up to date.")
             elif unchanged:
                 reasons.append("stale")
                 todo.append("Nothing has changed since the last return: please update it.")
@@ -320,11 +322,6 @@ def _short(text: str | None, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-long_date = _long
 
 
 # ------------------------------------------------------------------------------------------- the whole verb

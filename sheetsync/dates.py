@@ -115,4 +115,10 @@ def parse_date(value: object) -> DateParse:
                      message=f"'{raw}' is not a date sheetsync can read; write it as 27/03/2025")
 
 
-__all__ = ["DateParse", "from_serial", "parse_date"]
+def long_date(value: date | None) -> str:
+    """27 March 2025: how every report, message and finding writes a date (UK style, no leading zero); '' for
+    None."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+__all__ = ["DateParse", "from_serial", "long_date", "parse_date"]

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sheetsync.model import Action, Plan, Recommendation
+from sheetsync.plan_rules import status_text
 from sheetsync.text import markup_safe, terminal_safe
 
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -255,13 +256,6 @@ def _without_percent(status: str | None) -> str | None:
 _PERCENT_SUFFIX = re.compile(r"\s+\d{1,3}%$")
 
 
-def status_text(action: Action) -> str | None:
-    """The status as a reader sees it: canonical name (or what was typed, marked unrecognised), with its
-    percentage."""
-    status = action.status or (f"{action.status_raw} (not a recognised status)" if action.status_raw else None)
-    if status and action.progress is not None and "%" not in status:
-        return f"{status} {action.progress}%"
-    return status
 
 
 def _action_changes(old_number: str, old: Action, new_number: str, new: Action) -> list[FieldChange]:

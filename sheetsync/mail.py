@@ -21,7 +21,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
-from sheetsync.chasing import ChaseItem, ChaseRound, OwnerChase, long_date
+from sheetsync.chasing import ChaseItem, ChaseRound, OwnerChase
+from sheetsync.dates import long_date
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.files import write_bytes_atomic
 

@@ -28,9 +28,10 @@ from sheetsync.excel.adapter import (
     press_validate_and_snapshot,
     run_press,
 )
-from sheetsync.excel.memory import MemoryBook, column_letters, parse_a1
+from sheetsync.excel.memory import MemoryBook, parse_a1
 from sheetsync.excel.xlwings_book import XlwingsBook
 from sheetsync.reader import read_plan
+from sheetsync.text import col_letter
 from sheetsync.validation import validate
 
 AS_OF = date(2025, 4, 1)
@@ -85,7 +86,7 @@ def test_press_marks_the_offending_cells(plan_book: MemoryBook) -> None:
 
 
 def _addresses(cells: dict[tuple[int, int], Any]) -> set[str]:
-    return {f"{column_letters(c)}{r}" for r, c in cells}
+    return {f"{col_letter(c)}{r}" for r, c in cells}
 
 
 def test_second_press_clears_only_sheetsync_marks(plan_book: MemoryBook) -> None:

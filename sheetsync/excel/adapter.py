@@ -25,6 +25,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sheetsync.columns import PLAN_SHEET, STATUS_LIST_NAME
 from sheetsync.errors import ConfigError, NoPlanFoundError, SheetsyncError
 from sheetsync.excel.book import CellMarking, ExcelBook, UsedRange
 from sheetsync.store.urls import check_store_setting, is_database_url
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 ISSUES_SHEET = "Issues"
 MARKS_SHEET = "SheetSyncMarks"
 SETTINGS_SHEET = "Settings"
-STATUS_LIST_NAME = "StatusList"
-PLAN_SHEET = "Action Plan"
 MARK_FILLS = {"error": "#FF9B9B", "warning": "#FFD27F"}
 NOTE_PREFIX = "sheetsync: "
 LOG_NAME = "sheetsync-excel.log"

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sheetsync.excel.adapter import STATUS_LIST_NAME, before_exit, press_validate_and_snapshot, run_press
+from sheetsync.columns import STATUS_LIST_NAME
+from sheetsync.excel.adapter import before_exit, press_validate_and_snapshot, run_press
 from sheetsync.excel.book import CellMarking, UsedRange
 from sheetsync.text import Value, col_letter, parse_a1
 
@@ -52,9 +53,6 @@ def excel_parse(text: str) -> Value:
     return text
 
 
-def column_letters(col: int) -> str:
-    """1 -> "A" (the reader's implementation)."""
-    return col_letter(col)
 
 
 @dataclass
@@ -101,7 +99,7 @@ class MemoryBook:
             with contextlib.suppress(Exception):
                 for merge in sheet.merged_cell_ranges or []:
                     (r1, c1), (r2, c2) = merge
-                    merged.append(f"{column_letters(c1 + 1)}{r1 + 1}:{column_letters(c2 + 1)}{r2 + 1}")
+                    merged.append(f"{col_letter(c1 + 1)}{r1 + 1}:{col_letter(c2 + 1)}{r2 + 1}")
             memory.merged = merged
             book.sheets[name] = memory
         if "Lists" in book.sheets and book.sheets["Lists"].cells:
@@ -239,4 +237,4 @@ def _bench_press(path: str, store: str | None = None, *, freeze: bool = True) ->
 
 
 
-__all__ = ["MemoryBook", "MemorySheet", "column_letters", "excel_parse", "parse_a1"]
+__all__ = ["MemoryBook", "MemorySheet", "excel_parse", "parse_a1"]

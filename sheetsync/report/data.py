@@ -15,9 +15,9 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from sheetsync.catalogue import catalogue
+from sheetsync.dates import long_date
 from sheetsync.model import Action, Plan, Recommendation
 from sheetsync.plan_rules import Category, classify, deadline_of, owner_missing, vocabulary_of
-from sheetsync.report.wording import long_date
 from sheetsync.vocabulary import Vocabulary
 
 RAG = Literal["Red", "Amber", "Green"]

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sheetsync.report.wording import long_date
+from sheetsync.dates import long_date
 from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheetsync.report.wording import long_date
+from sheetsync.dates import long_date
 from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheetsync.report.wording import long_date
+from sheetsync.dates import long_date
 from sheetsync.text import markup_safe
 
 if TYPE_CHECKING:

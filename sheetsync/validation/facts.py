@@ -15,6 +15,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sheetsync.catalogue import Catalogue, CatalogueRecommendation, EvidenceRequirement, catalogue
+from sheetsync.dates import long_date
 from sheetsync.model import Action, Plan, Recommendation
 from sheetsync.validation.heuristics import history_markers, truncation_reason
 from sheetsync.vocabulary import StatusDef, StatusMatch, Vocabulary
@@ -24,10 +25,6 @@ TAGS = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _COLUMN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-
-def long_date(d: date) -> str:
-    """'27 March 2025'."""
-    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def blank(value: object) -> bool:
