@@ -10,11 +10,9 @@ import json
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
-
-from sheetsync.model import trusted
 
 
 # Deferred builds (see sheetsync.model): `catalogue()` builds these from catalogue.json without validation.
@@ -132,6 +130,18 @@ def add_months_days(start: date, *, months: int = 0, days: int = 0) -> date:
     return result
 
 
+_Built = TypeVar("_Built", bound=BaseModel)
+
+
+def _built(cls: type[_Built], **values: Any) -> _Built:
+    """`cls.model_construct(**values)`, refusing a key that is not one of its fields (a typo in catalogue.json
+    would otherwise vanish without a word)."""
+    unknown = sorted(set(values) - set(cls.model_fields))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
+    return cls.model_construct(**values)
+
+
 def catalogue_from_json(data: dict[str, Any]) -> Catalogue:
     """`Catalogue.model_validate(data)` for catalogue.json, built without pydantic's validation (its schema
     machinery costs more than the rest of a cold `sheetsync validate`). The file is sheetsync's own and holds
@@ -139,15 +149,15 @@ def catalogue_from_json(data: dict[str, Any]) -> Catalogue:
     the validated catalogue."""
     report = data["report"]
     return Catalogue.model_construct(
-        report=trusted(ReportInfo, **{**report, "published": date.fromisoformat(report["published"]),
+        report=_built(ReportInfo, **{**report, "published": date.fromisoformat(report["published"]),
                                       "authors": list(report["authors"])}),
-        deadline_rules={name: trusted(DeadlineRule, **rule) for name, rule in data["deadline_rules"].items()},
+        deadline_rules={name: _built(DeadlineRule, **rule) for name, rule in data["deadline_rules"].items()},
         placeholder_titles=list(data["placeholder_titles"]),
         owner_defaults=list(data["owner_defaults"]),
         recommendations=[
-            trusted(CatalogueRecommendation, **{
+            _built(CatalogueRecommendation, **{
                 **rec, "deadline_rules": list(rec["deadline_rules"]), "addressees": list(rec["addressees"]),
-                "evidence": [trusted(EvidenceRequirement, **ev) for ev in rec["evidence"]]})
+                "evidence": [_built(EvidenceRequirement, **ev) for ev in rec["evidence"]]})
             for rec in data["recommendations"]],
     )
 

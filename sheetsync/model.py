@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticUndefined
 
 # Owners are split on "/", ",", "&", ";" and line breaks always, and on "and" only between two names
 # ("Gemma Ryan and Gail Russell"), never inside a role ("Head of Learning and Development").
@@ -160,46 +159,13 @@ Severity = Literal["error", "warning", "info"]
 # validator and serializer on its first validation or dump, not when the class is defined (about 0.1 s of a cold
 # start the first time). Values sheetsync has already typed are built without validation by pydantic's own
 # `model_construct`, so `sheetsync show` and `sheetsync validate` with text output never build a schema.
-# `trusted` and `assemble` below are the older ways round validation: `assemble` stays for the reader's per-row
-# Action (a same-run figure is beside its call), `trusted` for the modules that still call it until they move.
+# `assemble` below is the one other way round validation, kept only for the reader's per-row Action (a same-run
+# figure is beside its call).
 _M = TypeVar("_M", bound=BaseModel)
-_TRUSTED_SPECS: dict[type[BaseModel], tuple[tuple[str, Any, Any], ...]] = {}
-
-
-def _trusted_spec(cls: type[BaseModel]) -> tuple[tuple[str, Any, Any], ...]:
-    if cls.__private_attributes__:
-        raise TypeError(f"trusted() cannot build {cls.__name__}: it has private attributes")
-    spec = tuple((name, info.default, info.default_factory) for name, info in cls.model_fields.items())
-    if any(isinstance(default, list | dict | set) for _, default, _ in spec):
-        raise TypeError(f"trusted() cannot build {cls.__name__}: a mutable default would be shared")
-    _TRUSTED_SPECS[cls] = spec
-    return spec
-
-
-def trusted(cls: type[_M], /, **values: Any) -> _M:
-    """`cls(**values)` without validation, for values sheetsync has already made of the fields' types: the same
-    field values (defaults filled in, in field order) and the same fields set, so it equals the validated model.
-    Cheaper than both validation and pydantic's `model_construct`, and it never builds the class's schema."""
-    spec = _TRUSTED_SPECS.get(cls) or _trusted_spec(cls)
-    data: dict[str, Any] = {}
-    given = 0
-    for name, default, factory in spec:
-        if name in values:
-            data[name] = values[name]
-            given += 1
-        elif factory is not None:
-            data[name] = factory()
-        elif default is PydanticUndefined:
-            raise TypeError(f"{cls.__name__}: the field {name!r} is required")
-        else:
-            data[name] = default
-    if given != len(values):
-        raise TypeError(f"{cls.__name__} has no field(s) {', '.join(sorted(set(values) - set(data)))}")
-    return assemble(cls, data, fields_set=set(values))
 
 
 def assemble(cls: type[_M], data: dict[str, Any], *, fields_set: set[str] | None = None) -> _M:
-    """The bare instance behind `trusted`: `data` must hold every field, already of its type and in field order
+    """A bare instance, without validation: `data` must hold every field, already of its type and in field order
     (the reader's hot path, which builds tens of thousands of actions, calls this directly)."""
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", data)
@@ -225,5 +191,4 @@ def row_of(cell: str | None) -> int | None:
     return int(digits) if digits else None
 
 
-__all__ = ["Action", "Plan", "ReadNote", "Recommendation", "Severity", "row_of", "split_owners", "split_ref",
-           "trusted"]
+__all__ = ["Action", "Plan", "ReadNote", "Recommendation", "Severity", "row_of", "split_owners", "split_ref"]

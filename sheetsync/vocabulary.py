@@ -8,18 +8,17 @@ A force can replace or extend the list (`Vocabulary.from_list(...)`); a workbook
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sheetsync.model import trusted
-
 
 class StatusDef(BaseModel):
     """One canonical status and what it means for reporting."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # built by `trusted`: see sheetsync.model
+    model_config = ConfigDict(frozen=True, defer_build=True)  # constants built by model_construct: see sheetsync.model
 
     name: str
     done: bool = False  # counts towards "percentage complete"
@@ -31,12 +30,12 @@ class StatusDef(BaseModel):
 
 # Constants, so built without validation (tests/test_vocabulary.py proves them equal to validated ones).
 DEFAULT_STATUSES: tuple[StatusDef, ...] = (
-    trusted(StatusDef, name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
-    trusted(StatusDef, name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
-    trusted(StatusDef, name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
-    trusted(StatusDef, name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
-    trusted(StatusDef, name="Not Applicable", done=True, started=False, public="Does not apply to this force",
-            fill="#D9D9D9"),
+    StatusDef.model_construct(name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
+    StatusDef.model_construct(name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
+    StatusDef.model_construct(name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
+    StatusDef.model_construct(name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
+    StatusDef.model_construct(name="Not Applicable", done=True, started=False,
+                              public="Does not apply to this force", fill="#D9D9D9"),
 )
 
 # What people type (case-folded, single-spaced) -> canonical status.
@@ -93,15 +92,14 @@ How = Literal[
 ]
 
 
-class StatusMatch(BaseModel):
-    """The result of normalising one status cell."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+@dataclass(frozen=True, slots=True)
+class StatusMatch:
+    """The result of normalising one status cell (an internal record)."""
 
     raw: str | None
+    how: How
     status: str | None = None
     progress: int | None = None
-    how: How
     suggestion: str | None = None
 
     @property
@@ -135,11 +133,11 @@ class Vocabulary(BaseModel):
                 continue
             base = known.get(clean.casefold())
             defs.append(base.model_copy(update={"name": clean}) if base
-                        else trusted(StatusDef, name=clean, public=clean))
+                        else StatusDef.model_construct(name=clean, public=clean))
         names_cf = {d.name.casefold(): d.name for d in defs}
         synonyms = {k: names_cf[v.casefold()] for k, v in SYNONYMS.items() if v.casefold() in names_cf}
         # Built from strings and StatusDefs made here: nothing to validate (as in `default_vocabulary`).
-        return trusted(cls, statuses=tuple(defs), synonyms=synonyms)
+        return cls.model_construct(statuses=tuple(defs), synonyms=synonyms)
 
     @property
     def names(self) -> list[str]:
@@ -181,15 +179,15 @@ def _key(text: str) -> str:
 
 def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
     if raw is None or not raw.strip(_STRIP):
-        return trusted(StatusMatch, raw=raw, how="empty")
+        return StatusMatch(raw=raw, how="empty")
     by_key = {s.name.casefold(): s.name for s in vocab.statuses}
     if raw in vocab.names:
-        return trusted(StatusMatch, raw=raw, status=raw, how="exact")
+        return StatusMatch(raw=raw, status=raw, how="exact")
     key = _key(raw)
     if key in by_key:
-        return trusted(StatusMatch, raw=raw, status=by_key[key], how="case-or-spacing")
+        return StatusMatch(raw=raw, status=by_key[key], how="case-or-spacing")
     if key in vocab.synonyms:
-        return trusted(StatusMatch, raw=raw, status=vocab.synonyms[key], how="synonym")
+        return StatusMatch(raw=raw, status=vocab.synonyms[key], how="synonym")
 
     percent = _PERCENT.search(raw)
     if percent:
@@ -200,25 +198,25 @@ def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
         if not rest:
             status = next((s.name for s in vocab.statuses if s.takes_progress), None)
         if not 0 <= value <= 100:
-            return trusted(StatusMatch, raw=raw, how="bad-percentage", suggestion=status)
+            return StatusMatch(raw=raw, how="bad-percentage", suggestion=status)
         if status is not None:
-            return trusted(StatusMatch, raw=raw, status=status, progress=round(value), how="percentage")
+            return StatusMatch(raw=raw, status=status, progress=round(value), how="percentage")
 
     words = re.findall(r"[a-z]+", key)
     if words and all(w in RAG_WORDS or w in ("status", "rating") for w in words) and set(words) & _COLOURS:
-        return trusted(StatusMatch, raw=raw, how="rag", suggestion=None)
+        return StatusMatch(raw=raw, how="rag", suggestion=None)
     suggestion = vocab.suggest(raw)
     if len(key.split()) > 4:
-        return trusted(StatusMatch, raw=raw, how="prose", suggestion=suggestion)
+        return StatusMatch(raw=raw, how="prose", suggestion=suggestion)
     if suggestion is not None:
-        return trusted(StatusMatch, raw=raw, how="typo", suggestion=suggestion)
-    return trusted(StatusMatch, raw=raw, how="unknown")
+        return StatusMatch(raw=raw, how="typo", suggestion=suggestion)
+    return StatusMatch(raw=raw, how="unknown")
 
 
 @cache
 def default_vocabulary() -> Vocabulary:
     """The national vocabulary: `Vocabulary()`, built without validation (its defaults are constants)."""
-    return trusted(Vocabulary)
+    return Vocabulary.model_construct(_fields_set=set(), statuses=DEFAULT_STATUSES)  # the constants, shared
 
 
 def normalise(raw: object, vocabulary: Vocabulary | None = None) -> StatusMatch:

@@ -294,7 +294,7 @@ def test_newest_dated_update_column_wins_whatever_the_order(tmp_path: Path) -> N
 
 
 def test_read_notes_built_without_validation_equal_validated(tmp_path: Path) -> None:
-    """The reader builds its notes with sheetsync.model.trusted: each equals the validated ReadNote."""
+    """The reader builds its notes without validation (model_construct): each equals the validated ReadNote."""
     from test_model import assert_same, validated_twin
 
     rows = [[*row, None] for row in catalogue_rows()]
