@@ -15,6 +15,7 @@ process per tree (CPU time), trees alternating round by round (see bench_read.py
 from __future__ import annotations
 
 import argparse
+import copy
 import random
 import statistics
 import subprocess
@@ -39,7 +40,7 @@ COLUMNS = ["id", "recommendation", "evidence", "owner", "update", "date", "statu
 def changed_copy(plan: Plan, *, share: float, seed: int = 2) -> Plan:
     """A copy with `share` of the actions changed (status, owner or a longer update) and rows shuffled."""
     rng = random.Random(seed)
-    new = plan.model_copy(deep=True)
+    new = copy.deepcopy(plan)
     actions = [action for _, action in new.actions()]
     for action in rng.sample(actions, int(len(actions) * share)):
         kind = rng.randrange(3)

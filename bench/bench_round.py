@@ -18,6 +18,7 @@ Run: .venv/bin/python bench/bench_round.py [--rows 200] [--owners 30] [--runs 5]
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import io
 import os
@@ -114,10 +115,10 @@ def from_csv(text: str) -> list[list[object]]:
 def full_theirs(base: Plan, item: ReturnFile) -> Plan:
     """The base plan with the return's rows in place of the ones it was sent: daff sees whole tables."""
     theirs = {action.id: action for _, action in item.plan.actions()}
-    copy = base.model_copy(deep=True)
-    for rec in copy.recommendations:
+    changed = copy.deepcopy(base)
+    for rec in changed.recommendations:
         rec.actions = [theirs.get(action.id, action) for action in rec.actions]
-    return copy
+    return changed
 
 
 def daff_merge_all(base_csv: str, ours_csv: str, theirs_csvs: list[str]) -> tuple[list[list[object]], int]:

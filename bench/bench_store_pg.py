@@ -16,6 +16,7 @@ Medians; the machine is shared and noisy, so compare the two columns of one run.
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import multiprocessing
 import os
@@ -48,10 +49,10 @@ COUNTS = ValidationSummary(errors=0, warnings=3)
 
 def changed(plan: Plan, step: int) -> Plan:
     """The plan with one update changed (a new snapshot each time)."""
-    copy = plan.model_copy(deep=True)
-    _, action = copy.actions()[step % len(copy.actions())]
+    changed = copy.deepcopy(plan)
+    _, action = changed.actions()[step % len(changed.actions())]
     action.update = f"{action.update or ''} Reviewed again at step {step}."
-    return copy
+    return changed
 
 
 def median_ms(fn: Callable[[int], object], runs: int) -> float:

@@ -7,40 +7,35 @@ them once and computes deadlines from the report's publication date and the dead
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-
-# Deferred builds (see sheetsync.model): `catalogue()` builds these from catalogue.json without validation.
-class DeadlineRule(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    label: str
     days: int = 0
     months: int = 0
-    label: str
 
 
-class EvidenceRequirement(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@dataclass(frozen=True, slots=True)
+class EvidenceRequirement:
     id: str
     text: str | None = None
 
 
-class CatalogueRecommendation(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@dataclass(slots=True)
+class CatalogueRecommendation:
     number: str
     about: str
     text: str
     deadline_rules: list[str]
     addressees: list[str]
     evidence: list[EvidenceRequirement]
-    deadlines: list[date] = Field(default_factory=list)
+    deadlines: list[date] = field(default_factory=list)  # from deadline_rules, filled in by `catalogue()`
 
     @property
     def deadline(self) -> date:
@@ -48,26 +43,24 @@ class CatalogueRecommendation(BaseModel):
         return max(self.deadlines)
 
 
-class ReportInfo(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@dataclass(frozen=True, slots=True)
+class ReportInfo:
     title: str
     published: date
     authors: list[str]
 
 
-class Catalogue(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@dataclass(slots=True)
+class Catalogue:
     report: ReportInfo
     deadline_rules: dict[str, DeadlineRule]
     placeholder_titles: list[str]
     owner_defaults: list[str]
     recommendations: list[CatalogueRecommendation]
     # Lookups built on first use (the catalogue is loaded once and not changed afterwards).
-    _numbers: dict[str, CatalogueRecommendation] | None = PrivateAttr(default=None)
-    _evidence: dict[str, EvidenceRequirement] | None = PrivateAttr(default=None)
-    _defaults: frozenset[str] | None = PrivateAttr(default=None)
+    _numbers: dict[str, CatalogueRecommendation] | None = field(default=None, init=False, repr=False, compare=False)
+    _evidence: dict[str, EvidenceRequirement] | None = field(default=None, init=False, repr=False, compare=False)
+    _defaults: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, number: str) -> CatalogueRecommendation | None:
         """The catalogue recommendation with this number ("7"), or None for a local one."""
@@ -130,34 +123,33 @@ def add_months_days(start: date, *, months: int = 0, days: int = 0) -> date:
     return result
 
 
-_Built = TypeVar("_Built", bound=BaseModel)
+_Record = TypeVar("_Record")
 
 
-def _built(cls: type[_Built], **values: Any) -> _Built:
-    """`cls.model_construct(**values)`, refusing a key that is not one of its fields (a typo in catalogue.json
-    would otherwise vanish without a word)."""
-    unknown = sorted(set(values) - set(cls.model_fields))
-    if unknown:
-        raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
-    return cls.model_construct(**values)
+def _built(cls: type[_Record], what: str, values: dict[str, Any]) -> _Record:
+    """`cls(**values)`, saying which entry of catalogue.json is wrong when a key is not one of its fields (a typo
+    would otherwise be a bare TypeError) or a required one is missing."""
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise TypeError(f"catalogue.json, {what}: {exc}") from None
 
 
 def catalogue_from_json(data: dict[str, Any]) -> Catalogue:
-    """`Catalogue.model_validate(data)` for catalogue.json, built without pydantic's validation (its schema
-    machinery costs more than the rest of a cold `sheetsync validate`). The file is sheetsync's own and holds
-    exactly the fields' types; a key that is not a field raises. tests/test_catalogue.py proves the result equals
-    the validated catalogue."""
+    """The catalogue from catalogue.json's data. The file is sheetsync's own, shipped with it: a key that is not
+    a field, or a missing one, raises; tests/test_catalogue.py checks every value's type."""
     report = data["report"]
-    return Catalogue.model_construct(
-        report=_built(ReportInfo, **{**report, "published": date.fromisoformat(report["published"]),
-                                      "authors": list(report["authors"])}),
-        deadline_rules={name: _built(DeadlineRule, **rule) for name, rule in data["deadline_rules"].items()},
+    return Catalogue(
+        report=_built(ReportInfo, "report", {**report, "published": date.fromisoformat(report["published"]),
+                                             "authors": list(report["authors"])}),
+        deadline_rules={name: _built(DeadlineRule, f"deadline rule {name}", rule)
+                        for name, rule in data["deadline_rules"].items()},
         placeholder_titles=list(data["placeholder_titles"]),
         owner_defaults=list(data["owner_defaults"]),
         recommendations=[
-            _built(CatalogueRecommendation, **{
+            _built(CatalogueRecommendation, f"recommendation {rec.get('number')}", {
                 **rec, "deadline_rules": list(rec["deadline_rules"]), "addressees": list(rec["addressees"]),
-                "evidence": [_built(EvidenceRequirement, **ev) for ev in rec["evidence"]]})
+                "evidence": [_built(EvidenceRequirement, f"evidence {ev.get('id')}", ev) for ev in rec["evidence"]]})
             for rec in data["recommendations"]],
     )
 

@@ -1,6 +1,8 @@
 """The plan model: one Police Stalking Action Plan, its recommendations and their evidence requirements.
 
-This module imports nothing of sheetsync's own; every other module speaks in these types. The canonical JSON
+This module imports nothing of sheetsync's own; every other module speaks in these types. They are plain
+dataclasses: sheetsync's own code builds them from values it has already checked (the reader, the importers), and
+pydantic checks a plan only where one comes in as JSON from outside (`Plan.from_canonical`). The canonical JSON
 (`Plan.canonical_json()`) is public and stable: its keys are exactly those documented in the README.
 """
 
@@ -9,10 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Literal, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 # Owners are split on "/", ",", "&", ";" and line breaks always, and on "and" only between two names
 # ("Gemma Ryan and Gail Russell"), never inside a role ("Head of Learning and Development").
@@ -42,13 +47,17 @@ def split_owners(owner: str | None) -> list[str]:
     return names
 
 
-class ReadNote(BaseModel):
+# A field's metadata: `_INTERNAL` marks where the plan came from and how it was read, which is not part of the
+# canonical JSON (the README's "The plan as JSON" lists exactly the other fields, in field order).
+_INTERNAL: dict[str, bool] = {"canonical": False}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadNote:
     """Something the reader saw but could not put into the plan as a value (for validation to report).
 
     kind: "formula-not-calculated", "value-under-no-header", "number-in-text-column", "blank-row", ...
     """
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: str
     sheet: str
@@ -60,78 +69,79 @@ class ReadNote(BaseModel):
     message: str = ""
 
 
-class Action(BaseModel):
+@dataclass(slots=True)
+class Action:
     """One evidence requirement and the force's response to it: one row of the grid."""
-
-    model_config = ConfigDict(validate_assignment=False, defer_build=True)
 
     id: str
     evidence: str | None = None
     owner: str | None = None
-    owners: list[str] = Field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
     update: str | None = None
     date: _dt.date | None = None  # `_dt.`: the field name shadows the type here
     date_raw: str | None = None
     status: str | None = None
     status_raw: str | None = None
-    progress: int | None = Field(default=None, ge=0, le=100)
+    progress: int | None = None  # 0 to 100, with a status that takes a percentage ("In Progress 60%")
     supporting_documents: str | None = None
-    extra: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
     # field name -> "Sheet!A1" where the value was read; empty when the plan did not come from a workbook.
-    cells: dict[str, str] = Field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
     hidden: bool = False
 
-    @field_validator("owners", mode="before")
-    @classmethod
-    def _owners_list(cls, value: Any) -> Any:
-        return value if value is not None else []
+    def __post_init__(self) -> None:
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            raise ValueError(f"evidence {self.id}: progress {self.progress} is not between 0 and 100")
 
     def cell(self, field: str) -> tuple[str | None, str | None]:
         """(sheet, A1) where `field` was read, or (None, None)."""
         return split_ref(self.cells.get(field))
 
+    def canonical(self) -> dict[str, Any]:
+        """This row's part of the canonical JSON."""
+        return _canonical(self)
 
-class Recommendation(BaseModel):
+
+@dataclass(slots=True)
+class Recommendation:
     """One recommendation to chief constables (or a force's own local one) and its evidence requirements."""
-
-    model_config = ConfigDict(defer_build=True)
 
     number: str
     text: str | None = None
     deadline: date | None = None
-    addressees: list[str] = Field(default_factory=list, exclude=True)
-    actions: list[Action] = Field(default_factory=list)
-    # "number"/"text" -> "Sheet!A1"; not part of the canonical JSON.
-    cells: dict[str, str] = Field(default_factory=dict, exclude=True)
+    addressees: list[str] = field(default_factory=list, metadata=_INTERNAL)
+    actions: list[Action] = field(default_factory=list)
+    # "number"/"text" -> "Sheet!A1"
+    cells: dict[str, str] = field(default_factory=dict, metadata=_INTERNAL)
 
-    @field_validator("number", mode="before")
-    @classmethod
-    def _number_text(cls, value: Any) -> Any:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value) if isinstance(value, int) else value
+    def __post_init__(self) -> None:
+        if isinstance(self.number, (int, float)) and not isinstance(self.number, bool):  # a number cell: 7.0 -> "7"
+            self.number = str(int(self.number)) if float(self.number).is_integer() else str(self.number)
+
+    def canonical(self) -> dict[str, Any]:
+        """This recommendation's part of the canonical JSON."""
+        return _canonical(self)
 
 
-class Plan(BaseModel):
+@dataclass(slots=True)
+class Plan:
     """A force's Police Stalking Action Plan."""
-
-    model_config = ConfigDict(defer_build=True)
 
     title: str | None = None
     force: str | None = None
     executive_lead: str | None = None
     operational_lead: str | None = None
     protective_marking: str | None = None
-    recommendations: list[Recommendation] = Field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
 
     # Where the plan came from; none of this is in the canonical JSON.
-    source: str | None = Field(default=None, exclude=True)
-    sheet: str | None = Field(default=None, exclude=True)
+    source: str | None = field(default=None, metadata=_INTERNAL)
+    sheet: str | None = field(default=None, metadata=_INTERNAL)
     # "title"/"force"/"executive_lead"/"operational_lead" -> "Sheet!A1"
-    header_cells: dict[str, str] = Field(default_factory=dict, exclude=True)
+    header_cells: dict[str, str] = field(default_factory=dict, metadata=_INTERNAL)
     # The workbook's own status list (Lists sheet), when it has one.
-    status_list: list[str] | None = Field(default=None, exclude=True)
-    read_notes: list[ReadNote] = Field(default_factory=list, exclude=True)
+    status_list: list[str] | None = field(default=None, metadata=_INTERNAL)
+    read_notes: list[ReadNote] = field(default_factory=list, metadata=_INTERNAL)
 
     def actions(self) -> list[tuple[Recommendation, Action]]:
         """Every evidence requirement with the recommendation it sits under, in plan order."""
@@ -139,40 +149,55 @@ class Plan(BaseModel):
 
     def canonical(self) -> dict[str, Any]:
         """The public, stable JSON-able form of the plan (see README, "The plan as JSON")."""
-        return self.model_dump(mode="json")
+        return _canonical(self)
 
     def canonical_json(self, *, indent: int | None = 2) -> str:
-        """The canonical JSON text; keys in model order, so equal plans give equal text."""
+        """The canonical JSON text; keys in field order, so equal plans give equal text."""
         return json.dumps(self.canonical(), indent=indent, ensure_ascii=False)
 
     @classmethod
     def from_canonical(cls, data: dict[str, Any] | str) -> Plan:
-        """Rebuild a plan from its canonical JSON (as stored in a snapshot)."""
+        """Rebuild a plan from its canonical JSON (a snapshot's, or any other file's): checked field by field by
+        pydantic, the edge where outside text becomes a plan. Raises pydantic's ValidationError (a ValueError)."""
         if isinstance(data, str):
-            data = json.loads(data)
-        return cls.model_validate(data)
+            return _plan_adapter().validate_json(data)
+        return _plan_adapter().validate_python(data)
 
 
 Severity = Literal["error", "warning", "info"]
 
-# Every model here (and in vocabulary, catalogue and validation) is `defer_build=True`: pydantic builds a model's
-# validator and serializer on its first validation or dump, not when the class is defined (about 0.1 s of a cold
-# start the first time). Values sheetsync has already typed are built without validation by pydantic's own
-# `model_construct`, so `sheetsync show` and `sheetsync validate` with text output never build a schema.
-# `assemble` below is the one other way round validation, kept only for the reader's per-row Action (a same-run
-# figure is beside its call).
-_M = TypeVar("_M", bound=BaseModel)
+_CANONICAL: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls) if f.metadata.get("canonical", True))
+    for cls in (Action, Recommendation, Plan)}
 
 
-def assemble(cls: type[_M], data: dict[str, Any], *, fields_set: set[str] | None = None) -> _M:
-    """A bare instance, without validation: `data` must hold every field, already of its type and in field order
-    (the reader's hot path, which builds tens of thousands of actions, calls this directly)."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(data) if fields_set is None else fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+def _canonical(obj: Action | Recommendation | Plan) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in _CANONICAL[type(obj)]}
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON has it: dates as ISO text, nested rows and recommendations as their canonical
+    form, lists and dicts copied."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (Action, Recommendation)):
+        return _canonical(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of the canonical JSON")
+
+
+@cache
+def _plan_adapter() -> TypeAdapter[Plan]:
+    """pydantic's validator for `Plan`, built on first use: only reading a plan back from JSON needs it, so
+    `sheetsync validate` never imports pydantic (about 45 ms of a 0.2 s cold start, bench/bench_cold.py)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Plan)
 
 
 def split_ref(ref: str | None) -> tuple[str | None, str | None]:

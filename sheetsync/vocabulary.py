@@ -8,34 +8,30 @@ A force can replace or extend the list (`Vocabulary.from_list(...)`); a workbook
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 
-
-class StatusDef(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusDef:
     """One canonical status and what it means for reporting."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # constants built by model_construct: see sheetsync.model
-
     name: str
+    public: str  # plain-English wording for the public version of the report
     done: bool = False  # counts towards "percentage complete"
     started: bool = True  # work has begun, so an update is expected
-    public: str  # plain-English wording for the public version of the report
     fill: str = "#FFFFFF"  # cell colour in the template (light, so text stays readable)
     takes_progress: bool = False  # may carry a percentage ("In Progress 50%")
 
 
-# Constants, so built without validation (tests/test_vocabulary.py proves them equal to validated ones).
 DEFAULT_STATUSES: tuple[StatusDef, ...] = (
-    StatusDef.model_construct(name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
-    StatusDef.model_construct(name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
-    StatusDef.model_construct(name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
-    StatusDef.model_construct(name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
-    StatusDef.model_construct(name="Not Applicable", done=True, started=False,
-                              public="Does not apply to this force", fill="#D9D9D9"),
+    StatusDef(name="Not Started", started=False, public="Not yet started", fill="#F8CBAD"),
+    StatusDef(name="In Progress", public="In progress", fill="#FFE699", takes_progress=True),
+    StatusDef(name="Action Complete", done=True, public="Complete", fill="#C6EFCE"),
+    StatusDef(name="BAU", done=True, public="Complete: now part of everyday practice", fill="#B4C6E7"),
+    StatusDef(name="Not Applicable", done=True, started=False,
+              public="Does not apply to this force", fill="#D9D9D9"),
 )
 
 # What people type (case-folded, single-spaced) -> canonical status.
@@ -113,13 +109,12 @@ class StatusMatch:
                                         and self.raw.strip() == f"{self.status} {self.progress}%")
 
 
-class Vocabulary(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
     """The statuses a plan may use, with their synonyms."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
     statuses: tuple[StatusDef, ...] = DEFAULT_STATUSES
-    synonyms: dict[str, str] = Field(default_factory=lambda: dict(SYNONYMS))
+    synonyms: dict[str, str] = field(default_factory=lambda: dict(SYNONYMS))
 
     @classmethod
     def from_list(cls, names: list[str] | tuple[str, ...]) -> Vocabulary:
@@ -132,12 +127,10 @@ class Vocabulary(BaseModel):
             if not clean or clean.casefold() in {d.name.casefold() for d in defs}:
                 continue
             base = known.get(clean.casefold())
-            defs.append(base.model_copy(update={"name": clean}) if base
-                        else StatusDef.model_construct(name=clean, public=clean))
+            defs.append(replace(base, name=clean) if base else StatusDef(name=clean, public=clean))
         names_cf = {d.name.casefold(): d.name for d in defs}
         synonyms = {k: names_cf[v.casefold()] for k, v in SYNONYMS.items() if v.casefold() in names_cf}
-        # Built from strings and StatusDefs made here: nothing to validate (as in `default_vocabulary`).
-        return cls.model_construct(statuses=tuple(defs), synonyms=synonyms)
+        return cls(statuses=tuple(defs), synonyms=synonyms)
 
     @property
     def names(self) -> list[str]:
@@ -215,8 +208,8 @@ def _normalise(vocab: Vocabulary, raw: str | None) -> StatusMatch:
 
 @cache
 def default_vocabulary() -> Vocabulary:
-    """The national vocabulary: `Vocabulary()`, built without validation (its defaults are constants)."""
-    return Vocabulary.model_construct(_fields_set=set(), statuses=DEFAULT_STATUSES)  # the constants, shared
+    """The national vocabulary, built once per process."""
+    return Vocabulary()
 
 
 def normalise(raw: object, vocabulary: Vocabulary | None = None) -> StatusMatch:

@@ -87,10 +87,14 @@ def save_values(book: Any) -> None:
 
 
 # A program for `python -c`: run the real `sheetsync` entry point with sys.argv[1:], and at exit print to stderr
-# "SCHEMAS-BUILT:" and the names of sheetsync's pydantic models whose schema was built in that process.
+# "SCHEMAS-BUILT:" and the names of sheetsync's pydantic models whose schema was built in that process, or "-" when
+# pydantic was never imported.
 SCHEMA_PROBE = """
 import atexit, sys
 def _report():
+    if "pydantic" not in sys.modules:
+        sys.stderr.write("SCHEMAS-BUILT:-\\n")
+        return
     from pydantic import BaseModel
     seen, todo, built = set(), [BaseModel], []
     while todo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from datetime import date
@@ -103,7 +104,7 @@ def test_header_and_recommendation_text_changes() -> None:
 def test_duplicate_ids_are_matched_by_occurrence() -> None:
     old = make_plan()
     old.recommendations[0].actions.append(Action(id="7.1", evidence="Copy", status="In Progress"))
-    new = old.model_copy(deep=True)
+    new = copy.deepcopy(old)
     new.recommendations[0].actions[2].status = "BAU"
     assert list(keyed_actions(old)) == ["7.1", "7.2", "7.1#2", "10.1"]
     diff = diff_plans(old, new)
@@ -195,7 +196,7 @@ def test_word_diff_of_random_texts_rejoins_and_never_splits_a_word() -> None:
 
 def _random_edit(plan: Plan, rng: random.Random) -> Plan:
     """A copy with a few of every kind of change, rows shuffled and every cell address moved."""
-    new = plan.model_copy(deep=True)
+    new = copy.deepcopy(plan)
     for rec in new.recommendations:
         rng.shuffle(rec.actions)
         for row, action in enumerate(rec.actions):
@@ -244,7 +245,7 @@ def test_the_quick_equality_test_never_skips_a_change() -> None:
         assert {c.key for c in result.changed} == expected
         assert result.added and result.removed and result.changed
         assert not any(c.id == a.id for c in result.changed for a in result.added)
-        assert diff_plans(old, old.model_copy(deep=True)).empty
+        assert diff_plans(old, copy.deepcopy(old)).empty
 
 
 def test_html_keeps_the_space_before_added_words() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
-from pydantic import BaseModel
 
 from sheetsync.model import Action, Plan, ReadNote, Recommendation, split_owners, split_ref
 
@@ -53,59 +56,121 @@ def test_and_splits_only_between_names(owner: str, names: list[str]) -> None:
     assert split_owners(owner) == names
 
 
-# --- building without validation -----------------------------------------------------------------------------
+# --- plain records inside, pydantic at the JSON edge ------------------------------------------------------------
 
 
-def assert_same(ours: object, theirs: object, where: str = "") -> None:
-    """`ours` equals `theirs` all the way down, with the same types and, for models, the same fields set and the
-    same private state (what pydantic's == leaves unchecked: 1 == 1.0, a list against a tuple of equal items)."""
-    assert type(ours) is type(theirs), f"{where}: {type(ours).__name__} != {type(theirs).__name__}"
-    if isinstance(ours, BaseModel):
-        assert isinstance(theirs, BaseModel)
-        assert ours == theirs, where
-        assert ours.model_fields_set == theirs.model_fields_set, f"{where}: fields set"
-        assert ours.__pydantic_private__ == theirs.__pydantic_private__, f"{where}: private attributes"
-        assert list(ours.__dict__) == list(theirs.__dict__), f"{where}: field order"
-        for name in type(ours).model_fields:
-            assert_same(getattr(ours, name), getattr(theirs, name), f"{where}.{name}")
-    elif isinstance(ours, list | tuple):
-        assert isinstance(theirs, list | tuple) and len(ours) == len(theirs), where
-        for index, (a, b) in enumerate(zip(ours, theirs, strict=True)):
-            assert_same(a, b, f"{where}[{index}]")
-    elif isinstance(ours, dict):
-        assert isinstance(theirs, dict) and list(ours) == list(theirs), where
-        for key in ours:
-            assert_same(ours[key], theirs[key], f"{where}[{key!r}]")
-    else:
-        assert ours == theirs, f"{where}: {ours!r} != {theirs!r}"
+def assert_strict(record: Any) -> None:
+    """`record` holds exactly the types its fields declare, all the way down (a date, not a datetime; "7", not 7;
+    a list, not a tuple; 1, not True): pydantic, given its values, builds the same record to the last type. What
+    the reader, the catalogue and the vocabulary build without pydantic is checked this way."""
+    from pydantic import TypeAdapter
+
+    again = TypeAdapter(type(record)).validate_python(_values(record))
+    assert _typed(_values(again)) == _typed(_values(record)), f"{type(record).__name__}: {again!r} != {record!r}"
 
 
-def validated_twin(model: BaseModel) -> BaseModel:
-    """The model validated from the values `model` holds for its explicitly set fields: what `cls(**values)` gives."""
-    return type(model)(**{name: getattr(model, name) for name in model.model_fields_set})
+def _values(value: Any) -> Any:
+    """A record's constructor arguments as plain data, all the way down (what `dataclasses.asdict` gives, without
+    the fields a record fills in itself)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _values(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, list | tuple):
+        return type(value)(_values(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _values(item) for key, item in value.items()}
+    return value
 
 
-def test_model_construct_equals_validated() -> None:
-    """The reader builds notes and recommendations it has already typed with pydantic's `model_construct`: the
-    same values, types and fields set as validation gives."""
-    note = ReadNote.model_construct(kind="blank-row", sheet="Plan", cell="A9", message="row 9 is blank")
-    assert_same(note, ReadNote(kind="blank-row", sheet="Plan", cell="A9", message="row 9 is blank"))
-    assert note.model_fields_set == {"kind", "sheet", "cell", "message"}
-    assert hash(note) == hash(validated_twin(note))
-    action = Action.model_construct(id="7.1", owner="A/B", owners=["A", "B"], date=date(2025, 1, 2), progress=50)
-    assert_same(action, Action(id="7.1", owner="A/B", owners=["A", "B"], date=date(2025, 1, 2), progress=50))
-    assert Action.model_construct(id="7.2").owners is not Action.model_construct(id="7.2").owners
-    assert_same(Plan.model_construct(), Plan())
+def _typed(value: Any) -> Any:
+    """`value` with the type of every part beside it (so 1 and True, or a list and a tuple, compare unequal)."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value), [_typed(item) for item in value]
+    return type(value), value
 
 
-def test_plan_models_build_their_schema_only_when_needed() -> None:
-    """Deferred: defining the models (and constructing one) never builds a schema; validating or dumping still
-    works."""
-    code = ("import sys; from sheetsync.model import Action, Plan, ReadNote, Recommendation; "
-            "models = (Action, Plan, ReadNote, Recommendation); "
-            "Action.model_construct(id='7.1'); "
-            "assert not any(m.__pydantic_complete__ for m in models), 'built at import'; "
-            "plan = Plan(recommendations=[Recommendation(number=7, actions=[Action(id='7.1')])]); "
-            "assert plan.recommendations[0].number == '7' and plan.canonical()['recommendations']")
+def full_plan() -> Plan:
+    return Plan(title="T", force="Eastshire", executive_lead="ACC Lee", operational_lead="DCI Moss",
+                protective_marking="OFFICIAL", source="x.xlsx", sheet="S", header_cells={"title": "S!A1"},
+                status_list=["Not Started"], read_notes=[ReadNote(kind="blank-row", sheet="S", cell="A9")],
+                recommendations=[Recommendation(number="7", text="Use the system", deadline=date(2025, 3, 27),
+                                                addressees=["CCs"], cells={"number": "S!A5"}, actions=[
+                    Action(id="7.1", evidence="E", owner="A/B", owners=["A", "B"], update="U", date=date(2025, 1, 2),
+                           date_raw="2/1/25", status="In Progress", status_raw="in progress 50%", progress=50,
+                           supporting_documents="D", extra={"RAG": "Green"}, cells={"status": "S!H5"},
+                           hidden=True)])])
+
+
+def test_canonical_json_is_the_documented_shape() -> None:
+    """The canonical JSON's keys, order and value forms, written out once (the README's "The plan as JSON" lists
+    the same keys; tests/test_readme.py checks that list)."""
+    assert full_plan().canonical_json(indent=None) == (
+        '{"title": "T", "force": "Eastshire", "executive_lead": "ACC Lee", "operational_lead": "DCI Moss", '
+        '"protective_marking": "OFFICIAL", "recommendations": [{"number": "7", "text": "Use the system", '
+        '"deadline": "2025-03-27", "actions": [{"id": "7.1", "evidence": "E", "owner": "A/B", "owners": ["A", "B"], '
+        '"update": "U", "date": "2025-01-02", "date_raw": "2/1/25", "status": "In Progress", '
+        '"status_raw": "in progress 50%", "progress": 50, "supporting_documents": "D", "extra": {"RAG": "Green"}, '
+        '"cells": {"status": "S!H5"}, "hidden": true}]}]}')
+
+
+def test_canonical_copies_rather_than_shares() -> None:
+    plan = full_plan()
+    data = plan.canonical()
+    data["recommendations"][0]["actions"][0]["owners"].append("C")
+    data["recommendations"][0]["actions"][0]["cells"]["x"] = "S!A1"
+    assert plan.recommendations[0].actions[0].owners == ["A", "B"]
+    assert plan.recommendations[0].actions[0].cells == {"status": "S!H5"}
+
+
+def test_from_canonical_checks_what_comes_in() -> None:
+    """Text from outside (a snapshot, a file) is checked field by field by pydantic: a bad value is refused
+    with the path to it, as a ValueError; a good one comes back as the same plain records."""
+    plan = full_plan()
+    back = Plan.from_canonical(plan.canonical_json())
+    assert type(back.recommendations[0].actions[0]) is Action and back.recommendations[0].deadline == date(2025, 3, 27)
+    assert back.canonical() == plan.canonical()
+    for bad, where in [({"recommendations": 3}, "recommendations"),
+                       ({"recommendations": [{"number": "1", "actions": [{"id": "1.1", "progress": 150}]}]},
+                        "recommendations.0.actions.0"),
+                       ({"recommendations": [{"number": "1", "actions": [{"id": "1.1", "date": "2025-13-01"}]}]},
+                        "recommendations.0.actions.0.date"),
+                       ({"recommendations": [{"text": "no number"}]}, "recommendations.0.number")]:
+        with pytest.raises(ValueError, match=re.escape(where)):
+            Plan.from_canonical(cast("dict[str, Any]", bad))
+
+
+def test_records_keep_their_rules_without_pydantic() -> None:
+    assert Recommendation(number=7.0).number == "7"  # type: ignore[arg-type]  # a number cell as Excel gives it
+    assert Recommendation(number=7).number == "7"  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="progress 101"):
+        Action(id="7.1", progress=101)
+    assert Action(id="7.2").owners is not Action(id="7.2").owners
+    note = ReadNote(kind="blank-row", sheet="Plan", cell="A9")
+    with pytest.raises(AttributeError):
+        note.kind = "other"  # type: ignore[misc]
+    assert hash(note) == hash(ReadNote(kind="blank-row", sheet="Plan", cell="A9"))
+
+
+def test_validate_never_imports_pydantic(tmp_path: Path) -> None:
+    """Reading and validating a plan (the Excel button's path, a new Python each press) loads no pydantic: it
+    is about 45 ms of a cold start (bench/bench_cold.py). Writing a plan's JSON does not need it either."""
+    from builders import catalogue_rows, write_grid
+
+    book = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
+    code = ("import sys; from sheetsync.reader import read_plan; from sheetsync.validation import validate; "
+            f"plan = read_plan({str(book)!r}); validate(plan); plan.canonical_json(); "
+            "assert 'pydantic' not in sys.modules, 'pydantic was imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_strict_check_catches_a_wrong_type() -> None:
+    """The check the reader's, catalogue's and vocabulary's tests lean on can fail."""
+    from datetime import datetime
+
+    assert_strict(full_plan())
+    for wrong in [Action(id="7.1", date=datetime(2025, 1, 2)), Action(id="7.1", owners=("A",)),  # type: ignore[arg-type]
+                  Action(id="7.1", progress=True), ReadNote(kind="k", sheet="S", cell=9)]:  # type: ignore[arg-type]
+        with pytest.raises((AssertionError, ValueError)):
+            assert_strict(wrong)

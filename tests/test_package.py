@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -67,7 +68,7 @@ def test_set_cells_changes_only_those_cells(plan_path: Path, tmp_path: Path) -> 
     # Everything else in the plan reads back the same.
     for (_, old), (_, new) in zip(before.actions(), after.actions(), strict=True):
         if old.id != "10.2":
-            assert old.model_dump(exclude={"cells"}) == new.model_dump(exclude={"cells"})
+            assert dataclasses.replace(old, cells={}) == dataclasses.replace(new, cells={})
     # Part by part: untouched members are the very same stored bytes; only the sheet and the string table moved.
     old_raw, new_raw = raw_members(plan_path.read_bytes()), raw_members(out.read_bytes())
     assert list(old_raw) == list(new_raw)

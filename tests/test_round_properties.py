@@ -4,6 +4,7 @@ changed cells moves."""
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from dataclasses import dataclass
@@ -61,8 +62,8 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Round:
 
 def edited(plan: Plan, changes: dict[str, dict[str, Any]]) -> Plan:
     """A copy of `plan` with fields of rows changed, as the reader would give them back."""
-    copy = plan.model_copy(deep=True)
-    for _, action in copy.actions():
+    changed = copy.deepcopy(plan)
+    for _, action in changed.actions():
         for name, value in changes.get(action.id, {}).items():
             if name == "status":
                 status, progress = value
@@ -73,7 +74,7 @@ def edited(plan: Plan, changes: dict[str, dict[str, Any]]) -> Plan:
                 action.date, action.date_raw = value, None
             else:
                 setattr(action, name, value)
-    return copy
+    return changed
 
 
 text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)

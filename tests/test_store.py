@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import zlib
 from collections.abc import Iterator
@@ -206,7 +207,7 @@ def test_diff_snapshots_defaults_and_current(tmp_path: Path, store_backend: Back
     diff = snapshots.diff_snapshots(path, store=store)
     assert diff.summary_line() == "1 action moved to Action Complete"
     assert diff.old_label is not None and diff.old_label.startswith("snapshot 1 (")
-    now = changed.model_copy(deep=True)
+    now = copy.deepcopy(changed)
     now.recommendations[0].actions[1].owner = "DS Kim Lee"
     write_workbook(path, now)
     since = snapshots.diff_snapshots(path, "2", store=store)

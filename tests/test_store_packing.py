@@ -319,8 +319,8 @@ def test_cli_restore_and_verify_on_another_zlib(tmp_path: Path, monkeypatch: pyt
     assert result.output.splitlines()[1].startswith("restored snapshot 1: contents identical to what was "
                                                     "snapshotted (every part checked)")
     assert out.read_bytes() != original and members(out.read_bytes()) == members(original)
-    assert reader.read_plan(out).model_copy(update={"source": None}).canonical_json() == reader.read_plan(
-        path).model_copy(update={"source": None}).canonical_json()
+    assert reader.read_plan(out).canonical_json() == reader.read_plan(
+        path).canonical_json()
 
     result = runner.invoke(cli, ["verify", str(path)])
     assert result.exit_code == 0 and "note:" not in result.output, result.output

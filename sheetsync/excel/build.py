@@ -10,6 +10,7 @@ third-party VBA is kept in this repository.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import zipfile
@@ -85,9 +86,9 @@ def xlsm_bytes(*, force: str | None = None, executive_lead: str | None = None, o
         from sheetsync.reader import read_plan
 
         plan = read_plan(from_plan)
-        updates = {k: v for k, v in (("force", force), ("executive_lead", executive_lead),
-                                     ("operational_lead", operational_lead)) if v}
-        plan = plan.model_copy(update=updates)
+        plan = dataclasses.replace(plan, force=force or plan.force,
+                                   executive_lead=executive_lead or plan.executive_lead,
+                                   operational_lead=operational_lead or plan.operational_lead)
     else:
         plan = template_plan(force=force, executive_lead=executive_lead, operational_lead=operational_lead)
     modules = vba_modules()

@@ -8,6 +8,7 @@ short instructions block above the grid and the stamp on a very hidden sheet.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -137,8 +138,8 @@ def return_plan(plan: Plan, ids: Sequence[str]) -> Plan:
     for rec in plan.recommendations:
         kept = [action for action in rec.actions if action.id in wanted]
         if kept:
-            recs.append(rec.model_copy(update={"actions": kept}))
-    return plan.model_copy(update={"recommendations": recs})
+            recs.append(dataclasses.replace(rec, actions=kept))
+    return dataclasses.replace(plan, recommendations=recs)
 
 
 def _write_return(plan: Plan, owner: OwnerRows, stamp: Stamp, target: Path, *, overwrite: bool) -> None:
