@@ -55,11 +55,16 @@ class ConfigError(SheetsyncError, ValueError):
     """A setting or option value that makes no sense."""
 
 
+class PackageError(SheetsyncError, ValueError):
+    """A package that cannot be patched as asked (no such sheet, a cell inside a shared formula, ...)."""
+
+
 __all__ = [
     "ConfigError",
     "NoPlanFoundError",
     "OutputExistsError",
     "OutputWriteError",
+    "PackageError",
     "SheetsyncError",
     "SnapshotNotFoundError",
     "StoreError",

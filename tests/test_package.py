@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheetsync.demo import SAMPLE_MARCH, sample_path
-from sheetsync.errors import OutputExistsError
+from sheetsync.errors import OutputExistsError, PackageError
 from sheetsync.importers import import_to_workbook
 from sheetsync.model import Plan
-from sheetsync.package import Package, PackageError, excel_serial, rels_part
+from sheetsync.package import Package, rels_part
 from sheetsync.reader import read_plan, read_plan_bytes
+from sheetsync.sheet_patch import excel_serial
 
 
 @pytest.fixture(scope="module")
