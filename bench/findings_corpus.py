@@ -8,8 +8,9 @@ the benchmark plans (bench_validate's at 39/200/2,000 rows built in memory, benc
 awkward workbooks read by the reader (the test suite's defects), and 300 plans made by mutating those of up to
 250 rows with values drawn from all of them (fixed seeds). Each is validated at five as-of dates and written as
 JSON, CSV and text (`format_findings`), plus three runs with codes ignored. `compare` builds the plans once with
-this tree's importers and reader (pickled), validates them under each tree's code and lists every output that
-differs. Not a test: it needs the other checkout (`git worktree add --detach /tmp/sheetsync-base 9e6d568`).
+this tree's importers and reader (pickled as plain data), rebuilds them with each tree's model classes, validates
+them under each tree's code and lists every output that differs. Not a test: it needs the other checkout
+(`git worktree add --detach /tmp/sheetsync-base 9e6d568`).
 """
 
 from __future__ import annotations
@@ -128,6 +129,33 @@ def build(root: Path) -> list[tuple[str, Any]]:
     return named + list(mutants([p for p in plans if len(p.actions()) <= 250], 300))
 
 
+def as_data(named: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The plans as plain data (every field, the internal ones too), so that a tree whose model classes differ
+    (pydantic models before 5b121f8, dataclasses after) can rebuild the very same plans with `rebuild`."""
+    import dataclasses
+
+    return [(name, plan if isinstance(plan, str) else dataclasses.asdict(plan)) for name, plan in named]
+
+
+def rebuild(data: dict[str, Any]) -> Any:
+    """A plan from `as_data`'s form, with the model classes of the tree in use and without validation (mutants
+    hold values no validating constructor would take, such as a progress of 150)."""
+    from sheetsync.model import Action, Plan, ReadNote, Recommendation
+
+    def make(cls: Any, values: dict[str, Any]) -> Any:
+        if hasattr(cls, "model_construct"):
+            return cls.model_construct(**values)
+        built = cls(**{**values, "progress": None}) if cls is Action else cls(**values)
+        if cls is Action:
+            built.progress = values["progress"]
+        return built
+
+    recs = [make(Recommendation, {**rec, "actions": [make(Action, a) for a in rec["actions"]]})
+            for rec in data["recommendations"]]
+    notes = [make(ReadNote, note) for note in data["read_notes"]]
+    return make(Plan, {**data, "recommendations": recs, "read_notes": notes})
+
+
 def dump(root: Path, named: list[tuple[str, Any]]) -> dict[str, str]:
     """Every output of `format_findings` for every plan, validated with the code under `root`."""
     _use(root)
@@ -139,12 +167,12 @@ def dump(root: Path, named: list[tuple[str, Any]]) -> dict[str, str]:
             out[name] = plan
             continue
         for as_of in AS_OF_DATES:
-            report = validate(copy.deepcopy(plan), as_of=as_of)
+            report = validate(rebuild(plan), as_of=as_of)
             for fmt in ("json", "csv", "text"):
                 out[f"{name}@{as_of}:{fmt}"] = format_findings(report, fmt)
         for ignore in (["missing-owner", "duplicate-update"], ["truncated-text", "pending-language", "overdue"],
                        ["owner-unassigned", "missing-date", "bad-date"]):
-            report = validate(copy.deepcopy(plan), as_of=AS_OF_DATES[2], ignore=ignore)
+            report = validate(rebuild(plan), as_of=AS_OF_DATES[2], ignore=ignore)
             out[f"{name}@ignore={','.join(ignore)}:json"] = format_findings(report, "json")
     return out
 
@@ -162,11 +190,11 @@ def main() -> None:
     c.add_argument("other", type=Path)
     args = parser.parse_args()
     if args.command == "build":
-        args.output.write_bytes(pickle.dumps(build(ROOT)))
+        args.output.write_bytes(pickle.dumps(as_data(build(ROOT))))
         return
     if args.command == "dump":
         _use(args.root)  # before unpickling, which imports sheetsync.model
-        named = pickle.loads(args.plans.read_bytes()) if args.plans else build(args.root)
+        named = pickle.loads(args.plans.read_bytes()) if args.plans else as_data(build(args.root))
         args.output.write_text(json.dumps(dump(args.root, named), ensure_ascii=False), encoding="utf-8")
         return
     with tempfile.TemporaryDirectory() as tmp:
