@@ -4,8 +4,8 @@ run in a new interpreter (imports count), side by side with a baseline tree in t
 Target (issue 6): all four formats of a 200-row plan in one cold process <= 2 s. The A/B shows what a change
 costs a user: `--baseline DIR` runs the same job against another checkout's `sheetsync/` (e.g. one made with
 `git archive <commit> sheetsync | tar -x -C DIR`), calling `render_report` once per format as that code did.
-Also prints matplotlib's import time, plain and as chart.py imports it; `--tricks` runs the new code with the
-collector paused and without chart.py's matplotlib patch, to show what each buys.
+Also prints matplotlib's import time, plain and as chart.py imports it; `--tricks` runs the new code without
+chart.py's matplotlib patch, to show what it buys.
 
     .venv/bin/python bench/bench_report.py [--rows 39 200] [--runs 5] [--baseline DIR] [--tricks]
 """
@@ -47,10 +47,6 @@ render_reports(plan, outputs=[(fmt, f"{out}/report.{fmt}") for fmt in FORMATS], 
                overwrite=True)
 print(f"{time.perf_counter() - start:.3f}")
 """
-# The same job with one of the tricks issue 11 asked to justify, applied from outside: to see what each buys.
-WITH_COLLECTOR_PAUSED = TOGETHER.replace("render_reports(plan", """from sheetsync.collector import collector_paused
-with collector_paused():
-    render_reports(plan""").replace("               overwrite=True)", "                   overwrite=True)")
 # matplotlib imported plainly first: chart.py's import patch then does nothing (what it buys is this line's cost)
 WITHOUT_MATPLOTLIB_PATCH = """
 import matplotlib.figure, matplotlib.backends.backend_agg
@@ -139,8 +135,7 @@ def main() -> None:
         ("public HTML", PUBLIC, None),
     ]
     if args.tricks:
-        jobs += [("four formats, + collector paused (trick)", WITH_COLLECTOR_PAUSED, None),
-                 ("four formats, without chart.py's matplotlib patch", WITHOUT_MATPLOTLIB_PATCH, None)]
+        jobs += [("four formats, without chart.py's matplotlib patch", WITHOUT_MATPLOTLIB_PATCH, None)]
     if args.baseline is not None:
         jobs.append(("baseline: four formats, render_report x4", PER_FORMAT, args.baseline.resolve()))
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,6 @@ from functools import cache
 from itertools import zip_longest
 from typing import Any
 
-from sheetsync.collector import collector_paused
 from sheetsync.columns import COLUMNS, Field, column, heading_key, match_header_label, match_heading
 from sheetsync.dates import MONTHS, parse_date
 from sheetsync.errors import NoPlanFoundError
@@ -154,16 +153,10 @@ def _newest_update(updates: list[tuple[int, str]]) -> int:
 
 
 def plan_from_grid(grid: Grid, *, source: str | None = None, status_list: list[str] | None = None,
-                   vocabulary: Vocabulary | None = None) -> Plan:
-    """Turn a sheet's values into a Plan, recording the cell of every value and what could not be used."""
-    with collector_paused():  # as in reader.read_plan_bytes (the Excel adapter calls this directly)
-        return plan_from_found_grid(grid, source=source, status_list=status_list, vocabulary=vocabulary)
-
-
-def plan_from_found_grid(grid: Grid, *, source: str | None, status_list: list[str] | None,
-                         vocabulary: Vocabulary | None, head_index: int | None = None) -> Plan:
-    """`plan_from_grid` without pausing the collector, given the heading row when the caller found it already
-    (`read_plan_bytes` does, choosing the sheet)."""
+                   vocabulary: Vocabulary | None = None, head_index: int | None = None) -> Plan:
+    """Turn a sheet's values into a Plan, recording the cell of every value and what could not be used. Pass
+    `head_index` (the heading row's index in `grid.rows`) when the caller found it already (`read_plan_bytes`
+    does, choosing the sheet)."""
     if head_index is None:
         found = find_header_row(grid)
         if found is None:
@@ -563,6 +556,5 @@ __all__ = [
     "TEXT_FIELDS",
     "Grid",
     "find_header_row",
-    "plan_from_found_grid",
     "plan_from_grid",
 ]

@@ -16,10 +16,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from sheetsync.collector import collector_paused
 from sheetsync.columns import heading_key
 from sheetsync.errors import NoPlanFoundError, UnreadableFileError
-from sheetsync.grid import Grid, find_header_row, plan_from_found_grid, plan_from_grid
+from sheetsync.grid import Grid, find_header_row, plan_from_grid
 from sheetsync.model import Plan, ReadNote
 from sheetsync.safety import open_workbook, read_limited
 from sheetsync.sheet_xml import SheetExtent, sheet_extent, sheet_facts, sheet_parts, trimmed_workbook
@@ -41,10 +40,7 @@ def read_plan_bytes(data: bytes, *, source: str | PathLike[str], sheet: str | No
     """Read a plan from a workbook's bytes (so a snapshot stores exactly the bytes that were read)."""
     path = Path(source)
     archive = open_workbook(data, path=path)  # checked before any parser sees the bytes
-    # Reading makes a few objects per cell and no cycles: the collector's passes over them find nothing to free.
-    # Same-run A/B, CPU time: 200 rows 11.8 -> 10.9 ms, 2,000 rows 77 -> 60 ms (bench/bench_read.py --tree).
-    with collector_paused():
-        return _read_checked_bytes(data, archive, path, sheet)
+    return _read_checked_bytes(data, archive, path, sheet)
 
 
 def _read_checked_bytes(data: bytes, archive: zipfile.ZipFile | None, path: Path, sheet: str | None) -> Plan:
@@ -96,8 +92,7 @@ def _read_checked_bytes(data: bytes, archive: zipfile.ZipFile | None, path: Path
         grid.uncalculated.update(facts.uncalculated)
         grid.marking = grid.marking or facts.marking
     status_list = _status_list(book, archive, extents, path)
-    plan = plan_from_found_grid(grid, source=str(path), status_list=status_list, vocabulary=None,
-                                head_index=head_index)
+    plan = plan_from_grid(grid, source=str(path), status_list=status_list, head_index=head_index)
     extent = extents.get(grid.sheet)
     if extent and extent.strays:
         plan.read_notes.extend(
