@@ -174,3 +174,19 @@ def test_strict_check_catches_a_wrong_type() -> None:
                   Action(id="7.1", progress=True), ReadNote(kind="k", sheet="S", cell=9)]:  # type: ignore[arg-type]
         with pytest.raises((AssertionError, ValueError)):
             assert_strict(wrong)
+
+
+def test_the_readme_lists_the_canonical_keys_in_order() -> None:
+    """README, "The plan as JSON": its three lists of keys are the canonical JSON's, in order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("## The plan as JSON", 1)[1].split("\n## ", 1)[0].split())
+
+    def keys(label: str, end: str) -> list[str]:
+        listed = section.split(label, 1)[1].split(end, 1)[0]
+        return [key.strip() for chunk in re.findall(r"`([^`]+)`", listed + "`") for key in chunk.split(",")]
+
+    data = full_plan().canonical()
+    rec = data["recommendations"][0]
+    assert keys("top level:", ";") == list(data)
+    assert keys("each recommendation:", ";") == list(rec)
+    assert keys("each action:", "`.") == list(rec["actions"][0])
