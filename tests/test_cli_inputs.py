@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-import click
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
-
-from sheetsync.cli import cli
+from cli_run import invoke
 
 SAMPLE = Path(__file__).parents[1] / "sheetsync" / "samples" / "wessex-vale-plan-2024-11.txt"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = invoke(list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -140,7 +136,7 @@ def test_force_still_overwrites_where_it_meant_overwrite(tmp_path: Path, plan: P
     code, out, err = run(*args, "--force")
     assert code in (0, 1), out + err
     assert "note: --force is now spelled --overwrite" in err
-    assert "--force" not in CliRunner().invoke(cli, [command[0], "--help"]).stdout  # hidden
+    assert "--force" not in invoke([command[0], "--help"]).stdout  # hidden
 
 
 def test_excel_owner_file_beside_the_workbook_is_warned_about(plan: Path) -> None:
@@ -190,24 +186,16 @@ def test_control_characters_in_cells_never_reach_the_terminal(tmp_path: Path) ->
     assert "]0;PWNED again" in outputs["diff"]
 
 
-def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json() -> None:
+def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from sheetsync.cli.options import echo_safe_json
 
-    runner = CliRunner()
     text = json.dumps({"owner": "a\x9b31mb\x7f"}, ensure_ascii=False)
-    result = runner.invoke(click_command(lambda: echo_safe_json(text)))
-    assert "\x9b" not in result.stdout and "\x7f" not in result.stdout
-    assert json.loads(result.stdout) == json.loads(text)
-
-
-def click_command(body: Callable[[], None]) -> click.Command:
-    @click.command()
-    def command() -> None:
-        body()
-
-    return command
+    echo_safe_json(text)
+    stdout = capsys.readouterr().out
+    assert "\x9b" not in stdout and "\x7f" not in stdout
+    assert json.loads(stdout) == json.loads(text)
 
 
 @pytest.mark.parametrize("command", [["show"], ["validate"], ["history"], ["import", "--output", "x.xlsx"]])
@@ -218,3 +206,4 @@ def test_an_unreadable_input_is_one_line_and_exit_2(plan: Path, monkeypatch: pyt
     code, out, err = run(command[0], str(plan), *command[1:])
     assert code == 2, out + err
     assert err == f"error: {plan}: cannot be read (permission denied). Check the file's permissions.\n"
+
