@@ -207,3 +207,78 @@ def test_an_unreadable_input_is_one_line_and_exit_2(plan: Path, monkeypatch: pyt
     assert code == 2, out + err
     assert err == f"error: {plan}: cannot be read (permission denied). Check the file's permissions.\n"
 
+
+def test_a_date_that_is_not_one_is_one_line_and_exit_2(plan: Path) -> None:
+    code, out, err = run("validate", str(plan), "--as-of", "2025-13-01")
+    assert code == 2, out + err
+    assert err == ("error: invalid value for '--as-of': '2025-13-01' is not a date; write it as YYYY-MM-DD, "
+                   "e.g. 2025-03-27\n")
+
+
+@pytest.mark.parametrize("args", [[], ["excel"], ["store"]])
+def test_a_group_without_its_command_shows_its_help_and_exits_2(args: list[str]) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == "", out + err
+    assert err.startswith(f"usage: {' '.join(['sheetsync', *args])} [") and "commands:" in err, err
+
+
+def test_usage_errors_exit_2_with_the_commands_usage() -> None:
+    for args, words in ((["validate"], "the following arguments are required: PLAN"),
+                        (["validate", "x.xlsx", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+                        (["no-such-command"], "invalid choice: 'no-such-command'"),
+                        (["validate", "x.xlsx", "--format", "yaml"], "invalid choice: 'yaml'")):
+        code, out, err = run(*args)
+        assert code == 2 and out == "", (args, out + err)
+        assert words in err and err.startswith("usage: sheetsync") and "Traceback" not in err, (args, err)
+    assert run("chase", "x.xlsx", "-o", "out", "--due-within", "-1")[2].endswith(
+        "error: argument --due-within: -1 is not in the range x>=0\n")
+
+
+def test_version_and_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import version
+
+    assert run("--version") == (0, f"sheetsync, version {version('sheetsync')}\n", "")
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: help still stops at 100 columns, as click's did
+    from sheetsync.cli.app import cli
+
+    commands = [[name] for name in cli.commands] + [["excel", "build"], ["excel", "setup"], ["store", "init"],
+                                                    ["store", "copy"], []]
+    for command in commands:
+        for flag in ("-h", "--help"):
+            code, out, err = run(*command, flag)
+            assert code == 0 and err == "", (command, out + err)
+            assert out.startswith(f"usage: {' '.join(['sheetsync', *command])} ")
+            assert max(len(line) for line in out.splitlines()) <= 100, (command, out)
+    chase_help = " ".join(run("chase", "-h")[1].split())  # options keep click's metavars and notes
+    assert "-o PATH, --output PATH" in chase_help and "--due-within DAYS" in chase_help
+    assert "[default: 28; x>=0]" in chase_help and "[required]" in chase_help
+
+
+def test_a_closed_pipe_stops_quietly(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sheetsync show plan.xlsx | head`: no traceback when head stops reading (exit 1, as click gave)."""
+    import io
+    import sys
+
+    from sheetsync.cli.app import run as run_cli
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert run_cli(["show", str(plan)]) == 1
+    assert err.getvalue() == ""
+
+
+def test_validate_never_imports_click_or_the_import_registry(plan: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from sheetsync.cli import main; code = main(['validate', sys.argv[1]]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' "
+            "or m == 'sheetsync.importers.registry'))")
+    done = subprocess.run([sys.executable, "-c", code, str(plan)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
