@@ -1,5 +1,7 @@
 """`python -m sheetsync`: the same as the `sheetsync` command."""
 
+import sys
+
 from sheetsync.cli import main
 
-main()
+sys.exit(main())

@@ -108,5 +108,5 @@ def _report():
 atexit.register(_report)
 sys.argv = ["sheetsync", *sys.argv[1:]]
 from sheetsync.cli import main
-main()
+sys.exit(main())
 """

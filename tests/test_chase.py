@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
 from sheetsync.chasing import ChaseLog, addresses_from_rows, chase, check_address
-from sheetsync.cli import cli
 from sheetsync.errors import SheetsyncError
 from sheetsync.owners import assign, file_name
 from sheetsync.reader import read_plan
@@ -182,7 +181,7 @@ def _free_port() -> int:
 
 
 def _run(args: list[str]) -> Any:
-    return CliRunner().invoke(cli, args, catch_exceptions=False)
+    return invoke(args, catch_exceptions=False)
 
 
 def test_send_delivers_records_and_never_repeats_the_same_day(tmp_path: Path,
@@ -226,9 +225,9 @@ def test_dry_run_sends_nothing(tmp_path: Path, smtp_server: tuple[_Inbox, int]) 
 
 def test_unreachable_server_is_one_line_and_nothing_is_recorded(tmp_path: Path) -> None:
     plan_path = _plan(tmp_path / "plan.xlsx")
-    result = CliRunner().invoke(cli, ["chase", str(plan_path), "-o", str(tmp_path / "out"), "--as-of",
-                                      "2025-03-20", "--store", str(tmp_path / "s.db"), "--send", "--smtp",
-                                      f"127.0.0.1:{_free_port()}"])
+    result = invoke(["chase", str(plan_path), "-o", str(tmp_path / "out"), "--as-of",
+                     "2025-03-20", "--store", str(tmp_path / "s.db"), "--send", "--smtp",
+                     f"127.0.0.1:{_free_port()}"])
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: cannot reach the mail server 127.0.0.1:"), lines
@@ -240,7 +239,7 @@ def test_bad_options_are_one_line(tmp_path: Path) -> None:
     plan_path = _plan(tmp_path / "plan.xlsx")
     for extra, expected in ((["--send"], "--send needs --smtp"), (["--send", "--smtp", "host:99999"], "HOST:PORT"),
                             (["--dry-run"], "go with --send")):
-        result = CliRunner().invoke(cli, ["chase", str(plan_path), "-o", str(tmp_path / "o"), *extra])
+        result = invoke(["chase", str(plan_path), "-o", str(tmp_path / "o"), *extra])
         assert result.exit_code == 2 and expected in result.output, result.output
     with pytest.raises(SheetsyncError, match="Owner"):
         bad = tmp_path / "owners.csv"

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-import click
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
-
-from sheetsync.cli import cli
+from cli_run import invoke
 
 SAMPLE = Path(__file__).parents[1] / "sheetsync" / "samples" / "wessex-vale-plan-2024-11.txt"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = invoke(list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -140,7 +136,7 @@ def test_force_still_overwrites_where_it_meant_overwrite(tmp_path: Path, plan: P
     code, out, err = run(*args, "--force")
     assert code in (0, 1), out + err
     assert "note: --force is now spelled --overwrite" in err
-    assert "--force" not in CliRunner().invoke(cli, [command[0], "--help"]).stdout  # hidden
+    assert "--force" not in invoke([command[0], "--help"]).stdout  # hidden
 
 
 def test_excel_owner_file_beside_the_workbook_is_warned_about(plan: Path) -> None:
@@ -190,24 +186,16 @@ def test_control_characters_in_cells_never_reach_the_terminal(tmp_path: Path) ->
     assert "]0;PWNED again" in outputs["diff"]
 
 
-def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json() -> None:
+def test_json_on_the_terminal_escapes_c1_controls_and_stays_the_same_json(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from sheetsync.cli.options import echo_safe_json
 
-    runner = CliRunner()
     text = json.dumps({"owner": "a\x9b31mb\x7f"}, ensure_ascii=False)
-    result = runner.invoke(click_command(lambda: echo_safe_json(text)))
-    assert "\x9b" not in result.stdout and "\x7f" not in result.stdout
-    assert json.loads(result.stdout) == json.loads(text)
-
-
-def click_command(body: Callable[[], None]) -> click.Command:
-    @click.command()
-    def command() -> None:
-        body()
-
-    return command
+    echo_safe_json(text)
+    stdout = capsys.readouterr().out
+    assert "\x9b" not in stdout and "\x7f" not in stdout
+    assert json.loads(stdout) == json.loads(text)
 
 
 @pytest.mark.parametrize("command", [["show"], ["validate"], ["history"], ["import", "--output", "x.xlsx"]])
@@ -218,3 +206,79 @@ def test_an_unreadable_input_is_one_line_and_exit_2(plan: Path, monkeypatch: pyt
     code, out, err = run(command[0], str(plan), *command[1:])
     assert code == 2, out + err
     assert err == f"error: {plan}: cannot be read (permission denied). Check the file's permissions.\n"
+
+
+def test_a_date_that_is_not_one_is_one_line_and_exit_2(plan: Path) -> None:
+    code, out, err = run("validate", str(plan), "--as-of", "2025-13-01")
+    assert code == 2, out + err
+    assert err == ("error: invalid value for '--as-of': '2025-13-01' is not a date; write it as YYYY-MM-DD, "
+                   "e.g. 2025-03-27\n")
+
+
+@pytest.mark.parametrize("args", [[], ["excel"], ["store"]])
+def test_a_group_without_its_command_shows_its_help_and_exits_2(args: list[str]) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == "", out + err
+    assert err.startswith(f"usage: {' '.join(['sheetsync', *args])} [") and "commands:" in err, err
+
+
+def test_usage_errors_exit_2_with_the_commands_usage() -> None:
+    for args, words in ((["validate"], "the following arguments are required: PLAN"),
+                        (["validate", "x.xlsx", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+                        (["no-such-command"], "invalid choice: 'no-such-command'"),
+                        (["validate", "x.xlsx", "--format", "yaml"], "invalid choice: 'yaml'")):
+        code, out, err = run(*args)
+        assert code == 2 and out == "", (args, out + err)
+        assert words in err and err.startswith("usage: sheetsync") and "Traceback" not in err, (args, err)
+    assert run("chase", "x.xlsx", "-o", "out", "--due-within", "-1")[2].endswith(
+        "error: argument --due-within: -1 is not in the range x>=0\n")
+
+
+def test_version_and_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import version
+
+    assert run("--version") == (0, f"sheetsync, version {version('sheetsync')}\n", "")
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: help still stops at 100 columns, as click's did
+    from sheetsync.cli.app import cli
+
+    commands = [[name] for name in cli.commands] + [["excel", "build"], ["excel", "setup"], ["store", "init"],
+                                                    ["store", "copy"], []]
+    for command in commands:
+        for flag in ("-h", "--help"):
+            code, out, err = run(*command, flag)
+            assert code == 0 and err == "", (command, out + err)
+            assert out.startswith(f"usage: {' '.join(['sheetsync', *command])} ")
+            assert max(len(line) for line in out.splitlines()) <= 100, (command, out)
+    chase_help = " ".join(run("chase", "-h")[1].split())  # options keep click's metavars and notes
+    assert "-o PATH, --output PATH" in chase_help and "--due-within DAYS" in chase_help
+    assert "[default: 28; x>=0]" in chase_help and "[required]" in chase_help
+
+
+def test_a_closed_pipe_stops_quietly(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sheetsync show plan.xlsx | head`: no traceback when head stops reading (exit 1, as click gave)."""
+    import io
+    import sys
+
+    from sheetsync.cli.app import run as run_cli
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert run_cli(["show", str(plan)]) == 1
+    assert err.getvalue() == ""
+
+
+def test_validate_never_imports_click_or_the_import_registry(plan: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from sheetsync.cli import main; code = main(['validate', sys.argv[1]]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' "
+            "or m == 'sheetsync.importers.registry'))")
+    done = subprocess.run([sys.executable, "-c", code, str(plan)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"

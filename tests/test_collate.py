@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 from import_helpers import FIXTURES
 
-from sheetsync.cli import cli
 from sheetsync.collate import RAG_RULE, Roster, collate, force_key, own_output, write_collation
 from sheetsync.errors import ConfigError
 
@@ -29,7 +28,7 @@ def _plan(folder: Path, name: str, force: str | None, *, status: str = "In Progr
 
 
 def _run(*args: str) -> Any:
-    result = CliRunner().invoke(cli, ["collate", *args])
+    result = invoke(["collate", *args])
     assert result.exit_code == 0, result.output
     return result
 
@@ -216,7 +215,7 @@ def test_csv_and_bad_suffix(tmp_path: Path) -> None:
     assert len(rows) == 1 + 3 * 39 and not any(r[0].startswith("@") for r in rows)
     with pytest.raises(ConfigError, match=r"cannot write '\.pdf'"):
         write_collation([tmp_path], tmp_path / "n.pdf")
-    refused = CliRunner().invoke(cli, ["collate", str(tmp_path), "-o", str(out)])
+    refused = invoke(["collate", str(tmp_path), "-o", str(out)])
     assert refused.exit_code == 2 and "already exists" in refused.output
 
 

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from sheetsync.cli import cli
+from cli_run import invoke
 
 OUTPUTS = ["workbook_template.xlsx", "wessex-vale-plan.xlsx", "snapshots.db", "changes-since-november.html",
            "npcc-progress-update.docx", "npcc-progress-update.xlsx", "npcc-progress-update.html",
@@ -19,23 +17,23 @@ OUTPUTS = ["workbook_template.xlsx", "wessex-vale-plan.xlsx", "snapshots.db", "c
 @pytest.mark.slow
 def test_demo_writes_everything_into_one_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["demo", "-o", str(out)])
+    result = invoke(["demo", "-o", str(out)])
     assert result.exit_code == 0, result.output
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0, name
     assert "snapshot 2 saved" in result.output
     # the imported March plan is what the sample says, and validation finds the defects planted in it
-    shown = CliRunner().invoke(cli, ["show", str(out / "wessex-vale-plan.xlsx"), "--json"])
+    shown = invoke(["show", str(out / "wessex-vale-plan.xlsx"), "--json"])
     plan = json.loads(shown.output)
     assert plan["force"] == "Wessex Vale Police" and plan["executive_lead"] == "ACC Helen Marsh"
     assert sum(len(r["actions"]) for r in plan["recommendations"]) == 39
-    checked = CliRunner().invoke(cli, ["validate", str(out / "wessex-vale-plan.xlsx"), "--as-of", "2025-03-27",
-                                       "--format", "json"])
+    checked = invoke(["validate", str(out / "wessex-vale-plan.xlsx"), "--as-of", "2025-03-27",
+                      "--format", "json"])
     assert checked.exit_code == 1
     codes = {f["code"] for f in json.loads(checked.output)["findings"]}
     assert {"unknown-status", "misplaced-action", "owner-unassigned", "missing-owner", "pending-language",
             "duplicate-update", "truncated-text", "deadline-wording"} <= codes
     # running it again replaces its own outputs and starts a fresh store
-    again = CliRunner().invoke(cli, ["demo", "-o", str(out)])
+    again = invoke(["demo", "-o", str(out)])
     assert again.exit_code == 0, again.output
     assert "snapshot 1 saved" in again.output

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.excel.adapter import read_settings
 from sheetsync.excel.build import buttons
@@ -142,11 +141,11 @@ def test_refuses_what_it_cannot_do_safely(tmp_path: Path) -> None:
 
 def test_cli_into(tmp_path: Path) -> None:
     source = their_workbook(tmp_path / "their.xlsx", notes=False)
-    result = CliRunner().invoke(cli, ["excel", "build", "--into", str(source), "-o", str(tmp_path / "their.xlsm")])
+    result = invoke(["excel", "build", "--into", str(source), "-o", str(tmp_path / "their.xlsm")])
     assert result.exit_code == 0, result.output
     assert read_plan(tmp_path / "their.xlsm").force == "Northshire Police"
-    mixed = CliRunner().invoke(cli, ["excel", "build", "--into", str(source), "-o", str(tmp_path / "b.xlsm"),
-                                     "--force", "Kent Police"])
+    mixed = invoke(["excel", "build", "--into", str(source), "-o", str(tmp_path / "b.xlsm"),
+                    "--force", "Kent Police"])
     assert mixed.exit_code == 2 and "--into" in mixed.output
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.frames import collate, plan_frame, summary_by_force
 from sheetsync.reader import read_plan
 
@@ -34,10 +33,10 @@ def test_collate_forces_and_cli(tmp_path: Path) -> None:
     hostile = summary.drop(index="Kent Police").iloc[0]
     assert hostile["overdue"] == 38 and hostile["percent_done"] == 0  # rec 22's deadline is September 2025
     out = tmp_path / "national.xlsx"
-    result = CliRunner().invoke(cli, ["collate", str(a), str(b), "-o", str(out), "--as-of", "2025-06-01"])
+    result = invoke(["collate", str(a), str(b), "-o", str(out), "--as-of", "2025-06-01"])
     assert result.exit_code == 0, result.output
     plans = pd.read_excel(out, sheet_name="Plans", engine="calamine")
     assert len(plans) == 78 and plans["force"].str.startswith("@").sum() == 0
     assert plans["force"].str.startswith("'@SUM").sum() == 39
-    again = CliRunner().invoke(cli, ["collate", str(a), "-o", str(out)])
+    again = invoke(["collate", str(a), "-o", str(out)])
     assert again.exit_code == 2 and "already exists" in again.output

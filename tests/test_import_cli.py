@@ -6,16 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 from import_helpers import FIXTURES, comparable, seed_path
-
-from sheetsync.cli import cli
 
 pytest.importorskip("sheetsync.template")
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["import", *args])
+    result = invoke(["import", *args])
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.importers import import_plan, registry
 from sheetsync.importers.common import Document, Line, source_text
 from sheetsync.importers.interfaces import Format, Shape, Source
@@ -51,9 +50,9 @@ def test_a_new_format_is_one_class_and_one_entry(tmp_path: Path, monkeypatch: py
     plan, report = import_plan(source)
     assert report.format == "jsonl" and [a.id for _, a in plan.actions()] == ["7.1"]
     assert import_plan(source.read_bytes())[1].format == "jsonl"  # detected by its sniff, without a suffix
-    help_text = CliRunner().invoke(cli, ["import", "--help"]).output
+    help_text = invoke(["import", "--help"]).output
     assert "jsonl" in help_text
     out = tmp_path / "plan.xlsx"
-    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(out), "--from", "jsonl"])
+    result = invoke(["import", str(source), "-o", str(out), "--from", "jsonl"])
     assert result.exit_code in (0, 1), result.output
     assert out.exists()

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from builders import NATIONAL_HEADINGS, catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetsync.cli import cli
 from sheetsync.errors import NoPlanFoundError, SheetsyncError, UnreadableFileError
 from sheetsync.model import Action, Plan
 from sheetsync.reader import Grid, plan_from_grid, read_plan
@@ -219,7 +218,7 @@ def test_cli_show_json_keys_and_exit_codes(tmp_path: Path) -> None:
     import json
 
     path = write_grid(tmp_path / "p.xlsx", catalogue_rows())
-    result = CliRunner().invoke(cli, ["show", str(path), "--json"])
+    result = invoke(["show", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["title", "force", "executive_lead", "operational_lead", "protective_marking",
@@ -228,10 +227,10 @@ def test_cli_show_json_keys_and_exit_codes(tmp_path: Path) -> None:
     assert list(rec) == ["number", "text", "deadline", "actions"] and rec["deadline"] == "2025-03-27"
     assert list(rec["actions"][0]) == ["id", "evidence", "owner", "owners", "update", "date", "date_raw", "status",
                                        "status_raw", "progress", "supporting_documents", "extra", "cells", "hidden"]
-    text = CliRunner().invoke(cli, ["show", str(path)])
+    text = invoke(["show", str(path)])
     assert text.exit_code == 0 and "Recommendation 7 (deadline 27 Mar 2025)" in text.output
     (tmp_path / "junk.xlsx").write_bytes(b"\x00\x01junk")
-    bad = CliRunner().invoke(cli, ["show", str(tmp_path / "junk.xlsx")])
+    bad = invoke(["show", str(tmp_path / "junk.xlsx")])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert "junk.xlsx" in bad.output and len(bad.output.strip().splitlines()) == 1
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.validation import SEVERITY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,5 +31,5 @@ def test_every_command_in_the_readme_exists() -> None:
     commands = sorted(set(re.findall(r"^sheetsync ([a-z]+)\b", blocks, re.MULTILINE)))
     assert len(commands) >= 12, commands
     for command in commands:
-        result = CliRunner().invoke(cli, [command, "--help"])
+        result = invoke([command, "--help"])
         assert result.exit_code == 0, (command, result.output)

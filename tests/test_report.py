@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
 from sheetsync.catalogue import catalogue
-from sheetsync.cli import cli
 from sheetsync.errors import OutputExistsError
 from sheetsync.model import Action, Plan, Recommendation, Severity, split_owners
 from sheetsync.report import render_report, render_reports, write_report
@@ -309,15 +308,14 @@ def result_plan(path: Path) -> Plan:
 def test_cli_report_exit_codes(tmp_path: Path) -> None:
     plan = _workbook(tmp_path)
     out = tmp_path / "r.md"
-    runner = CliRunner()
-    first = runner.invoke(cli, ["report", str(plan), "--format", "md", "-o", str(out), "--as-of", "2025-04-10"])
+    first = invoke(["report", str(plan), "--format", "md", "-o", str(out), "--as-of", "2025-04-10"])
     expected = 0 if validate(result_plan(plan), as_of=AS_OF).ok else 1
     assert first.exit_code == expected, first.output
     assert "wrote" in first.output and out.exists()
-    again = runner.invoke(cli, ["report", str(plan), "--format", "md", "-o", str(out)])
+    again = invoke(["report", str(plan), "--format", "md", "-o", str(out)])
     assert again.exit_code == 2, again.output
     broken = write_grid(tmp_path / "broken.xlsx", catalogue_rows(status="Greenish"))
-    bad = runner.invoke(cli, ["report", str(broken), "--format", "md", "-o", str(tmp_path / "b.md")])
+    bad = invoke(["report", str(broken), "--format", "md", "-o", str(tmp_path / "b.md")])
     assert bad.exit_code == 1, bad.output
     assert "validation error" in bad.output
     assert "This plan has" in (tmp_path / "b.md").read_text(encoding="utf-8")

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputWriteError
 from sheetsync.report import FORMATS, WRITERS, render_report, writer_for
 
@@ -29,7 +28,7 @@ def test_the_registry_declares_every_format_once() -> None:
 
 
 def test_the_cli_offers_the_registrys_formats() -> None:
-    result = CliRunner().invoke(cli, ["report", "--help"])
+    result = invoke(["report", "--help"])
     assert "[docx|xlsx|html|md]" in result.output
 
 
@@ -37,7 +36,7 @@ def test_the_cli_offers_the_registrys_formats() -> None:
                                            ("xlsx", "out"), ("md", "out.txt")])
 def test_an_output_suffix_of_another_format_is_refused_in_one_line(tmp_path: Path, fmt: str, name: str) -> None:
     plan = write_grid(tmp_path / "plan.xlsx", catalogue_rows())
-    result = CliRunner().invoke(cli, ["report", str(plan), "--format", fmt, "-o", str(tmp_path / name)])
+    result = invoke(["report", str(plan), "--format", fmt, "-o", str(tmp_path / name)])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and f"format {fmt} writes" in lines[0] and "Name the output" in lines[0]
@@ -100,8 +99,8 @@ def test_a_full_disk_is_one_line_exit_2_and_leaves_nothing(tmp_path: Path, monke
     with pytest.raises(OutputWriteError, match="the disk is full"):
         render_report(plan, format=fmt, output=out_dir / f"r.{fmt}", as_of=AS_OF)
     assert list(out_dir.iterdir()) == []
-    result = CliRunner().invoke(cli, ["report", str(plan), "--format", fmt, "-o", str(out_dir / f"r.{fmt}"),
-                                      "--public"])
+    result = invoke(["report", str(plan), "--format", fmt, "-o", str(out_dir / f"r.{fmt}"),
+                     "--public"])
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert list(out_dir.iterdir()) == []

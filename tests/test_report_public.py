@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from builders import NATIONAL_HEADINGS, catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.redact import fold
 from sheetsync.report import FORMATS, render_report, review_path
 from sheetsync.snapshots import snapshot
@@ -92,10 +91,9 @@ def test_teams_do_not_turn_the_force_into_a_removed_name(tmp_path: Path) -> None
 
 def test_a_review_is_written_beside_every_public_output_and_suspicious_words_exit_1(tmp_path: Path) -> None:
     plan = _plan(tmp_path / "plan.xlsx", update="Spoke to Laura about the plan; DS Ian Carmody agreed.")
-    runner = CliRunner()
     out = tmp_path / "public.html"
-    result = runner.invoke(cli, ["report", str(plan), "--format", "html", "-o", str(out), "--public",
-                                 "--as-of", "2025-04-10"])
+    result = invoke(["report", str(plan), "--format", "html", "-o", str(out), "--public",
+                     "--as-of", "2025-04-10"])
     assert result.exit_code == 1, result.output
     review = review_path(out)
     assert review.exists() and "kept but suspicious" in result.output
@@ -106,8 +104,8 @@ def test_a_review_is_written_beside_every_public_output_and_suspicious_words_exi
 
     clean = _plan(tmp_path / "clean.xlsx", update="Work is under way; DS Ian Carmody agreed.")
     out2 = tmp_path / "clean.md"
-    result = runner.invoke(cli, ["report", str(clean), "--format", "md", "-o", str(out2), "--public",
-                                 "--as-of", "2025-04-10"])
+    result = invoke(["report", str(clean), "--format", "md", "-o", str(out2), "--public",
+                     "--as-of", "2025-04-10"])
     assert result.exit_code in (0, 1) and "suspicious" not in result.output, result.output
     assert "0 kept but suspicious" in review_path(out2).read_text(encoding="utf-8")
 

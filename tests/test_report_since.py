@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 from freezegun import freeze_time
 
-from sheetsync.cli import cli
 from sheetsync.errors import SnapshotNotFoundError
 from sheetsync.report import render_report
 from sheetsync.snapshots import history, snapshot
@@ -65,8 +64,8 @@ def test_since_an_unknown_snapshot_is_one_line(fourteen: tuple[Path, Path], tmp_
     plan, store = fourteen
     with pytest.raises(SnapshotNotFoundError):
         render_report(plan, format="md", output=tmp_path / "x.md", as_of=AS_OF, since=since, store=store)
-    result = CliRunner().invoke(cli, ["report", str(plan), "--format", "md", "-o", str(tmp_path / "y.md"),
-                                      "--since", since, "--store", str(store)])
+    result = invoke(["report", str(plan), "--format", "md", "-o", str(tmp_path / "y.md"),
+                     "--since", since, "--store", str(store)])
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert not (tmp_path / "y.md").exists()
@@ -82,7 +81,7 @@ def test_every_report_names_the_chain_head(fourteen: tuple[Path, Path], tmp_path
         out = tmp_path / f"r{public}.md"
         render_report(plan, format="md", output=out, as_of=AS_OF, store=store, public=public)
         assert f"snapshot 14, hash {head.hash}" in out.read_text(encoding="utf-8")
-    result = CliRunner().invoke(cli, ["verify", "--store", str(store), "--head", head.hash])
+    result = invoke(["verify", "--store", str(store), "--head", head.hash])
     assert result.exit_code == 0, result.output
 
 

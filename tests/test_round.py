@@ -11,10 +11,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 from round_builders import edit_workbook, sample_workbook
 
-from sheetsync.cli import cli
 from sheetsync.errors import ConfigError
 from sheetsync.model import Action, Plan
 from sheetsync.package import Package
@@ -290,18 +289,17 @@ def test_libreoffice_opens_the_merged_plan(done: Round) -> None:
 
 def test_cli_split_and_merge(tmp_path: Path) -> None:
     plan_path = sample_workbook(tmp_path / "plan.xlsx")
-    runner = CliRunner()
-    split = runner.invoke(cli, ["split", str(plan_path), "-o", str(tmp_path / "r"), "--json"])
+    split = invoke(["split", str(plan_path), "-o", str(tmp_path / "r"), "--json"])
     assert split.exit_code == 0, split.output
     sent = json.loads(split.output)
     assert set(sent) == {"plan", "folder", "snapshot", "snapshot_saved", "owners", "returns", "unassigned"}
     files = [r["file"] for r in sent["returns"]]
-    clean = runner.invoke(cli, ["merge", str(plan_path), *files, "-o", str(tmp_path / "out.xlsx")])
+    clean = invoke(["merge", str(plan_path), *files, "-o", str(tmp_path / "out.xlsx")])
     assert clean.exit_code == 0, clean.output
     assert "11 of 11 returns merged; 0 rows updated" in clean.output
     assert read_plan(tmp_path / "out.xlsx").canonical() == read_plan(plan_path).canonical()
     edited = edit_workbook(Path(files[0]), tmp_path / "edited.xlsx", {"7.1": {"update": "Done."}})
-    dry = runner.invoke(cli, ["merge", str(plan_path), str(edited), "--dry-run", "--json"])
+    dry = invoke(["merge", str(plan_path), str(edited), "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
     data = json.loads(dry.output)
     assert set(data) == {"plan", "output", "dry_run", "returns", "rows_updated", "updated", "conflicts", "ignored",
@@ -312,19 +310,18 @@ def test_cli_split_and_merge(tmp_path: Path) -> None:
 
 def test_cli_merge_refusals(tmp_path: Path) -> None:
     plan_path = sample_workbook(tmp_path / "plan.xlsx")
-    runner = CliRunner()
     sent = split_plan(plan_path, output=tmp_path / "r", owners=["Grant"])
     # The base snapshot is in another store: refused, and with nothing merged the exit code is 2.
-    other = runner.invoke(cli, ["merge", str(plan_path), sent.returns[0].file, "-o", str(tmp_path / "o.xlsx"),
-                                "--store", str(tmp_path / "elsewhere.db")])
+    other = invoke(["merge", str(plan_path), sent.returns[0].file, "-o", str(tmp_path / "o.xlsx"),
+                    "--store", str(tmp_path / "elsewhere.db")])
     assert other.exit_code == 2, other.output
     assert "refused: Paula Grant.xlsx: its base, snapshot 1, cannot be loaded" in other.output
     assert not (tmp_path / "o.xlsx").exists()
-    missing = runner.invoke(cli, ["merge", str(plan_path), str(tmp_path / "nope.xlsx"), "--dry-run"])
+    missing = invoke(["merge", str(plan_path), str(tmp_path / "nope.xlsx"), "--dry-run"])
     assert missing.exit_code == 2 and "file not found" in missing.output
-    no_out = runner.invoke(cli, ["merge", str(plan_path), sent.returns[0].file])
+    no_out = invoke(["merge", str(plan_path), sent.returns[0].file])
     assert no_out.exit_code == 2 and no_out.output.startswith("error: name the merged workbook")
-    into_plan = runner.invoke(cli, ["merge", str(plan_path), sent.returns[0].file, "-o", str(plan_path)])
+    into_plan = invoke(["merge", str(plan_path), sent.returns[0].file, "-o", str(plan_path)])
     assert into_plan.exit_code == 2 and "never writes over a user's workbook" in into_plan.output
     assert "Traceback" not in into_plan.output + missing.output + other.output
 

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_backends import fake_workbook, make_plan, save
@@ -304,17 +304,15 @@ def test_a_store_from_before_part_hashes_upgrades_and_keeps_working(tmp_path: Pa
 def test_cli_restore_and_verify_on_another_zlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     template = pytest.importorskip("sheetsync.template", reason="the CLI tests write workbooks with the template")
     reader = pytest.importorskip("sheetsync.reader", reason="sheetsync.reader is not written yet")
-    from sheetsync.cli import cli
 
     path = tmp_path / "ActionPlan.xlsx"
     template.write_plan_workbook(make_plan(30), path)
     original = path.read_bytes()
-    runner = CliRunner()
-    assert runner.invoke(cli, ["snapshot", str(path)]).exit_code == 0
+    assert invoke(["snapshot", str(path)]).exit_code == 0
     other_zlib(monkeypatch)
 
     out = tmp_path / "restored.xlsx"
-    result = runner.invoke(cli, ["restore", str(path), "1", "-o", str(out)])
+    result = invoke(["restore", str(path), "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("restored snapshot 1: contents identical to what was "
                                                     "snapshotted (every part checked)")
@@ -322,17 +320,17 @@ def test_cli_restore_and_verify_on_another_zlib(tmp_path: Path, monkeypatch: pyt
     assert reader.read_plan(out).canonical_json() == reader.read_plan(
         path).canonical_json()
 
-    result = runner.invoke(cli, ["verify", str(path)])
+    result = invoke(["verify", str(path)])
     assert result.exit_code == 0 and "note:" not in result.output, result.output
-    result = runner.invoke(cli, ["verify", str(path), "--deep"])
+    result = invoke(["verify", str(path), "--deep"])
     assert result.exit_code == 0 and "note: snapshot 1: contents identical" in result.output, result.output
-    assert json.loads(runner.invoke(cli, ["verify", str(path), "--deep", "--json"]).output)["notes"]
+    assert json.loads(invoke(["verify", str(path), "--deep", "--json"]).output)["notes"]
 
     _tamper_chunk_of(db_of(path), b"<t>Evidence 1.1</t>")
     for args in (["verify", str(path)], ["verify", str(path), "--deep"]):
-        result = runner.invoke(cli, args)
+        result = invoke(args)
         assert result.exit_code == 1 and "damaged or was altered: part xl/" in result.output, result.output
-    result = runner.invoke(cli, ["restore", str(path), "1", "-o", str(tmp_path / "no.xlsx")])
+    result = invoke(["restore", str(path), "1", "-o", str(tmp_path / "no.xlsx")])
     assert result.exit_code == 2 and "damaged or was altered: part xl/" in result.output, result.output
 
 

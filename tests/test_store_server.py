@@ -19,12 +19,11 @@ from typing import Any
 import pg
 import psycopg
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 from pg import PgCluster
 from store_backends import make_plan, save
 
 from sheetsync import snapshots
-from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, StoreError
 from sheetsync.store import postgres
 from sheetsync.store.transfer import copy_history
@@ -121,26 +120,25 @@ def test_cli_store_init_and_a_snapshot_through_the_app_role(pg_cluster: PgCluste
                                                            tmp_path: Path) -> None:
     template = pytest.importorskip("sheetsync.template")
     pg.app_user(pg_cluster)
-    runner = CliRunner()
-    result = runner.invoke(cli, ["store", "init", pg_cluster.owner_url(pg_database, password=False), "--grant",
-                                 "clerk"], env={"PGPASSWORD": pg_cluster.owner_password})
+    result = invoke(["store", "init", pg_cluster.owner_url(pg_database, password=False), "--grant",
+                     "clerk"], env={"PGPASSWORD": pg_cluster.owner_password})
     assert result.exit_code == 0, result.output
     assert "team store ready at postgresql://owner@127.0.0.1" in result.output and "members: clerk" in result.output
     workbook = tmp_path / "ActionPlan.xlsx"
     template.write_plan_workbook(make_plan(), workbook)
     url = pg_cluster.user_url("clerk", None, pg_database)
-    result = runner.invoke(cli, ["snapshot", str(workbook), "--store", url, "--who", "jo"])
+    result = invoke(["snapshot", str(workbook), "--store", url, "--who", "jo"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("snapshot 1 saved (6 actions;")
-    result = runner.invoke(cli, ["history", str(workbook)], env={snapshots.STORE_ENV: url})
+    result = invoke(["history", str(workbook)], env={snapshots.STORE_ENV: url})
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].split()[0] == "1" and " jo " in result.output
-    result = runner.invoke(cli, ["verify", "--store", url])
+    result = invoke(["verify", "--store", url])
     assert result.exit_code == 0 and "1 snapshot of 1 plan" in result.output, result.output
 
 
 def test_init_names_a_missing_login_in_one_line(pg_cluster: PgCluster, pg_database: str) -> None:
-    result = CliRunner().invoke(cli, ["store", "init", pg_cluster.owner_url(pg_database), "--grant", "nobody_here"])
+    result = invoke(["store", "init", pg_cluster.owner_url(pg_database), "--grant", "nobody_here"])
     assert result.exit_code == 2, result.output
     assert 'role "nobody_here" does not exist' in result.output and len(result.output.strip().splitlines()) == 1
     assert pg_cluster.owner_password not in result.output
@@ -398,7 +396,7 @@ def test_store_copy_to_the_team_store_and_back_is_idempotent_and_verified(pg_clu
         path, 3, store=str(local)).canonical_json()
 
     back = tmp_path / "back.db"
-    result = CliRunner().invoke(cli, ["store", "copy", team, str(back)])
+    result = invoke(["store", "copy", team, str(back)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("copied 4 snapshots from postgresql://clerk@127.0.0.1")
     assert "4 snapshots of 2 plans; hash chain and every stored hash verified" in result.output

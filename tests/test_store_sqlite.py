@@ -135,9 +135,8 @@ def test_low_disk_space_is_named_not_a_missing_folder(tmp_path: Path, monkeypatc
 
 def test_a_full_disk_is_one_clear_line_for_snapshot_and_verify(tmp_path: Path) -> None:
     """On a real, full file system (a 512 kB tmpfs): what is wrong is the space, not a missing folder."""
-    from click.testing import CliRunner
+    from cli_run import invoke
 
-    from sheetsync.cli import cli
     from sheetsync.template import write_plan_workbook
 
     if os.geteuid() != 0:
@@ -152,8 +151,7 @@ def test_a_full_disk_is_one_clear_line_for_snapshot_and_verify(tmp_path: Path) -
     try:
         path = write_plan_workbook(make_plan(), tmp_path / "ActionPlan.xlsx")
         store = str(mount / "snapshots.db")
-        runner = CliRunner()
-        assert runner.invoke(cli, ["snapshot", str(path), "--store", store]).exit_code == 0
+        assert invoke(["snapshot", str(path), "--store", store]).exit_code == 0
         with (mount / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
             while True:
                 filler.write(b"x" * 4096)
@@ -161,7 +159,7 @@ def test_a_full_disk_is_one_clear_line_for_snapshot_and_verify(tmp_path: Path) -
         for args, words in ((["snapshot", str(path)], "cannot be written: the disk it is on is full"),
                             (["verify"], "cannot be opened: the disk it is on is full"),
                             (["history", str(path)], "the disk it is on is full")):
-            result = runner.invoke(cli, [*args, "--store", store])
+            result = invoke([*args, "--store", store])
             assert result.exit_code == 2, result.output
             assert words in result.output and "folder exists" not in result.output, result.output
             assert len(result.output.strip().splitlines()) == 1
@@ -455,20 +453,18 @@ def test_verify_counts_the_snapshots_of_the_plan_asked_about(tmp_path: Path) -> 
 
 
 def test_read_only_commands_leave_nothing_beside_a_store_they_could_write(tmp_path: Path) -> None:
-    from click.testing import CliRunner
+    from cli_run import invoke
 
-    from sheetsync.cli import cli
     from sheetsync.template import write_plan_workbook
 
     path = write_plan_workbook(make_plan(), tmp_path / "ActionPlan.xlsx")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["snapshot", str(path)]).exit_code == 0
+    assert invoke(["snapshot", str(path)]).exit_code == 0
     write_plan_workbook(make_plan(update="Later."), path, overwrite=True)
-    assert runner.invoke(cli, ["snapshot", str(path)]).exit_code == 0
+    assert invoke(["snapshot", str(path)]).exit_code == 0
     db = db_of(path)
     for args in (["history", str(path)], ["verify", str(path)], ["diff", str(path)],
                  ["restore", str(path), "1", "-o", str(tmp_path / "r.xlsx")]):
-        result = runner.invoke(cli, args)
+        result = invoke(args)
         assert result.exit_code == 0, (args, result.output)
         assert sorted(p.name for p in db.parent.iterdir()) == ["snapshots.db", "snapshots.db.heads"], args
     from sheetsync.store.repository import open_repository

@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from cli_run import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
@@ -21,7 +21,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from sheetsync.catalogue import catalogue
-from sheetsync.cli import cli
 from sheetsync.columns import COLUMNS, HEADER_LABELS, column, match_heading
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.model import Action, Plan, Recommendation
@@ -443,13 +442,13 @@ def test_template_title(force: str | None, starts: str) -> None:
 
 def test_cli_template(tmp_path: Path) -> None:
     out = tmp_path / "northshire.xlsx"
-    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--force", "Northshire Police",
-                                      "--executive-lead", "ACC Jo Bloggs"])
+    result = invoke(["template", "-o", str(out), "--force", "Northshire Police",
+                     "--executive-lead", "ACC Jo Bloggs"])
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out)[PLAN_SHEET]
     assert ws["A1"].value == template_title("Northshire Police")
     assert ws["C3"].value == "Northshire Police" and ws["C4"].value == "ACC Jo Bloggs"
-    again = CliRunner().invoke(cli, ["template", "-o", str(out)])
+    again = invoke(["template", "-o", str(out)])
     assert again.exit_code == 2, again.output
     assert "already exists" in again.output
 

@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 from builders import catalogue_rows, write_grid
-from click.testing import CliRunner
+from cli_run import invoke
 
-from sheetsync.cli import cli
 from sheetsync.errors import ConfigError, OutputExistsError
 from sheetsync.excel import setup as xlsm
 from sheetsync.excel.build import build_xlsm, buttons
@@ -132,10 +131,10 @@ def test_refuses_to_overwrite_or_to_write_xlsx(tmp_path: Path) -> None:
 
 
 def test_cli_build(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["excel", "build", "-o", str(tmp_path / "A.xlsm"), "--force", "Kent Police"])
+    result = invoke(["excel", "build", "-o", str(tmp_path / "A.xlsm"), "--force", "Kent Police"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "A.xlsm").is_file()
-    again = CliRunner().invoke(cli, ["excel", "build", "-o", str(tmp_path / "A.xlsm")])
+    again = invoke(["excel", "build", "-o", str(tmp_path / "A.xlsm")])
     assert again.exit_code == 2 and "already exists" in again.output
 
 
@@ -346,7 +345,7 @@ def test_setup_reports_a_config_it_cannot_decode_in_one_line(home: Path) -> None
     with pytest.raises(ConfigError, match=r"not in this computer's text encoding \(utf-8\): byte 0xE2"):
         setup_excel(interpreter="C:\\v\\python.exe", platform="win32", encoding="utf-8")
     if sys.platform != "darwin":  # the CLI reads the same file with this machine's own encoding (UTF-8 or ASCII)
-        result = CliRunner().invoke(cli, ["excel", "setup"])
+        result = invoke(["excel", "setup"])
         assert result.exit_code == 2, result.output
         assert "not in this computer's text encoding" in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1, result.output
@@ -372,12 +371,12 @@ def test_setup_leaves_another_pythons_interpreter_unless_told(home: Path) -> Non
 
 
 def test_setup_cli_writes_the_launcher_or_plain_python(home: Path) -> None:
-    result = CliRunner().invoke(cli, ["excel", "setup"])
+    result = invoke(["excel", "setup"])
     assert result.exit_code == 0, result.output
     key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
     conf = user_config_file()
     assert conf.read_bytes().decode() == f'"{key}","{xlsm.button_interpreter()}"' + ("\n" if sys.platform == "darwin"
                                                                             else "\r\n")
-    plain = CliRunner().invoke(cli, ["excel", "setup", "--plain-python"])
+    plain = invoke(["excel", "setup", "--plain-python"])
     assert plain.exit_code == 0, plain.output
     assert f'"{key}","{sys.executable}"' in conf.read_text() and "--plain-python" in plain.output

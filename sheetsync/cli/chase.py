@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
-from sheetsync.cli.app import cli
+from sheetsync.cli.app import cli, option
 from sheetsync.cli.options import (
+    COUNT,
     INPUT_FILE,
     OUTPUT_FOLDER,
+    DateOption,
     as_of_option,
-    handle_errors,
-    parse_date,
+    echo,
     plan_argument,
     store_option,
 )
@@ -23,38 +21,37 @@ from sheetsync.cli.options import (
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=OUTPUT_FOLDER, required=True,
-              help="Folder for the drafts (.eml, one per owner) and the lead's summary.")
+@option("-o", "--output", type=OUTPUT_FOLDER, required=True,
+        help="Folder for the drafts (.eml, one per owner) and the lead's summary.")
 @as_of_option
-@click.option("--due-within", type=click.IntRange(min=0), default=28, show_default=True, metavar="DAYS",
-              help="Chase requirements whose deadline falls within this many days.")
-@click.option("--stale-after", type=click.IntRange(min=0), default=60, show_default=True, metavar="DAYS",
-              help="An update older than this is stale.")
-@click.option("--reply-by", callback=parse_date, metavar="YYYY-MM-DD",
-              help="The date owners are asked to update by (default: a week after the as-of date).")
-@click.option("--owners", "owners_file", type=INPUT_FILE, default=None,
-              help="CSV of owners' addresses (columns Owner, Email); default: the Owners table on the "
-                   "workbook's Lists or Settings sheet.")
-@click.option("--attach-returns", type=OUTPUT_FOLDER, default=None, metavar="DIR",
-              help="Attach each owner's return workbook from 'sheetsync split'.")
-@click.option("--since", metavar="SNAPSHOT", default=None,
-              help="The last return to compare with (default: the newest snapshot whose message names a return).")
+@option("--due-within", type=COUNT, default=28, show_default=True, metavar="DAYS",
+        help="Chase requirements whose deadline falls within this many days.")
+@option("--stale-after", type=COUNT, default=60, show_default=True, metavar="DAYS",
+        help="An update older than this is stale.")
+@option("--reply-by", type=DateOption("--reply-by"),
+        help="The date owners are asked to update by (default: a week after the as-of date).")
+@option("--owners", dest="owners_file", type=INPUT_FILE, default=None,
+        help="CSV of owners' addresses (columns Owner, Email); default: the Owners table on the "
+             "workbook's Lists or Settings sheet.")
+@option("--attach-returns", type=OUTPUT_FOLDER, default=None, metavar="DIR",
+        help="Attach each owner's return workbook from 'sheetsync split'.")
+@option("--since", metavar="SNAPSHOT", default=None,
+        help="The last return to compare with (default: the newest snapshot whose message names a return).")
 @store_option
-@click.option("--from", "sender", metavar="ADDRESS", default=None, help="The From address of the messages.")
-@click.option("--send", is_flag=True, help="Send the messages through --smtp as well as writing the drafts.")
-@click.option("--smtp", metavar="HOST:PORT", default=None, help="The mail server to send through.")
-@click.option("--starttls", is_flag=True, help="Switch to TLS with STARTTLS before logging in.")
-@click.option("--user", metavar="NAME", default=None,
-              help="Log in as NAME (password from the SHEETSYNC_SMTP_PASSWORD environment variable).")
-@click.option("--dry-run", is_flag=True, help="With --send: say who would be sent what; send nothing.")
-@click.option("--again", is_flag=True, help="Send even to owners already chased today.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-@click.option("--overwrite", is_flag=True, help="Replace drafts already in the folder.")
-@handle_errors
+@option("--from", dest="sender", metavar="ADDRESS", default=None, help="The From address of the messages.")
+@option("--send", is_flag=True, help="Send the messages through --smtp as well as writing the drafts.")
+@option("--smtp", metavar="HOST:PORT", default=None, help="The mail server to send through.")
+@option("--starttls", is_flag=True, help="Switch to TLS with STARTTLS before logging in.")
+@option("--user", metavar="NAME", default=None,
+        help="Log in as NAME (password from the SHEETSYNC_SMTP_PASSWORD environment variable).")
+@option("--dry-run", is_flag=True, help="With --send: say who would be sent what; send nothing.")
+@option("--again", is_flag=True, help="Send even to owners already chased today.")
+@option("--json", dest="as_json", is_flag=True, help="Print what was done as JSON.")
+@option("--overwrite", is_flag=True, help="Replace drafts already in the folder.")
 def chase(plan: Path, output: Path, as_of: date | None, due_within: int, stale_after: int, reply_by: date | None,
           owners_file: Path | None, attach_returns: Path | None, since: str | None, store: Path | str | None,
           sender: str | None, send: bool, smtp: str | None, starttls: bool, user: str | None, dry_run: bool,
-          again: bool, as_json: bool, overwrite: bool) -> None:
+          again: bool, as_json: bool, overwrite: bool) -> int:
     """Chase owners: one email draft per owner with their overdue, due and stale items; a summary for the lead.
 
     Exit 0 when every owner with items can be reached, 1 when some have no (usable) address or a message was
@@ -77,5 +74,5 @@ def chase(plan: Path, output: Path, as_of: date | None, due_within: int, stale_a
     result = run_chase(plan, output=output, as_of=as_of, due_within=due_within, stale_after=stale_after,
                        reply_by=reply_by, owners_file=owners_file, attach_returns=attach_returns, store=store,
                        since=since, sender=sender, smtp=target, dry_run=dry_run, again=again, overwrite=overwrite)
-    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if as_json else result.describe())
-    sys.exit(1 if result.problems else 0)
+    echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False) if as_json else result.describe())
+    return 1 if result.problems else 0

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
-from sheetsync.cli.app import cli
+from sheetsync.cli.app import argument, cli, option
 from sheetsync.cli.options import (
     INPUT_FILE,
     OUTPUT_FILE,
     as_of_option,
+    echo,
     echo_json,
     force_option,
-    handle_errors,
     json_option,
     plan_argument,
     store_option,
@@ -25,13 +22,12 @@ from sheetsync.text import terminal_safe
 
 @cli.command()
 @plan_argument
-@click.option("-m", "--message", default=None, help="What this snapshot is (e.g. 'March return').")
-@click.option("--who", default=None, help="Who is taking it (default: your login name).")
+@option("-m", "--message", default=None, help="What this snapshot is (e.g. 'March return').")
+@option("--who", default=None, help="Who is taking it (default: your login name).")
 @store_option
-@click.option("--require-valid", is_flag=True, help="Refuse to snapshot a plan that has validation errors.")
+@option("--require-valid", is_flag=True, help="Refuse to snapshot a plan that has validation errors.")
 @as_of_option
 @json_option
-@handle_errors
 def snapshot(plan: Path, message: str | None, who: str | None, store: str | None, require_valid: bool,
              as_of: date | None, as_json: bool) -> None:
     """Record the workbook as it is now in the snapshot store."""
@@ -39,16 +35,15 @@ def snapshot(plan: Path, message: str | None, who: str | None, store: str | None
 
     result = take_snapshot(plan, message=message, who=who, store=store, require_valid=require_valid, as_of=as_of)
     if as_json:
-        click.echo(result.model_dump_json(indent=2))
+        echo(result.model_dump_json(indent=2))
     else:
-        click.echo(terminal_safe(result.describe()))
+        echo(terminal_safe(result.describe()))
 
 
 @cli.command()
 @plan_argument
 @store_option
 @json_option
-@handle_errors
 def history(plan: Path, store: str | None, as_json: bool) -> None:
     """List a plan's snapshots, newest first."""
     from sheetsync.snapshots import format_history
@@ -58,17 +53,16 @@ def history(plan: Path, store: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([entry.model_dump(mode="json") for entry in entries])
     else:
-        click.echo(terminal_safe(format_history(entries)), nl=False)
+        echo(terminal_safe(format_history(entries)), nl=False)
 
 
 @cli.command()
 @plan_argument
-@click.argument("from_id", metavar="[FROM", required=False)
-@click.argument("to_id", metavar="[TO]]", required=False)
+@argument("from_id", metavar="FROM", nargs="?")
+@argument("to_id", metavar="TO", nargs="?")
 @store_option
-@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
-@click.option("--html", "as_html", is_flag=True, help="Print the diff as an HTML page.")
-@handle_errors
+@option("--json", dest="as_json", is_flag=True, help="Print the diff as JSON.")
+@option("--html", dest="as_html", is_flag=True, help="Print the diff as an HTML page.")
 def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, as_json: bool,
          as_html: bool) -> None:
     """What changed between two snapshots (default: the two newest; TO may be 'current')."""
@@ -77,16 +71,15 @@ def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, 
 
     result = diff_snapshots(plan, from_id, to_id, store=store)
     text = format_diff(result, "json" if as_json else "html" if as_html else "text")
-    click.echo(text if as_json or as_html else terminal_safe(text), nl=False)
+    echo(text if as_json or as_html else terminal_safe(text), nl=False)
 
 
 @cli.command()
 @plan_argument
-@click.argument("snapshot_id", metavar="SNAPSHOT")
-@click.option("-o", "--output", type=OUTPUT_FILE, required=True)
+@argument("snapshot_id", metavar="SNAPSHOT")
+@option("-o", "--output", type=OUTPUT_FILE, required=True)
 @store_option
 @force_option
-@handle_errors
 def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overwrite: bool) -> None:
     """Write the exact workbook bytes of a snapshot to a new file.
 
@@ -97,20 +90,19 @@ def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overw
     from sheetsync.snapshots import restore_snapshot
 
     result = restore_snapshot(plan, snapshot_id, output=output, store=store, overwrite=overwrite)
-    click.echo(terminal_safe(result.describe()))
+    echo(terminal_safe(result.describe()))
 
 
 @cli.command()
-@click.argument("plan", type=INPUT_FILE, required=False)
+@argument("plan", type=INPUT_FILE, nargs="?")
 @store_option
-@click.option("--deep", is_flag=True, help="Also rebuild every workbook's exact bytes and check the file's hash "
-                                           "(slow: deflates every workbook again).")
-@click.option("--head", "heads", multiple=True, metavar="HASH",
-              help="A chain head kept elsewhere (as 'snapshot' printed it, or a report's notes): prove nothing up to "
-                   "it was removed or rewritten. Repeatable.")
+@option("--deep", is_flag=True, help="Also rebuild every workbook's exact bytes and check the file's hash "
+                                     "(slow: deflates every workbook again).")
+@option("--head", dest="heads", multiple=True, metavar="HASH",
+        help="A chain head kept elsewhere (as 'snapshot' printed it, or a report's notes): prove nothing up to "
+             "it was removed or rewritten. Repeatable.")
 @json_option
-@handle_errors
-def verify(plan: Path | None, store: str | None, deep: bool, heads: tuple[str, ...], as_json: bool) -> None:
+def verify(plan: Path | None, store: str | None, deep: bool, heads: tuple[str, ...], as_json: bool) -> int:
     """Check the snapshot store's hash chain and every stored hash; exit 1 naming what is wrong.
 
     By default every workbook's content is checked part by part against its recorded hashes, which proves it
@@ -121,5 +113,5 @@ def verify(plan: Path | None, store: str | None, deep: bool, heads: tuple[str, .
     from sheetsync.snapshots import verify as verify_store
 
     result = verify_store(plan, store=store, deep=deep, heads=heads)
-    click.echo(result.model_dump_json(indent=2) if as_json else terminal_safe(result.describe()))
-    sys.exit(0 if result.ok else 1)
+    echo(result.model_dump_json(indent=2) if as_json else terminal_safe(result.describe()))
+    return 0 if result.ok else 1

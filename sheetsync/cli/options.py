@@ -1,70 +1,80 @@
-"""Options shared by every command (the same words everywhere), and the one way a command fails."""
+"""Options shared by every command (the same words everywhere), the checks on their values, and safe output."""
 
 from __future__ import annotations
 
-import functools
+import argparse
 import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-import click
-
-from sheetsync.errors import SheetsyncError
+from sheetsync.cli.app import argument, option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ImportFormatChoice(click.Choice[str]):
-    """`--from`'s choices: the import registry's format names, looked up when first needed, so the registry
-    (and pydantic behind it) is not imported each time the CLI starts."""
-
-    def __init__(self) -> None:
-        self.case_sensitive = True
-
-    @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from sheetsync.importers.registry import format_names
-
-        return format_names()
+class InputError(Exception):
+    """A value that cannot be used (a folder as PLAN, a date that is not one): one line on stderr and exit code 2,
+    like every SheetsyncError. Not a ValueError, which argparse would turn into its usage message."""
 
 
-def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> date | None:
-    if value is None:
-        return None
+def import_formats() -> Sequence[str]:
+    """`--from`'s choices: the import registry's format names, looked up only when `import` runs, so the
+    registry (and pydantic behind it) is not imported each time the CLI starts."""
+    from sheetsync.importers.registry import format_names
+
+    return format_names()
+
+
+class DateOption:
+    """A YYYY-MM-DD date, named in the message when it is not one."""
+
+    metavar = "YYYY-MM-DD"
+
+    def __init__(self, flag: str) -> None:
+        self.flag = flag
+
+    def __call__(self, value: str) -> date:
+        return parse_date(value, flag=self.flag)
+
+
+def parse_date(value: str, *, flag: str = "the date") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-27") from None
+        raise InputError(f"invalid value for '{flag}': {value!r} is not a date; write it as YYYY-MM-DD, "
+                         "e.g. 2025-03-27") from None
 
 
-class InputError(click.ClickException):
-    """A PLAN or SOURCE that cannot be an input: one line and exit code 2, like every SheetsyncError (click's own
-    usage error would print three)."""
+class Count:
+    """A whole number of at least 0 (click's IntRange(min=0))."""
 
-    exit_code = 2
+    note = "x>=0"
 
-    def show(self, file: Any = None) -> None:
-        echo_safe(f"error: {self.format_message()}", err=True)
+    def __call__(self, value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a valid integer") from None
+        if number < 0:
+            raise argparse.ArgumentTypeError(f"{number} is not in the range x>=0")
+        return number
 
 
-if TYPE_CHECKING:  # click's ParamType is generic only from 8.2 on, and only for the type checker's sake here
-    _PathType = click.ParamType[Path, Any]
-else:
-    _PathType = click.ParamType
+COUNT = Count()
 
 
-class InputFile(_PathType):
+class InputFile:
     """A file to read. A folder or an unreadable file is refused in one line; a missing file is left to the
     command (the store of a deleted workbook can still be read). Warns when Excel has the workbook open."""
 
-    name = "file"
+    metavar = "FILE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+    def __call__(self, value: str) -> Path:
         from sheetsync.errors import UnreadableFileError
         from sheetsync.safety import excel_owner_file
 
@@ -85,16 +95,16 @@ class InputFile(_PathType):
 INPUT_FILE = InputFile()
 
 
-class OutputPath(_PathType):
+class OutputPath:
     """A file (or, with `folder=True`, a folder) to write. The wrong kind of thing already there is refused in one
     line; everything else (existing files, --overwrite) is the writer's to judge."""
 
-    name = "path"
+    metavar = "PATH"
 
     def __init__(self, *, folder: bool = False) -> None:
         self.folder = folder
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+    def __call__(self, value: str) -> Path:
         from sheetsync.errors import ConfigError
 
         path = Path(value)
@@ -112,60 +122,45 @@ OUTPUT_FOLDER = OutputPath(folder=True)
 
 
 # Shared options: the same words in every command.
-def plan_argument(f: F) -> F:
-    return click.argument("plan", type=INPUT_FILE)(f)
+plan_argument = argument("plan", type=INPUT_FILE)
+source_argument = argument("source", type=INPUT_FILE)
+
+store_option = option("--store", dest="store", default=None, metavar="PATH|URL",
+                      help="Snapshot store: an SQLite file, or a database URL (postgresql://user@host/db). "
+                           "Default: SHEETSYNC_STORE, else '.sheetsync/snapshots.db' beside the workbook.")
+
+as_of_option = option("--as-of", dest="as_of", type=DateOption("--as-of"),
+                      help="Judge deadlines and dates as on this day (default: today).")
+
+json_option = option("--json", dest="as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-def source_argument(f: F) -> F:
-    return click.argument("source", type=INPUT_FILE)(f)
+class _OldSpelling(argparse.Action):
+    """`--force` where it used to mean --overwrite: still works, hidden, with a note on stderr."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest="overwrite", nargs=0, default=False, help=argparse.SUPPRESS)
 
-def store_option(f: F) -> F:
-    return click.option("--store", "store", default=None, metavar="PATH|URL",
-                        help="Snapshot store: an SQLite file, or a database URL (postgresql://user@host/db). "
-                             "Default: SHEETSYNC_STORE, else '.sheetsync/snapshots.db' beside the workbook.")(f)
-
-
-def as_of_option(f: F) -> F:
-    return click.option("--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
-                        help="Judge deadlines and dates as on this day (default: today).")(f)
-
-
-def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        echo("note: --force is now spelled --overwrite", err=True)
+        namespace.overwrite = True
 
 
 def overwrite_option(f: F) -> F:
     """`--overwrite`: replace OUTPUT if it exists. `--force` is kept, hidden, where it used to mean this."""
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, overwrite: bool, overwrite_alias: bool, **kwargs: Any) -> Any:
-        if overwrite_alias:
-            click.echo("note: --force is now spelled --overwrite", err=True)
-        return f(*args, overwrite=overwrite or overwrite_alias, **kwargs)
-
-    wrapper = click.option("--force", "overwrite_alias", is_flag=True, hidden=True)(wrapper)
-    return click.option("--overwrite", "overwrite", is_flag=True, help="Replace OUTPUT if it exists.")(wrapper)  # type: ignore[return-value]
+    f = option("--overwrite", dest="overwrite", is_flag=True, help="Replace OUTPUT if it exists.")(f)
+    return option("--force", action=_OldSpelling, hidden=True)(f)
 
 
 force_option = overwrite_option  # the old name, still imported by some command modules
 
 
-def handle_errors(f: F) -> F:
-    """Turn a SheetsyncError into one line on stderr and exit code 2; never a traceback for bad input."""
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except SheetsyncError as exc:
-            echo_safe(f"error: {exc}", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Write a line to stdout (or stderr), flushed at once as click.echo did."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n" if nl else text)
+    stream.flush()
 
 
 def echo_json(data: Any) -> None:
@@ -176,7 +171,7 @@ def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
     """Echo text whose control characters (a cell's ESC ] 0 ; … BEL sets the terminal's title) are removed."""
     from sheetsync.text import terminal_safe
 
-    click.echo(terminal_safe(text), err=err, nl=nl)
+    echo(terminal_safe(text), err=err, nl=nl)
 
 
 _JSON_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself; DEL and C1 it leaves raw
@@ -184,6 +179,4 @@ _JSON_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself; D
 
 def echo_safe_json(text: str) -> None:
     """Echo JSON with DEL and C1 control characters written as \\u escapes: the same JSON, safe on a terminal."""
-    click.echo(_JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
-
-
+    echo(_JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))

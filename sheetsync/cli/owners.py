@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
-from sheetsync.cli.app import cli
+from sheetsync.cli.app import argument, cli, option
 from sheetsync.cli.options import (
     INPUT_FILE,
     OUTPUT_FILE,
     OUTPUT_FOLDER,
     as_of_option,
+    echo,
     echo_json,
-    handle_errors,
     json_option,
     overwrite_option,
     plan_argument,
@@ -25,15 +22,14 @@ from sheetsync.cli.options import (
 
 @cli.command()
 @plan_argument
-@click.option("-o", "--output", type=OUTPUT_FOLDER, required=True, metavar="DIR",
-              help="Folder to write the returns into (made if missing).")
-@click.option("--owner", "owners", multiple=True, metavar="NAME",
-              help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
+@option("-o", "--output", type=OUTPUT_FOLDER, required=True, metavar="DIR",
+        help="Folder to write the returns into (made if missing).")
+@option("--owner", dest="owners", multiple=True, metavar="NAME",
+        help="Only this owner's return (repeatable; 'unassigned' for rows nobody owns).")
 @as_of_option
 @store_option
-@click.option("--overwrite", "overwrite", is_flag=True, help="Replace returns of the same names already in DIR.")
+@option("--overwrite", dest="overwrite", is_flag=True, help="Replace returns of the same names already in DIR.")
 @json_option
-@handle_errors
 def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None, store: Path | None,
           overwrite: bool, as_json: bool) -> None:
     """Snapshot PLAN and write one return workbook per owner into DIR, holding only their rows."""
@@ -43,22 +39,21 @@ def split(plan: Path, output: Path, owners: tuple[str, ...], as_of: date | None,
     if as_json:
         echo_json(result.model_dump(mode="json"))
     else:
-        click.echo(result.describe())
+        echo(result.describe())
 
 
 @cli.command()
 @plan_argument
-@click.argument("returns", nargs=-1, required=True, type=INPUT_FILE)
-@click.option("-o", "--output", type=OUTPUT_FILE, default=None,
-              help="The merged workbook to write (PLAN itself is never written).")
-@click.option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
-@click.option("--snapshot", "take_snapshot", is_flag=True, help="Snapshot OUT after merging.")
+@argument("returns", nargs="+", type=INPUT_FILE)
+@option("-o", "--output", type=OUTPUT_FILE, default=None,
+        help="The merged workbook to write (PLAN itself is never written).")
+@option("--dry-run", is_flag=True, help="Say what would be merged; write nothing.")
+@option("--snapshot", dest="take_snapshot", is_flag=True, help="Snapshot OUT after merging.")
 @store_option
 @overwrite_option
 @json_option
-@handle_errors
 def merge(plan: Path, returns: tuple[Path, ...], output: Path | None, dry_run: bool, take_snapshot: bool,
-          store: Path | None, overwrite: bool, as_json: bool) -> None:
+          store: Path | None, overwrite: bool, as_json: bool) -> int:
     """Merge owners' RETURNS into a copy of PLAN: three-way per field; conflicts keep the plan's value.
 
     Exit 0 clean, 1 merged with conflicts or ignored edits, 2 nothing merged.
@@ -70,5 +65,5 @@ def merge(plan: Path, returns: tuple[Path, ...], output: Path | None, dry_run: b
     if as_json:
         echo_json(result.data())
     else:
-        click.echo(result.describe())
-    sys.exit(result.exit_code)
+        echo(result.describe())
+    return result.exit_code

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
-from sheetsync.cli.app import cli
+from sheetsync.cli.app import cli, option
 from sheetsync.cli.options import (
     OUTPUT_FILE,
-    ImportFormatChoice,
     as_of_option,
+    echo,
     echo_safe,
     echo_safe_json,
-    handle_errors,
+    import_formats,
     json_option,
     overwrite_option,
     plan_argument,
@@ -24,13 +21,12 @@ from sheetsync.cli.options import (
 
 
 @cli.command()
-@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
-              help="The new workbook (.xlsx).")
-@click.option("--force", "force_name", metavar="NAME", help="The force's name for the header block.")
-@click.option("--executive-lead", metavar="NAME")
-@click.option("--operational-lead", metavar="NAME")
-@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-@handle_errors
+@option("-o", "--output", type=OUTPUT_FILE, required=True,
+        help="The new workbook (.xlsx).")
+@option("--force", dest="force_name", metavar="NAME", help="The force's name for the header block.")
+@option("--executive-lead", metavar="NAME")
+@option("--operational-lead", metavar="NAME")
+@option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 def template(output: Path, force_name: str | None, executive_lead: str | None, operational_lead: str | None,
              overwrite: bool) -> None:
     """Write a new, blank plan workbook in the national grid."""
@@ -38,13 +34,12 @@ def template(output: Path, force_name: str | None, executive_lead: str | None, o
 
     path = write_template(output, force=force_name, executive_lead=executive_lead,
                           operational_lead=operational_lead, overwrite=overwrite)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 @cli.command()
 @plan_argument
 @json_option
-@handle_errors
 def show(plan: Path, as_json: bool) -> None:
     """Show what sheetsync reads from a plan workbook."""
     from sheetsync.reader import read_plan
@@ -59,11 +54,10 @@ def show(plan: Path, as_json: bool) -> None:
 
 @cli.command()
 @plan_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@option("--format", dest="fmt", choices=["text", "json", "csv"], default="text", show_default=True)
 @as_of_option
-@click.option("--ignore", multiple=True, metavar="CODE", help="A finding code to leave out (repeatable).")
-@handle_errors
-def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) -> None:
+@option("--ignore", multiple=True, metavar="CODE", help="A finding code to leave out (repeatable).")
+def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) -> int:
     """Check a plan workbook; exit 1 when it has errors."""
     from sheetsync.reader import read_plan
     from sheetsync.validation import format_findings
@@ -74,19 +68,18 @@ def validate(plan: Path, fmt: str, as_of: date | None, ignore: tuple[str, ...]) 
         echo_safe_json(format_findings(report, fmt).rstrip("\n"))
     else:
         echo_safe(format_findings(report, fmt), nl=False)
-    sys.exit(0 if report.ok else 1)
+    return 0 if report.ok else 1
 
 
 @cli.command(name="import")
 @source_argument
-@click.option("-o", "--output", type=OUTPUT_FILE, required=True,
-              help="The new workbook (.xlsx) in the template.")
-@click.option("--from", "source_format", type=ImportFormatChoice(), default=None,
-              help="The source's shape (detected when absent).")
+@option("-o", "--output", type=OUTPUT_FILE, required=True,
+        help="The new workbook (.xlsx) in the template.")
+@option("--from", dest="source_format", choices=import_formats, default=None,
+        help="The source's shape (detected when absent).")
 @json_option
 @overwrite_option
-@handle_errors
-def import_(source: Path, output: Path, source_format: str | None, as_json: bool, overwrite: bool) -> None:
+def import_(source: Path, output: Path, source_format: str | None, as_json: bool, overwrite: bool) -> int:
     """Turn a published plan (text, web page, table, Word, Excel) into a workbook in the template."""
     from sheetsync.importers import import_to_workbook
 
@@ -95,4 +88,4 @@ def import_(source: Path, output: Path, source_format: str | None, as_json: bool
         echo_safe_json(result.report.model_dump_json(indent=2))
     else:
         echo_safe(result.report.summary())
-    sys.exit(1 if result.report.warnings else 0)
+    return 1 if result.report.warnings else 0

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-import click
-
-from sheetsync.cli.app import cli
-from sheetsync.cli.options import handle_errors, json_option
+from sheetsync.cli.app import argument, cli, option
+from sheetsync.cli.options import echo, json_option
 
 
 @cli.group()
@@ -16,13 +12,12 @@ def store() -> None:
 
 
 @store.command("init")
-@click.argument("url", metavar="URL")
-@click.option("--app-role", default="sheetsync_app", show_default=True, metavar="NAME",
-              help="The role the app's users work through: may read and add snapshots, never change or remove them.")
-@click.option("--no-app-role", is_flag=True, help="Create the store only; grant access yourself.")
-@click.option("--grant", "members", multiple=True, metavar="USER",
-              help="Give the app role to this existing login (repeat for each user).")
-@handle_errors
+@argument("url", metavar="URL")
+@option("--app-role", default="sheetsync_app", show_default=True, metavar="NAME",
+        help="The role the app's users work through: may read and add snapshots, never change or remove them.")
+@option("--no-app-role", is_flag=True, help="Create the store only; grant access yourself.")
+@option("--grant", dest="members", multiple=True, metavar="USER",
+        help="Give the app role to this existing login (repeat for each user).")
 def init(url: str, app_role: str, no_app_role: bool, members: tuple[str, ...]) -> None:
     """Create (or upgrade) the team store in the database at URL; run it as the database's owner.
 
@@ -32,15 +27,14 @@ def init(url: str, app_role: str, no_app_role: bool, members: tuple[str, ...]) -
     from sheetsync.store.postgres import init_store
 
     result = init_store(url, app_role=None if no_app_role else app_role, members=members)
-    click.echo(result.describe())
+    echo(result.describe())
 
 
 @store.command("copy")
-@click.argument("source", metavar="SRC")
-@click.argument("destination", metavar="DST")
+@argument("source", metavar="SRC")
+@argument("destination", metavar="DST")
 @json_option
-@handle_errors
-def copy(source: str, destination: str, as_json: bool) -> None:
+def copy(source: str, destination: str, as_json: bool) -> int:
     """Copy every snapshot in SRC that DST lacks (a file store to the team database, or back), then verify DST.
 
     SRC and DST are file paths or database URLs. Running it again copies nothing new. Exit 1 if DST's chain
@@ -49,5 +43,5 @@ def copy(source: str, destination: str, as_json: bool) -> None:
     from sheetsync.store.transfer import copy_history
 
     result = copy_history(source, destination)
-    click.echo(result.model_dump_json(indent=2) if as_json else result.describe())
-    sys.exit(0 if result.ok else 1)
+    echo(result.model_dump_json(indent=2) if as_json else result.describe())
+    return 0 if result.ok else 1

@@ -3,7 +3,7 @@ module whose `write(data, chart_png, path)` lays the report out.
 
 Adding a format is one module with that `write` function and one line in `WRITERS`; the CLI, the Excel export
 and the demo read `FORMATS` (or `WRITERS`) from here. The writer's module is imported when it first writes, so
-reading this registry (every CLI start does, for --format's choices) imports nothing else.
+reading this registry (`sheetsync report` does, for --format's choices) imports nothing else.
 """
 
 from __future__ import annotations
