@@ -30,12 +30,11 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `sheetsync` with `argv` (default: the command line's arguments); return the exit code."""
-    # Two collector settings, kept for what they measured on a 39-row `sheetsync validate` (same-run A/B, CPU time
-    # of the process, bench/bench_cold.py): importing pydantic and click makes many long-lived objects, and the
-    # default threshold (a pass every 700 allocations) walks them again and again (about 17 ms); at exit, the
-    # collector's final passes over every object free nothing a finished command needs (about 34 ms). Without
-    # both, the cold validate took 293 ms of CPU instead of 241 ms. Modules are still torn down and atexit
-    # handlers still run.
+    # Two collector settings, kept for what they measured (bench/bench_cold.py --tree, 15 alternating runs, CPU
+    # time of the process, 2026-12-02): a pass every 100,000 allocations instead of 700 (starting up makes many
+    # long-lived objects, which the default walks again and again), and no final passes at exit (they free
+    # nothing a finished command needs). Without both, a cold validate of 39 rows took 0.137 s of CPU instead of
+    # 0.123 s, and show 0.121 s instead of 0.104 s. Modules are still torn down and atexit handlers still run.
     gc.set_threshold(100_000, 50, 100)
     try:
         return run(sys.argv[1:] if argv is None else list(argv))
