@@ -26,8 +26,10 @@ MAX_STRAYS = 10_000  # values outside the block of data that may be dropped; bey
 ROW_GAP = 1_000  # empty rows that separate a sheet's block of data from a stray value
 COL_GAP = 50  # and empty columns
 
-# Any cell's address (`r` on a <c> tag: a row's `r` has no letters).
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+# Any cell's address (`r` on a <c> tag: a row's `r` has no letters). After a plain space, as every writer puts it:
+# the literal start lets the scan skip ahead (200 rows: 0.92 -> 0.39 ms a sheet, a twentieth of reading the plan);
+# an address after a tab or line break still counts, as the tag count then differs and the positional scan runs.
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
 _PREFIXED_CELL = re.compile(rb"<\w+:c[\s>]")
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(\s[^>]*)?/?>")
 _R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]{0,3})(\d{0,7})"')
@@ -92,7 +94,8 @@ def _block(values: Iterable[int], gap: int) -> tuple[int, int]:
 def sheet_extent(xml: bytes) -> SheetExtent:
     """The cells of one sheet's XML, and the block calamine should lay out."""
     refs = _CELL_REF.findall(xml)  # every cell, formatting-only ones too: a quick bound, exact when small
-    tags = xml.count(b"<c ") + xml.count(b"<c>") + (len(_PREFIXED_CELL.findall(xml)) if b":c" in xml else 0)
+    tags = (sum(xml.count(b"<c" + after) for after in (b" ", b">", b"\t", b"\n", b"\r"))
+            + (len(_PREFIXED_CELL.findall(xml)) if b":c" in xml else 0))
     if tags != len(refs):  # cells without an address sit where they fall: follow the rows and cells in order
         return _positional_extent(xml)
     if not refs:
