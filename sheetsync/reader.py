@@ -8,7 +8,6 @@ found by meaning, not position (`sheetsync.grid`). Nothing is ever written to th
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -22,7 +21,7 @@ from sheetsync.grid import Grid, find_header_row, plan_from_grid
 from sheetsync.model import Plan, ReadNote
 from sheetsync.safety import open_workbook, read_limited
 from sheetsync.sheet_xml import SheetExtent, sheet_extent, sheet_facts, sheet_parts, trimmed_workbook
-from sheetsync.text import Value, a1, clean_text, col_letter, parse_a1
+from sheetsync.text import Value, a1, clean_text, col_letter, parse_a1, unescape
 
 SKIP_SHEETS = {"lists", "instructions", "issues", "settings", "sheetsyncmarks", "xlwings.conf", "summary"}
 
@@ -131,7 +130,7 @@ def _status_list(book: Any, archive: zipfile.ZipFile | None, extents: dict[str, 
             workbook = ""
         match = re.search(r'<(?:\w+:)?definedName\b[^>]*\bname="StatusList"[^>]*>([^<]+)<', workbook)
         if match:
-            ref = html.unescape(match.group(1)).strip()
+            ref = unescape(match.group(1)).strip()
             sheet_part, _, cells = ref.rpartition("!")
             target = (sheet_part.strip("'").replace("''", "'"), cells.replace("$", ""))
     lists_name = target[0] if target else next(

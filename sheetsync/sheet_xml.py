@@ -12,14 +12,13 @@ already enforced (the bound on memory).
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sheetsync.text import a1
+from sheetsync.text import a1, unescape
 
 MAX_GRID_CELLS = 2_000_000  # rows x columns calamine may lay out for one sheet (a 10,000-row plan uses 110,000)
 MAX_STRAYS = 10_000  # values outside the block of data that may be dropped; beyond that the sheet is refused
@@ -185,7 +184,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
                 target = target.lstrip("/")
                 path = target if target.startswith("xl/") else f"xl/{target}"
                 if path in archive.NameToInfo:
-                    parts[html.unescape(name.group(1))] = path
+                    parts[unescape(name.group(1))] = path
     return parts
 
 
@@ -223,7 +222,7 @@ def sheet_facts(xml: bytes) -> SheetFacts:
     marking = None
     end = xml.rfind(b"</sheetData>")
     for match in _HEADER_FOOTER.finditer(xml, end + 1 if end != -1 else 0):
-        text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", html.unescape(match.group(1).decode("utf-8", "replace")))
+        text = re.sub(r"&[A-Za-z\"]|&\d+|&\".*?\"", " ", unescape(match.group(1).decode("utf-8", "replace")))
         marking = marking or next((word for word in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL")
                                    if word in text.upper()), None)
     return SheetFacts(frozenset(hidden), frozenset(uncalculated), marking)

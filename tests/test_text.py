@@ -68,3 +68,11 @@ def test_terminal_and_markup_safety() -> None:
     assert terminal_safe(hostile) == "]0;PWNEDOwner\n"
     assert terminal_safe("line one\n\tindented") == "line one\n\tindented"
     assert markup_safe("a\x00b\x1bc\nd") == "abc\nd"
+
+
+def test_unescape_decodes_references_and_leaves_plain_text_alone() -> None:
+    from sheetsync.text import unescape
+
+    assert unescape("Tom &amp; Jerry&#39;s &lt;b&gt; &#x2013; &pound;5") == "Tom & Jerry's <b> \u2013 \u00a35"
+    plain = "Chief Constables / Prif Gwnstabliaid"
+    assert unescape(plain) is plain
