@@ -320,9 +320,13 @@ class SQLiteRepository:
         if self.mode == "write" and self.shared is not None:
             # Exclusive locking keeps every lock until the connection closes: one that read first (keeping a shared
             # lock) and then wanted to write could deadlock with another doing the same. So the exclusive lock is
-            # taken before anything is read, waiting for any other writer, and held for this whole session.
-            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            # taken before anything is read, waiting for any other writer, and held for this whole session. It is
+            # taken in the normal locking mode and only then made to stay: in exclusive mode a try that loses
+            # keeps the shared lock it took on the way, and the writer ahead (holding the pending lock, waiting
+            # for every shared lock to go) then waits for it until the timeout. Four writers on a share locked
+            # up that way about one run in eight on a loaded machine (tests/test_store_location.py).
             conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
             conn.execute("COMMIT")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
