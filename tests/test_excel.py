@@ -219,10 +219,10 @@ def test_export_writes_new_files_every_press(plan_book: MemoryBook) -> None:
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text() -> None:
-    assert excel._as_text_cell("=SUM(A1)") == "'=SUM(A1)"
-    assert excel._as_text_cell("- item") == "'- item"
-    assert excel._as_text_cell("plain") == "plain"
-    assert excel._as_text_cell(3) == 3
+    assert excel.as_text_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert excel.as_text_cell("- item") == "'- item"
+    assert excel.as_text_cell("plain") == "plain"
+    assert excel.as_text_cell(3) == 3
 
 
 def test_hyperlink_formula_quotes_sheet_names() -> None:

@@ -206,20 +206,20 @@ def run_press(book: ExcelBook, press: Callable[[ExcelBook], str]) -> str:
 
 def validate_and_snapshot() -> None:
     """The 'Validate and snapshot' button."""
-    _entry(press_validate_and_snapshot)
+    button_entry(press_validate_and_snapshot)
 
 
 def export_npcc_update() -> None:
     """The 'Export NPCC update' button."""
-    _entry(press_export_npcc_update)
+    button_entry(press_export_npcc_update)
 
 
 def clear_marks() -> None:
     """The 'Clear marks' button."""
-    _entry(press_clear_marks)
+    button_entry(press_clear_marks)
 
 
-def _entry(press: Callable[[ExcelBook], str]) -> None:
+def button_entry(press: Callable[[ExcelBook], str]) -> None:
     try:
         from sheetsync.excel.xlwings_book import XlwingsBook
 
@@ -363,7 +363,7 @@ def _mark_findings(book: ExcelBook, findings: Sequence[Finding]) -> dict[tuple[s
         if MARKS_SHEET not in names:
             book.add_sheet(MARKS_SHEET, hidden=True)
         book.set_text_format(MARKS_SHEET, f"A1:{col_letter(len(MARKS_HEADER))}{len(ledger)}")
-        book.write_values(MARKS_SHEET, "A1", [[_as_text_cell(v) for v in row] for row in ledger])
+        book.write_values(MARKS_SHEET, "A1", [[as_text_cell(v) for v in row] for row in ledger])
     return marked
 
 
@@ -412,9 +412,9 @@ def _write_issues(book: ExcelBook, report: ValidationReport, marked: dict[tuple[
     for finding in ordered:
         link: Value = hyperlink_formula(finding.sheet, finding.cell) if finding.sheet and finding.cell else ""
         rows.append([finding.severity, link, finding.recommendation, finding.action, finding.field, finding.code,
-                     finding.message, finding.suggestion, _as_text_cell(finding.value)])
+                     finding.message, finding.suggestion, as_text_cell(finding.value)])
     width = max(len(r) for r in rows)
-    padded = [[_as_text_cell(v) if i != 1 or r < 3 else v for i, v in enumerate(row + [None] * (width - len(row)))]
+    padded = [[as_text_cell(v) if i != 1 or r < 3 else v for i, v in enumerate(row + [None] * (width - len(row)))]
               for r, row in enumerate(rows)]
     last = len(padded)
     book.set_text_format(ISSUES_SHEET, f"A1:A{last}")
@@ -472,6 +472,28 @@ def _unused_names(folder: Path, stems: list[tuple[str, str]]) -> list[Path]:
     raise SheetsyncError("too many reports for one day", path=folder, hint="Move old reports elsewhere")
 
 
+@dataclass(frozen=True, slots=True)
+class SavedBook:
+    """The workbook a button has just saved, its settings, the press's day and a new folder for its files."""
+
+    path: Path
+    settings: ButtonSettings
+    day: date
+    folder: Path
+
+
+def save_with_new_folder(book: ExcelBook, folder_name: str, as_of: date | None = None) -> SavedBook:
+    """What a button that writes a folder of files does first: check that the workbook holds a plan (so one with
+    none fails before anything is saved), save it through Excel, and choose a new folder beside it called
+    `folder_name` with "{stem}" and "{day}" filled in."""
+    path = workbook_path(book)
+    settings = read_settings(book, path.parent)
+    read_book_plan(book, settings)
+    book.save()
+    day = as_of or date.today()
+    return SavedBook(path, settings, day, new_folder(path, folder_name.format(stem=path.stem, day=day.isoformat())))
+
+
 def new_folder(beside: Path, name: str) -> Path:
     """A folder called `name` beside the workbook `beside` that does not exist yet ("name", then "name (2)", …):
     a press never writes into an earlier press's folder."""
@@ -502,7 +524,7 @@ def _text(value: Value | object) -> str:
     return str(value).strip()
 
 
-def _as_text_cell(value: Value) -> Value:
+def as_text_cell(value: Value) -> Value:
     """Text written to Excel is never taken for a formula (Excel's text apostrophe before = + - @ tab CR)."""
     if value is None or isinstance(value, bool | int | float | date):
         return value

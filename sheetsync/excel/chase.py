@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sheetsync.excel.adapter import ExcelBook, _entry, new_folder, read_book_plan, read_settings, workbook_path
+from sheetsync.excel.adapter import ExcelBook, button_entry, save_with_new_folder
 
 CHASE_FOLDER = "{stem} chase {day}"
 
@@ -14,13 +14,9 @@ def press_chase_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
     """Save the workbook, then write the chase drafts into a new folder beside it and say where."""
     from sheetsync.chasing import chase
 
-    path = workbook_path(book)
-    settings = read_settings(book, path.parent)
-    read_book_plan(book, settings)  # a workbook with no plan fails here, before anything is saved
-    book.save()
-    day = as_of or date.today()
-    folder = new_folder(path, CHASE_FOLDER.format(stem=path.stem, day=day.isoformat()))
-    result = chase(path, output=folder, as_of=day, store=settings.store)
+    saved = save_with_new_folder(book, CHASE_FOLDER, as_of)
+    folder = saved.folder
+    result = chase(saved.path, output=folder, as_of=saved.day, store=saved.settings.store)
     drafts = len(result.round.to_chase)
     lines = [f"Wrote {drafts} email drafts and a summary to {folder}: open each draft in Outlook, check it and "
              "press Send." if drafts else f"Nobody has anything to update; the summary is in {folder}."]
@@ -32,10 +28,9 @@ def press_chase_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
     return " ".join(lines)
 
 
-
 def chase_owners() -> None:
     """The 'Chase owners' button."""
-    _entry(press_chase_owners)
+    button_entry(press_chase_owners)
 
 
 __all__ = ["chase_owners", "press_chase_owners"]

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from sheetsync.excel.adapter import (
     MARKS_HEADER,
     MARKS_SHEET,
-    _as_text_cell,
-    _entry,
+    as_text_cell,
+    button_entry,
     hyperlink_formula,
-    new_folder,
     read_book_plan,
     read_settings,
+    save_with_new_folder,
     workbook_path,
 )
 from sheetsync.excel.book import ExcelBook
@@ -43,13 +43,9 @@ def press_send_to_owners(book: ExcelBook, *, as_of: date | None = None) -> str:
     """Save the workbook, snapshot it and write one return per owner into a new folder beside it."""
     from sheetsync.round.split import split_plan
 
-    path = workbook_path(book)
-    settings = read_settings(book, path.parent)
-    read_book_plan(book, settings)  # a workbook with no plan fails here, before anything is saved
-    book.save()
-    day = as_of or date.today()
-    folder = new_folder(path, RETURNS_FOLDER.format(stem=path.stem, day=day.isoformat()))
-    result = split_plan(path, output=folder, as_of=as_of, store=settings.store)
+    saved = save_with_new_folder(book, RETURNS_FOLDER, as_of)
+    folder = saved.folder
+    result = split_plan(saved.path, output=folder, as_of=as_of, store=saved.settings.store)
     nobody = (f" Rows nobody owns ({', '.join(result.unassigned)}) are in 'Unassigned' for you."
               if result.unassigned else "")
     return (f"Wrote {len(result.returns)} returns to {folder} (snapshot {result.snapshot} is this round's base). "
@@ -132,7 +128,7 @@ def _write_conflicts(book: ExcelBook, merge: Merge, ours: Plan) -> None:
     book.set_text_format(CONFLICTS_SHEET, f"A1:A{len(rows)}")  # every column but the links is text
     book.set_text_format(CONFLICTS_SHEET, f"C1:{col_letter(width)}{len(rows)}")
     book.write_values(CONFLICTS_SHEET, "A1", [
-        [value if index == 1 and number >= 3 else _as_text_cell(value)
+        [value if index == 1 and number >= 3 else as_text_cell(value)
          for index, value in enumerate(row + [None] * (width - len(row)))] for number, row in enumerate(rows)])
 
 
@@ -149,7 +145,7 @@ def _record_marks(book: ExcelBook, rows: list[list[Value]]) -> None:
         rows = [list(MARKS_HEADER), *rows]
     first = 1 if empty else used.first_row + len(used.values)
     book.set_text_format(MARKS_SHEET, f"A{first}:{col_letter(len(MARKS_HEADER))}{first + len(rows) - 1}")
-    book.write_values(MARKS_SHEET, f"A{first}", [[_as_text_cell(v) for v in row] for row in rows])
+    book.write_values(MARKS_SHEET, f"A{first}", [[as_text_cell(v) for v in row] for row in rows])
 
 
 def _link(ref: str | None) -> Value:
@@ -194,12 +190,12 @@ def _replied(path: Path) -> list[Path]:
 
 def send_to_owners() -> None:
     """The 'Send to owners' button."""
-    _entry(press_send_to_owners)
+    button_entry(press_send_to_owners)
 
 
 def merge_returns() -> None:
     """The 'Merge returns' button."""
-    _entry(press_merge_returns)
+    button_entry(press_merge_returns)
 
 
 __all__ = ["CONFLICTS_SHEET", "merge_returns", "press_merge_returns", "press_send_to_owners", "send_to_owners"]
