@@ -28,7 +28,7 @@ from sheetsync.text import (
     clean_texts,
     col_letter,
     non_text_indices,
-    parse_a1,
+    parse_range,
 )
 from sheetsync.vocabulary import Vocabulary, default_vocabulary
 
@@ -474,9 +474,8 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
     result: dict[tuple[int, int], Value] = {}
     notes: list[ReadNote] = []
     for ref in grid.merged:
-        first, _, last = ref.partition(":")
         try:
-            (r1, c1), (r2, _c2) = parse_a1(first), parse_a1(last or first)
+            (r1, c1), (r2, _c2) = parse_range(ref)
         except ValueError:
             continue
         col = c1 - grid.first_col
@@ -488,7 +487,7 @@ def _merged_input_ranges(grid: Grid, fields: dict[Field, int]) -> tuple[dict[tup
         for sheet_row in range(r1 + 1, bottom + 1):
             result[(sheet_row, col)] = value
         notes.append(ReadNote(
-            kind="merged-input-cell", sheet=grid.sheet, cell=first,
+            kind="merged-input-cell", sheet=grid.sheet, cell=ref.partition(":")[0],
             value=None if _is_blank(value) else cell_text(value),
             message=f"{ref} is one merged cell over {r2 - r1 + 1} rows; its value was applied to each"))
     return result, notes
@@ -499,9 +498,8 @@ def _read_header_block(grid: Grid, head_index: int, plan: Plan) -> None:
     sheet = grid.sheet
     merged_end: dict[tuple[int, int], int] = {}  # (sheet row, grid col) of a merged range's start -> its last col
     for ref in grid.merged:
-        first, _, last = ref.partition(":")
         try:
-            (r1, c1), (_r2, c2) = parse_a1(first), parse_a1(last or first)
+            (r1, c1), (_r2, c2) = parse_range(ref)
         except ValueError:
             continue
         merged_end[(r1, c1 - grid.first_col)] = c2 - grid.first_col

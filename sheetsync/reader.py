@@ -21,7 +21,7 @@ from sheetsync.grid import Grid, find_header_row, plan_from_grid
 from sheetsync.model import Plan, ReadNote
 from sheetsync.safety import open_workbook, read_limited
 from sheetsync.sheet_xml import SheetExtent, sheet_extent, sheet_facts, sheet_parts, trimmed_workbook
-from sheetsync.text import Value, a1, clean_text, col_letter, parse_a1, unescape
+from sheetsync.text import Value, a1, clean_text, col_letter, parse_a1, parse_range, unescape
 
 SKIP_SHEETS = {"lists", "instructions", "issues", "settings", "sheetsyncmarks", "xlwings.conf", "summary"}
 
@@ -148,9 +148,8 @@ def _status_list(book: Any, archive: zipfile.ZipFile | None, extents: dict[str, 
     except Exception:
         return None
     if target:
-        first, _, last = target[1].partition(":")
         try:
-            (r1, c1), (r2, c2) = parse_a1(first), parse_a1(last or first)
+            (r1, c1), (r2, c2) = parse_range(target[1])
         except ValueError:
             return None
         # Only the used cells inside the range: a range over the whole sheet is 17 billion cells.

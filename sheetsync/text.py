@@ -81,6 +81,12 @@ def parse_a1(ref: str) -> tuple[int, int]:
     return int(match.group(2)), col
 
 
+def parse_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """'A5:C9' -> ((5, 1), (9, 3)), its first and last cells; a single cell 'B2' -> ((2, 2), (2, 2))."""
+    first, _, last = ref.partition(":")
+    return parse_a1(first), parse_a1(last or first)
+
+
 def clean_text(value: Value) -> str | None:
     """Cell text as sheetsync keeps it: HTML fragments and entities gone, spaces folded, blank -> None."""
     if value is None:

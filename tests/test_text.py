@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,3 +77,12 @@ def test_unescape_decodes_references_and_leaves_plain_text_alone() -> None:
     assert unescape("Tom &amp; Jerry&#39;s &lt;b&gt; &#x2013; &pound;5") == "Tom & Jerry's <b> \u2013 \u00a35"
     plain = "Chief Constables / Prif Gwnstabliaid"
     assert unescape(plain) is plain
+
+
+def test_parse_range_gives_first_and_last_cells() -> None:
+    from sheetsync.text import parse_range
+
+    assert parse_range("A5:C9") == ((5, 1), (9, 3))
+    assert parse_range("$B$2") == ((2, 2), (2, 2))
+    with pytest.raises(ValueError, match="not an A1 address"):
+        parse_range("A5:nine")

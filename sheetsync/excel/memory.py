@@ -20,7 +20,7 @@ from pathlib import Path
 from sheetsync.columns import STATUS_LIST_NAME
 from sheetsync.excel.adapter import before_exit, press_validate_and_snapshot, run_press
 from sheetsync.excel.book import CellMarking, UsedRange
-from sheetsync.text import Value, col_letter, parse_a1
+from sheetsync.text import Value, col_letter, parse_a1, parse_range
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})")
@@ -143,8 +143,7 @@ class MemoryBook:
         if name not in self.names:
             return None
         sheet, ref = self.names[name]
-        start, _, end = ref.partition(":")
-        (r1, c1), (r2, c2) = parse_a1(start), parse_a1(end or start)
+        (r1, c1), (r2, c2) = parse_range(ref)
         cells = self._sheet(sheet).cells
         return [cells.get((r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
@@ -164,8 +163,7 @@ class MemoryBook:
     def set_text_format(self, sheet: str, ref: str) -> None:
         self.calls.append(f"set_text_format {sheet}!{ref}")
         s = self._sheet(sheet)
-        start, _, end = ref.partition(":")
-        (r1, c1), (r2, c2) = parse_a1(start), parse_a1(end or start)
+        (r1, c1), (r2, c2) = parse_range(ref)
         s.text_cells.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
     def write_values(self, sheet: str, top_left: str, values: list[list[Value]]) -> None:

@@ -99,23 +99,9 @@ _NOT_AFTER: dict[int, str] = {
 
 
 @cache
-def _pending_pattern(index: int) -> re.Pattern[str]:
-    return re.compile(_PENDING_PATTERNS[index], re.IGNORECASE)
-
-
-@cache
-def _not_pending_before() -> re.Pattern[str]:
-    return re.compile(_NOT_PENDING_BEFORE_SOURCE, re.IGNORECASE)
-
-
-@cache
-def _not_after(index: int) -> re.Pattern[str]:
-    return re.compile(_NOT_AFTER[index], re.IGNORECASE)
-
-
-@cache
-def _bau_cycle() -> re.Pattern[str]:
-    return re.compile(_BAU_CYCLE_SOURCE, re.IGNORECASE)
+def _compiled(source: str) -> re.Pattern[str]:
+    """One of this module's patterns, compiled (case-blind) on its first use."""
+    return re.compile(source, re.IGNORECASE)
 
 
 def pending_phrase(text: str | None) -> str | None:
@@ -140,13 +126,14 @@ def pending_in_latest(latest: str) -> str | None:
     for index, triggers in _PENDING:
         if present.isdisjoint(triggers):
             continue
-        for match in _pending_pattern(index).finditer(latest):
+        for match in _compiled(_PENDING_PATTERNS[index]).finditer(latest):
             if best is not None and match.start() >= best[0]:
                 break
-            before = latest[max(0, match.start() - 30):match.start()]
-            if _not_pending_before().search(before) or _bau_cycle().match(latest, match.end()):
+            start = match.start()
+            if (_compiled(_NOT_PENDING_BEFORE_SOURCE).search(latest[max(0, start - 30):start])
+                    or _compiled(_BAU_CYCLE_SOURCE).match(latest, match.end())):
                 continue
-            if index in _NOT_AFTER and _not_after(index).search(latest[max(0, match.start() - 80):match.start()]):
+            if index in _NOT_AFTER and _compiled(_NOT_AFTER[index]).search(latest[max(0, start - 80):start]):
                 continue
             best = (match.start(), " ".join(match.group(0).split()))
             break
