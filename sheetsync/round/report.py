@@ -43,8 +43,8 @@ class ReturnRead(BaseModel):
     reason: str | None = None
 
 
-class CellUpdate(BaseModel):
-    """A field taken from a return: only the return changed it since the base."""
+class _ReturnedField(BaseModel):
+    """Which field of which row a return touched, and whose return it was (first in the JSON of both below)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,20 +53,18 @@ class CellUpdate(BaseModel):
     cell: str | None
     owner: str
     file: str
+
+
+class CellUpdate(_ReturnedField):
+    """A field taken from a return: only the return changed it since the base."""
+
     old: str | None
     new: str | None
 
 
-class Conflict(BaseModel):
+class Conflict(_ReturnedField):
     """A field both the plan (or an earlier return) and a return changed, differently: the plan's value kept."""
 
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    field: str
-    cell: str | None
-    owner: str
-    file: str
     base: str | None
     ours: str | None
     theirs: str | None
