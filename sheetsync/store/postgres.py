@@ -105,7 +105,23 @@ def engine_for(url: str) -> Engine:
                           hint="For SQL Server: pip install pyodbc, and Microsoft's ODBC driver") from None
 
 
-class ServerRepository:
+class _HeadReads:
+    """The reads both the repository and an open transaction's appender answer, each through its own `_query`."""
+
+    def _query(self, query: sa.Executable) -> list[sa.Row[Any]]:
+        raise NotImplementedError
+
+    def latest(self, plan_key: str) -> SnapshotHead | None:
+        return _latest(self._query, plan_key)
+
+    def head(self) -> SnapshotHead | None:
+        return _head(self._query)
+
+    def plans_named(self, stem: str) -> list[PlanRecord]:
+        return _plans_named(self._query, stem)
+
+
+class ServerRepository(_HeadReads):
     """The `Repository` on a database server (one connection for the command's life)."""
 
     def __init__(self, url: str, *, mode: Mode) -> None:
@@ -148,31 +164,22 @@ class ServerRepository:
     def dialect(self) -> str:
         return self._conn.dialect.name
 
-    def latest(self, plan_key: str) -> SnapshotHead | None:
-        return _latest(self._read, plan_key)
-
-    def head(self) -> SnapshotHead | None:
-        return _head(self._read)
-
-    def plans_named(self, stem: str) -> list[PlanRecord]:
-        return _plans_named(self._read, stem)
-
     def plans(self) -> list[PlanRecord]:
-        return [_plan_record(row) for row in self._read(sa.select(plans).order_by(plans.c.key))]
+        return [_plan_record(row) for row in self._query(sa.select(plans).order_by(plans.c.key))]
 
     def blob_ids(self, hashes: Iterable[str]) -> dict[str, int]:
-        return _blob_ids(self._read, hashes)
+        return _blob_ids(self._query, hashes)
 
     def blobs(self, ids: Iterable[int]) -> dict[int, bytes]:
         wanted = sorted(set(ids))
         found: dict[int, bytes] = {}
         for start in range(0, len(wanted), _BATCH):
             query = sa.select(blobs.c.id, blobs.c.data).where(blobs.c.id.in_(wanted[start:start + _BATCH]))
-            found.update((row.id, bytes(row.data)) for row in self._read(query))
+            found.update((row.id, bytes(row.data)) for row in self._query(query))
         return found
 
     def all_blobs(self) -> Iterator[StoredBlob]:
-        rows = self._read(sa.select(blobs.c.id, blobs.c.hash, blobs.c.size, blobs.c.data).order_by(blobs.c.id))
+        rows = self._query(sa.select(blobs.c.id, blobs.c.hash, blobs.c.size, blobs.c.data).order_by(blobs.c.id))
         for row in rows:
             yield StoredBlob(row.id, row.hash, row.size, bytes(row.data))
 
@@ -180,21 +187,21 @@ class ServerRepository:
         query = sa.select(*_ROW_COLUMNS).order_by(snapshots.c.id.desc() if newest_first else snapshots.c.id)
         if plan_key is not None:
             query = query.where(snapshots.c.plan_key == plan_key)
-        for row in self._read(query):
+        for row in self._query(query):
             yield _snapshot_row(row)
 
     def snapshot(self, snapshot_id: int) -> SnapshotRow | None:
-        rows = self._read(sa.select(*_ROW_COLUMNS).where(snapshots.c.id == snapshot_id))
+        rows = self._query(sa.select(*_ROW_COLUMNS).where(snapshots.c.id == snapshot_id))
         return _snapshot_row(rows[0]) if rows else None
 
     def count(self, plan_key: str) -> int:
-        rows = self._read(sa.select(sa.func.count()).select_from(snapshots).where(snapshots.c.plan_key == plan_key))
+        rows = self._query(sa.select(sa.func.count()).select_from(snapshots).where(snapshots.c.plan_key == plan_key))
         return int(rows[0][0]) if rows else 0
 
     def chased(self, plan_key: str, day: str) -> set[str]:
         if self.schema_version < 2:  # opened read-only before the chases table was added
             return set()
-        rows = self._read(sa.select(chases.c.owner_key).where(chases.c.plan_key == plan_key, chases.c.day == day))
+        rows = self._query(sa.select(chases.c.owner_key).where(chases.c.plan_key == plan_key, chases.c.day == day))
         return {str(row.owner_key) for row in rows}
 
     @contextlib.contextmanager
@@ -234,7 +241,7 @@ class ServerRepository:
 
     # --- the server -------------------------------------------------------------------------------------------
 
-    def _read(self, query: sa.Executable) -> list[sa.Row[Any]]:
+    def _query(self, query: sa.Executable) -> list[sa.Row[Any]]:
         """Run a query (autocommit: it sees everything committed before it)."""
         if not self._exists:
             return []
@@ -316,7 +323,7 @@ class ServerRepository:
         return found
 
 
-class _Appender:
+class _Appender(_HeadReads):
     """Writes inside `ServerRepository.append()`'s transaction, under the store's advisory lock. Nobody else can
     append meanwhile; on PostgreSQL `ON CONFLICT DO NOTHING` saves a look-up's round trip, elsewhere a look-up
     comes first (plain INSERTs cannot collide under the lock)."""
@@ -326,15 +333,6 @@ class _Appender:
 
     def _query(self, query: sa.Executable) -> list[sa.Row[Any]]:
         return list(self.conn.execute(query))
-
-    def latest(self, plan_key: str) -> SnapshotHead | None:
-        return _latest(self._query, plan_key)
-
-    def head(self) -> SnapshotHead | None:
-        return _head(self._query)
-
-    def plans_named(self, stem: str) -> list[PlanRecord]:
-        return _plans_named(self._query, stem)
 
     def add_chases(self, records: Sequence[ChaseRecord]) -> None:
         if records:

@@ -177,7 +177,23 @@ def open_repository(path: Path, *, mode: Mode = "write",
     return SQLiteRepository(path, mode=mode, platform=platform)
 
 
-class SQLiteRepository:
+class _HeadReads:
+    """The reads both the repository and an open transaction's appender answer, each through its own `_query`."""
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def latest(self, plan_key: str) -> SnapshotHead | None:
+        return _latest(self._query, plan_key)
+
+    def head(self) -> SnapshotHead | None:
+        return _head(self._query)
+
+    def plans_named(self, stem: str) -> list[PlanRecord]:
+        return _plans_named(self._query, stem)
+
+
+class SQLiteRepository(_HeadReads):
     """The `Repository` on one SQLite file."""
 
     def __init__(self, path: Path, *, mode: Mode, platform: location.Platform | None = None) -> None:
@@ -223,15 +239,6 @@ class SQLiteRepository:
     @property
     def schema_version(self) -> int:
         return self._version
-
-    def latest(self, plan_key: str) -> SnapshotHead | None:
-        return _latest(self._query, plan_key)
-
-    def head(self) -> SnapshotHead | None:
-        return _head(self._query)
-
-    def plans_named(self, stem: str) -> list[PlanRecord]:
-        return _plans_named(self._query, stem)
 
     def plans(self) -> list[PlanRecord]:
         rows = self._query("SELECT key, stem, name, force, created_at FROM plans ORDER BY key")
@@ -418,7 +425,7 @@ class SQLiteRepository:
                              "it", path=self.path, hint="Take the snapshot again")
 
 
-class _Appender:
+class _Appender(_HeadReads):
     """Writes inside `SQLiteRepository.append()`'s transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -427,15 +434,6 @@ class _Appender:
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
-
-    def latest(self, plan_key: str) -> SnapshotHead | None:
-        return _latest(self._query, plan_key)
-
-    def head(self) -> SnapshotHead | None:
-        return _head(self._query)
-
-    def plans_named(self, stem: str) -> list[PlanRecord]:
-        return _plans_named(self._query, stem)
 
     def add_plan(self, plan: PlanRecord) -> None:
         self.conn.execute("INSERT INTO plans (key, stem, name, force, created_at) VALUES (?, ?, ?, ?, ?) "
