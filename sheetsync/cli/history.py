@@ -12,8 +12,8 @@ from sheetsync.cli.options import (
     as_of_option,
     echo,
     echo_json,
-    force_option,
     json_option,
+    overwrite_option,
     plan_argument,
     store_option,
 )
@@ -79,7 +79,7 @@ def diff(plan: Path, from_id: str | None, to_id: str | None, store: str | None, 
 @argument("snapshot_id", metavar="SNAPSHOT")
 @option("-o", "--output", type=OUTPUT_FILE, required=True)
 @store_option
-@force_option
+@overwrite_option
 def restore(plan: Path, snapshot_id: str, output: Path, store: str | None, overwrite: bool) -> None:
     """Write the exact workbook bytes of a snapshot to a new file.
 

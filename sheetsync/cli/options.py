@@ -153,7 +153,6 @@ def overwrite_option(f: F) -> F:
     return option("--force", action=_OldSpelling, hidden=True)(f)
 
 
-force_option = overwrite_option  # the old name, still imported by some command modules
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
